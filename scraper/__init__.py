@@ -1,0 +1,35 @@
+"""Archive the news of Vietnamese local-government portals into one SQLite file, with history."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .encoding import decode_html
+from .extractor import extract_article
+from .models import Article
+
+__all__ = ["Article", "article_to_dict", "extract"]
+__version__ = "0.1.0"
+
+
+def extract(html: bytes | str, url: str | None = None, profile: str | None = None) -> dict[str, Any]:
+    """Extract one page's fields as the dict `scraper extract` prints; no network."""
+    text = decode_html(html)[0] if isinstance(html, bytes) else html
+    return article_to_dict(extract_article(text, url=url, profile=profile))
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The contract's JSON object for an Article (extra keys: attachments, sources)."""
+    return {
+        "url": article.url,
+        "title": article.title,
+        "published_at": article.published_at,
+        "author": article.author,
+        "body": article.body,
+        "site_visits": asdict(article.site_visits) if article.site_visits else None,
+        "views": article.views,
+        "profile": article.profile,
+        "attachments": [asdict(a) for a in article.attachments],
+        "sources": dict(article.sources),
+    }

@@ -1,0 +1,166 @@
+"""Vietnamese date and time strings -> ISO 8601, never inventing a time or a date.
+
+Hand-written rather than dateparser/htmldate: those are day-granular or English-centric on these pages
+(peers.md §3 items 1-3), and the formats are few and known (cms-families.md §7). Patterns are data below.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from .text import clean_line
+
+log = logging.getLogger(__name__)
+
+VIETNAM = timezone(timedelta(hours=7))  # Asia/Ho_Chi_Minh has had no DST since 1975
+
+ISO = re.compile(
+    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+WRITTEN = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
+TIME = re.compile(
+    r"(?<![\d/.,-])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{1,2})(?:\s*:\s*(?P<S>\d{1,2}))?"
+    r"(?:\s*(?P<ampm>AM|PM|SA|CH|sáng|chiều|tối)\b)?(?![\d/])",
+    re.I,
+)
+GMT_OFFSET = re.compile(r"\(?\s*GMT\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})\s*\)?", re.I)
+RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>phút|giờ|ngày)\s*trước", re.I)
+TODAY = re.compile(r"\b(?P<word>hôm nay|hôm qua)\b", re.I)
+
+WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "bốn": 2, "năm": 3, "sáu": 4, "bảy": 5}
+WEEKDAY = re.compile(
+    r"\b(?:thứ\s+(?P<name>hai|ba|tư|bốn|năm|sáu|bảy|[2-7])|(?P<sunday>chủ\s+nhật|CN))\b", re.I
+)
+PM_WORDS = {"pm", "ch", "chiều", "tối"}
+
+
+@dataclass(frozen=True)
+class _Clock:
+    hour: int
+    minute: int
+    second: int
+
+
+def parse_datetime(text: str, now: datetime | None = None) -> str | None:
+    """ISO 8601 for a date string as shown on a page; None when it holds no valid date."""
+    text = clean_line(text)
+    now = now or datetime.now(VIETNAM)
+    found = _iso(text) or _relative(text, now) or _calendar(text)
+    if found is None:
+        return None
+    if isinstance(found, datetime) and found.tzinfo is None:
+        found = found.replace(tzinfo=_offset(text))
+    day = found.date() if isinstance(found, datetime) else found
+    if day > now.astimezone(VIETNAM).date() + timedelta(days=1):
+        log.warning("date %r is in the future; ignored", text)
+        return None
+    _check_weekday(text, day)
+    return found.isoformat()
+
+
+def _iso(text: str) -> datetime | date | None:
+    match = ISO.search(text)
+    if match is None:
+        return None
+    day = _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    if day is None or match["H"] is None:
+        return day
+    tz = match["tz"]
+    zone = UTC if tz == "Z" else _zone(tz) if tz else None
+    clock = _Clock(int(match["H"]), int(match["M"]), int(match["S"] or 0))
+    return _combine(day, clock, zone)
+
+
+def _relative(text: str, now: datetime) -> datetime | date | None:
+    local = now.astimezone(VIETNAM).replace(microsecond=0)
+    if match := RELATIVE.search(text):
+        n, unit = int(match["n"]), match["unit"].lower()
+        if unit == "ngày":
+            return (local - timedelta(days=n)).date()
+        delta = timedelta(hours=n) if unit == "giờ" else timedelta(minutes=n)
+        return (local - delta).replace(second=0)
+    if match := TODAY.search(text):
+        day = local.date() - timedelta(days=0 if match["word"].lower() == "hôm nay" else 1)
+        clock = _clock(text)
+        return day if clock is None else _combine(day, clock, None)
+    return None
+
+
+def _calendar(text: str) -> datetime | date | None:
+    match = WRITTEN.search(text)
+    if match is not None:
+        day = _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    elif (match := NUMERIC.search(text)) is not None:
+        day = _day_first(int(match["a"]), int(match["b"]), int(match["y"]))
+    else:
+        return None
+    if day is None:
+        return None
+    clock = _clock(text[: match.start()] + " " + text[match.end() :])
+    return day if clock is None else _combine(day, clock, None)
+
+
+def _day_first(a: int, b: int, year: int) -> date | None:
+    # Day first, as every Vietnamese portal prints, unless the second field cannot be a month: then it is
+    # .NET's untouched US M/d/yyyy ("Cập nhật ngày: 11/24/2023 3:18:29 PM", cms-families.md §7).
+    if b > 12 >= a:
+        return _make_date(year, a, b)
+    return _make_date(year, b, a)
+
+
+def _clock(text: str) -> _Clock | None:
+    match = TIME.search(text)
+    if match is None:
+        return None
+    hour, minute, second = int(match["H"]), int(match["M"]), int(match["S"] or 0)
+    marker = (match["ampm"] or "").lower()
+    if marker:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if marker in PM_WORDS else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return _Clock(hour, minute, second)
+
+
+def _combine(day: date, clock: _Clock, zone: timezone | None) -> datetime:
+    return datetime(day.year, day.month, day.day, clock.hour, clock.minute, clock.second, tzinfo=zone)
+
+
+def _make_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _zone(spec: str) -> timezone:
+    sign = -1 if spec[0] == "-" else 1
+    digits = spec[1:].replace(":", "")
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
+
+
+def _offset(text: str) -> timezone:
+    match = GMT_OFFSET.search(text)
+    if match is None:
+        return VIETNAM
+    sign = -1 if match["sign"] == "-" else 1
+    return timezone(sign * timedelta(hours=int(match["h"])))
+
+
+def _check_weekday(text: str, day: date) -> None:
+    match = WEEKDAY.search(text)
+    if match is None:
+        return
+    if match["sunday"]:
+        expected = 6
+    else:
+        name = match["name"].lower()
+        expected = int(name) - 2 if name.isdigit() else WEEKDAYS[name]
+    if expected != day.weekday():
+        log.warning("weekday in %r does not match %s", text, day.isoformat())

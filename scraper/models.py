@@ -1,0 +1,96 @@
+"""Plain frozen dataclasses passed between the stages; no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_now() -> str:
+    """The current time as the archive writes it: ISO 8601 UTC ending in Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """The [crawl] table of config.toml, with defaults filled in."""
+
+    db: str = "archive.db"
+    user_agent: str = "scraper/0.1 (research archive of Vietnamese local-government news)"
+    delay: float = 1.0
+    timeout: float = 30.0
+    max_articles: int = 0
+    max_listing_pages: int = 50
+    max_bytes: int = 10 * 1024 * 1024
+    retries: int = 3
+
+
+@dataclass(frozen=True)
+class Site:
+    """One [[sites]] entry: where to start and how to recognise its pages."""
+
+    name: str
+    start_urls: tuple[str, ...]
+    profile: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    article_pattern: str | None = None
+    listing_pattern: str | None = None
+    delay: float | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+    ca_bundle: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole config file."""
+
+    crawl: CrawlSettings
+    sites: tuple[Site, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTTP response as received, plus its decoded text."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    text: str
+    encoding: str
+    fetched_at: str
+    elapsed_ms: int
+
+
+@dataclass(frozen=True)
+class SiteVisits:
+    """The site-wide visitor counter: Đang truy cập / Hôm nay / Tổng lượt truy cập."""
+
+    online: int | None
+    today: int | None
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A linked document (pdf, doc, xls ...) in an article's body."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the extractor found on one page."""
+
+    url: str | None
+    title: str
+    published_at: str | None
+    author: str | None
+    body: str
+    site_visits: SiteVisits | None
+    views: int | None
+    profile: str
+    attachments: tuple[Attachment, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
