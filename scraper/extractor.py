@@ -267,7 +267,7 @@ def _views_in(blocks: Iterable[Block]) -> int | None:
 def find_site_visits(blocks: list[Block]) -> SiteVisits | None:
     """The site-wide visitor counter, label and number in one block or in two neighbouring blocks."""
     found: dict[str, int | None] = {}
-    for i, block in enumerate(blocks):
+    for i in range(len(blocks)):
         for key in COUNTER_LABELS:
             if key not in found and (value := _counter_value(blocks, i, key)) is not None:
                 found[key] = value
