@@ -317,3 +317,11 @@ def _finish(fields: _Fields, blocks: list[Block], profile: Profile, url: str | N
         attachments=_attachments(fields.body, url),
         sources=fields.sources,
     )
+
+
+def site_visits_of(html: str) -> SiteVisits | None:
+    """The visitor counter of any page (listing pages show it too)."""
+    tree = LexborHTMLParser(html)
+    tree.strip_tags(STRIPPED_TAGS)
+    root = tree.body or tree.root
+    return find_site_visits(blocks_of(root)) if root is not None else None

@@ -1,0 +1,169 @@
+"""The `scraper` command: each command is the pipeline written out; errors become exit codes here only.
+
+Exit codes: 0 the run completed (failed pages are recorded in `fetches`), 1 fatal error,
+2 bad config or usage, 3 another crawl holds the archive's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__, article_to_dict
+from .config import load_config
+from .crawler import Fetcher
+from .encoding import decode_html
+from .errors import ConfigError, LockHeld, ScraperError
+from .extractor import extract_article
+from .models import Config, CrawlSettings, Site
+from .pipeline import RunSummary, run_crawl, select_sites
+from .progress import make_progress
+from .reports import print_archive, print_summary
+from .sitesrv import serve_site
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEMO_SITE = Path(__file__).parent / "demo" / "site"
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print one line to stderr and exit with the contract's code."""
+    click.echo(f"scraper: {message}", err=True)
+    sys.exit(code)
+
+
+def exit_code(error: ScraperError) -> int:
+    """The contract's exit code for an error."""
+    if isinstance(error, ConfigError):
+        return 2
+    return 3 if isinstance(error, LockHeld) else 1
+
+
+def db_option(fn: F) -> F:
+    """The --db option shared by every command that reads or writes the archive."""
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (SQLite).")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="scraper")
+def cli() -> None:
+    """Archive the news of Vietnamese local-government portals into one SQLite file.
+
+    \b
+    Start with:  scraper demo            (a sample site, served locally; no network)
+    Then:        scraper crawl            (the sites in ./config.toml into ./archive.db)
+    """
+
+
+@cli.command()
+@click.option(
+    "--config", "config_path", default="config.toml", show_default=True, type=click.Path(dir_okay=False)
+)
+@db_option
+@click.option(
+    "--site", "site_names", multiple=True, metavar="NAME", help="Crawl only this site (repeatable)."
+)
+@click.option(
+    "--max-articles", type=click.IntRange(min=0), help="New articles per site per run (0 = no limit)."
+)
+@click.option("--quiet", is_flag=True, help="Print errors only (for cron).")
+def crawl(
+    config_path: str, db_path: str | None, site_names: tuple[str, ...], max_articles: int | None, quiet: bool
+) -> None:
+    """Crawl the configured sites and archive new articles.
+
+    \b
+    Example:
+        scraper crawl --config config.toml --db archive.db --site thixaquangtri
+    """
+    try:
+        config = load_config(config_path)
+        sites = select_sites(config, site_names, config_path)
+        settings = _override(config.crawl, db_path, max_articles)
+        progress = make_progress(quiet)
+        try:
+            summary = run_crawl(Config(settings, config.sites), settings.db, sites, progress)
+        finally:
+            progress.close()
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    if not quiet:
+        print_summary(summary, settings.db)
+
+
+def _override(settings: CrawlSettings, db_path: str | None, max_articles: int | None) -> CrawlSettings:
+    values = vars(settings) | ({"db": db_path} if db_path else {})
+    return CrawlSettings(**values | ({"max_articles": max_articles} if max_articles is not None else {}))
+
+
+@cli.command()
+@click.argument("path_or_url")
+@click.option("--url", help="The page's real URL, when reading a file.")
+@click.option("--profile", help="Force a CMS profile instead of detecting it.")
+def extract(path_or_url: str, url: str | None, profile: str | None) -> None:
+    """Extract one page and print its fields as one JSON object.
+
+    \b
+    Examples:
+        scraper extract page.html --url https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/2/3
+        scraper extract https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/2/3
+    """
+    try:
+        if path_or_url.startswith(("http://", "https://")):
+            text, url = asyncio.run(_fetch_once(path_or_url)), url or path_or_url
+        else:
+            text = decode_html(_read_file(path_or_url))[0]
+        article = extract_article(text, url=url, profile=profile)
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror or exc}", 2)
+
+
+async def _fetch_once(url: str) -> str:
+    site = Site(name="extract", start_urls=(url,))
+    async with Fetcher(site, CrawlSettings(retries=0, delay=0)) as fetcher:
+        return (await fetcher.fetch(url)).text
+
+
+@cli.command()
+@db_option
+@click.option("--quiet", is_flag=True, help="Print the archived articles only.")
+def demo(db_path: str | None, quiet: bool) -> None:
+    """Crawl a sample municipal site served on 127.0.0.1 into a fresh archive, and show what it archived.
+
+    \b
+    Example:
+        scraper demo --db demo.db && sqlite3 demo.db 'select published_at, title from articles'
+    """
+    db_file = db_path or os.path.join(tempfile.mkdtemp(prefix="scraper-demo-"), "demo.db")
+    if Path(db_file).exists():
+        fail(f"{db_file}: already exists; the demo writes a fresh archive", 2)
+    with serve_site(DEMO_SITE) as server:
+        start = [server.url(path) for path in server.start]
+        site = Site(name="demo", start_urls=tuple(start))
+        progress = make_progress(quiet)
+        try:
+            summary: RunSummary = run_crawl(
+                Config(CrawlSettings(db=db_file, delay=0), (site,)), db_file, [site], progress
+            )
+        except ScraperError as error:
+            fail(str(error), exit_code(error))
+        finally:
+            progress.close()
+    if not quiet:
+        print_summary(summary, db_file)
+    print_archive(db_file)

@@ -1,0 +1,395 @@
+"""Fetch stage: polite, bounded, retried HTTP GETs (httpx + tenacity) and link discovery on listing pages.
+
+Measured httpx pitfalls this module works around (reliability.md §1): the read timeout is idle time only,
+so every request runs under a total deadline (P1); decompression is unbounded, so we read raw bytes and
+inflate in 64 KiB steps (P2); redirect bodies are decoded, so we follow redirects ourselves, never reading
+3xx bodies and re-checking scope on every hop (P3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import re
+import ssl
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+from selectolax.lexbor import LexborHTMLParser
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from .encoding import decode_html
+from .errors import FetchError, RetryableFetchError
+from .models import CrawlSettings, Page, Site, utc_now
+from .profiles import PROFILES
+from .urls import canonicalize, host_of, in_scope, is_pagination_of
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of sleeping
+MAX_CRAWL_DELAY = 120.0
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
+INFLATE_STEP = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One HTTP request and its outcome, as the `fetches` table records it."""
+
+    url: str
+    fetched_at: str
+    status: int | None
+    error: str | None
+    elapsed_ms: int
+    bytes: int
+    kind: str
+
+
+@dataclass
+class _HostGate:
+    """One request at a time per host, spaced by the delay."""
+
+    delay: float
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_at: float = 0.0
+
+
+class Politeness:
+    """Per-host spacing shared by every fetcher of a run."""
+
+    def __init__(self) -> None:
+        self.gates: dict[str, _HostGate] = {}
+
+    def gate(self, host: str, delay: float) -> _HostGate:
+        """The gate of a host, created with the given delay."""
+        gate = self.gates.setdefault(host, _HostGate(delay))
+        gate.delay = max(gate.delay, delay)
+        return gate
+
+
+class _Inflater:
+    """Content-Encoding decoding that stops at a byte limit instead of inflating a bomb (P2)."""
+
+    def __init__(self, encoding: str, limit: int, url: str) -> None:
+        if encoding in ("", "identity"):
+            self.zlib = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            self.zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # 32: accept a gzip or zlib header
+        else:
+            raise FetchError(url, f"unsupported_encoding:{encoding}")
+        self.limit, self.url, self.size = limit, url, 0
+
+    def feed(self, data: bytes) -> bytes:
+        if self.zlib is None:
+            return self._count(data)
+        out = bytearray()
+        try:
+            while data:
+                out += self._count(self.zlib.decompress(data, INFLATE_STEP))
+                data = self.zlib.unconsumed_tail
+        except zlib.error:
+            raise FetchError(self.url, "decoding_error") from None
+        return bytes(out)
+
+    def _count(self, chunk: bytes) -> bytes:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise FetchError(self.url, "too_large_decoded")
+        return chunk
+
+
+class Fetcher:
+    """Fetches the pages of one site: robots.txt obeyed, hosts in scope, retries with backoff."""
+
+    def __init__(self, site: Site, settings: CrawlSettings, politeness: Politeness | None = None) -> None:
+        self.site, self.settings = site, settings
+        self.hosts = frozenset(site_hosts(site))
+        self.politeness = politeness or Politeness()
+        self.attempts: list[Attempt] = []
+        self.robots: dict[str, Protego | None] = {}
+        self.sleep = asyncio.sleep
+        self.client = httpx.AsyncClient(
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(connect=10, read=20, write=10, pool=10),
+            limits=httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=5),
+            follow_redirects=False,
+            trust_env=False,  # cron's environment must not change where requests go
+            verify=_tls_context(site.ca_bundle),
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        await self.client.aclose()
+
+    def drain_attempts(self) -> list[Attempt]:
+        """The attempts recorded since the last call."""
+        drained, self.attempts = self.attempts, []
+        return drained
+
+    async def fetch(self, url: str, kind: str = "page") -> Page:
+        """GET an HTML page, retrying transient failures; raises FetchError when it cannot."""
+        await self._check_robots(url)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception_type(RetryableFetchError),
+            reraise=True,
+            sleep=self.sleep,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await self._attempt(url, kind, html_only=True)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_random_exponential(multiplier=max(self._delay(), 0.5), max=30)(state)
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, RetryableFetchError) and error.retry_after:
+            return max(backoff, error.retry_after)
+        return backoff
+
+    def _delay(self) -> float:
+        return self.site.delay if self.site.delay is not None else self.settings.delay
+
+    async def _attempt(self, url: str, kind: str, html_only: bool) -> Page:
+        gate = self.politeness.gate(host_of(url), self._delay())
+        async with gate.lock:
+            await self.sleep(max(0.0, gate.next_at - time.monotonic()))
+            started, fetched_at = time.monotonic(), utc_now()
+            try:
+                async with asyncio.timeout(self.settings.timeout):
+                    page = await self._get(url, fetched_at, started, html_only)
+            except FetchError as error:
+                self._record(url, fetched_at, started, error.status, error.reason, 0, kind)
+                raise
+            except TimeoutError:
+                self._record(url, fetched_at, started, None, "timeout_total", 0, kind)
+                raise RetryableFetchError(url, "timeout_total") from None
+            except RETRY_EXCEPTIONS as exc:
+                self._record(url, fetched_at, started, None, _describe(exc), 0, kind)
+                raise RetryableFetchError(url, _describe(exc)) from None
+            finally:
+                gate.next_at = time.monotonic() + gate.delay
+        self._record(url, fetched_at, started, page.status, None, len(page.body), kind)
+        return page
+
+    def _record(
+        self, url: str, at: str, started: float, status: int | None, error: str | None, size: int, kind: str
+    ) -> None:
+        elapsed = int((time.monotonic() - started) * 1000)
+        self.attempts.append(Attempt(url, at, status, error, elapsed, size, kind))
+
+    async def _get(self, url: str, fetched_at: str, started: float, html_only: bool) -> Page:
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            request = self.client.build_request("GET", current)
+            response = await self.client.send(request, stream=True)
+            try:
+                if response.is_redirect:
+                    current = self._next_hop(current, response)
+                    continue
+                _check_status(current, response)
+                body = await self._read_body(current, response)
+            finally:
+                await response.aclose()
+            return self._page(url, current, response, body, fetched_at, started, html_only)
+        raise FetchError(url, "redirect_limit")
+
+    def _next_hop(self, current: str, response: httpx.Response) -> str:
+        target = canonicalize(urljoin(current, response.headers.get("Location", "")))
+        if not in_scope(target, self.hosts):
+            raise FetchError(current, "redirect_out_of_scope", response.status_code)
+        return target
+
+    async def _read_body(self, url: str, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, "too_large_declared", response.status_code)
+        inflater = _Inflater(response.headers.get("Content-Encoding", "").strip().lower(), limit, url)
+        body, raw = bytearray(), 0
+        async for chunk in response.aiter_raw():
+            raw += len(chunk)
+            if raw > limit:
+                raise FetchError(url, "too_large_raw", response.status_code)
+            body += inflater.feed(chunk)
+        return bytes(body)
+
+    def _page(
+        self,
+        url: str,
+        final: str,
+        response: httpx.Response,
+        body: bytes,
+        at: str,
+        started: float,
+        html_only: bool,
+    ) -> Page:
+        content_type = response.headers.get("Content-Type", "")
+        if html_only:
+            _check_html(final, content_type, body, response.status_code)
+        text, encoding = (
+            decode_html(body, content_type or None)
+            if html_only
+            else (body.decode("utf-8", "replace"), "utf-8")
+        )
+        return Page(
+            url=url,
+            final_url=final,
+            status=response.status_code,
+            headers=tuple((k, v) for k, v in response.headers.items() if k.lower() != "content-encoding"),
+            body=body,
+            text=text,
+            encoding=encoding,
+            fetched_at=at,
+            elapsed_ms=int((time.monotonic() - started) * 1000),
+        )
+
+    async def _check_robots(self, url: str) -> None:
+        host = host_of(url)
+        if host not in self.robots:
+            self.robots[host] = await self._load_robots(url)
+        rules = self.robots[host]
+        if rules is None:
+            raise FetchError(url, "robots_unreachable")
+        if not rules.can_fetch(url, "scraper"):
+            raise FetchError(url, "robots_disallowed")
+
+    async def _load_robots(self, url: str) -> Protego | None:
+        robots_url = urljoin(url, "/robots.txt")
+        try:
+            page = await self._attempt(robots_url, "robots", html_only=False)
+        except FetchError as error:
+            # RFC 9309: "unavailable" (4xx) allows everything; "unreachable" (5xx, network) disallows all.
+            if error.status is not None and 400 <= error.status < 500:
+                return Protego.parse("")
+            log.warning(
+                "robots.txt unreachable on %s (%s): not crawling it this run", host_of(url), error.reason
+            )
+            return None
+        rules = Protego.parse(page.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
+        crawl_delay = rules.crawl_delay("scraper")
+        if crawl_delay:
+            self.politeness.gate(host_of(url), min(float(crawl_delay), MAX_CRAWL_DELAY))
+        return rules
+
+
+def site_hosts(site: Site) -> list[str]:
+    """The hosts a site may fetch from: its allowed_hosts, else the hosts of its start URLs."""
+    return [h.lower() for h in site.allowed_hosts] or [host_of(u) for u in site.start_urls]
+
+
+def _check_status(url: str, response: httpx.Response) -> None:
+    status = response.status_code
+    if status in RETRY_STATUSES:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+            raise FetchError(url, "deferred_retry_after", status)
+        raise RetryableFetchError(url, f"http_{status}", status, retry_after)
+    if status >= 400:
+        raise FetchError(url, f"http_{status}", status)
+
+
+def _check_html(url: str, content_type: str, body: bytes, status: int) -> None:
+    mime = content_type.split(";")[0].strip().lower()
+    if mime and mime not in HTML_TYPES:
+        raise FetchError(url, f"non_html:{mime}", status)
+    if not body.strip():
+        raise FetchError(url, "empty_body", status)
+    if not mime and body.lstrip()[:5] == b"%PDF-":
+        raise FetchError(url, "non_html:application/pdf", status)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), clamped at zero."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+
+
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    if ca_bundle is None:
+        return True
+    # A portal with an incomplete chain gets its missing intermediate added, never verification off (P9).
+    context = ssl.create_default_context()
+    context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
+# -- discovery ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Links:
+    """What a listing page points to: articles and further pages of the listing."""
+
+    articles: tuple[str, ...]
+    listings: tuple[str, ...]
+
+
+def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
+    """Article links and pagination links on a listing page, canonical, in scope, in page order."""
+    tree = LexborHTMLParser(page.text)
+    articles: dict[str, None] = {}
+    listings: dict[str, None] = {}
+    allowed = set(hosts)
+    for href in _hrefs(tree):
+        url = canonicalize(urljoin(page.final_url, href))
+        if not in_scope(url, allowed):
+            continue
+        if is_article_url(url, site):
+            articles.setdefault(url)
+        elif is_listing_url(url, site):
+            listings.setdefault(url)
+    return Links(tuple(articles), tuple(listings))
+
+
+def _hrefs(tree: LexborHTMLParser) -> list[str]:
+    hrefs = [n.attributes.get("href") or "" for n in tree.css("a[href], link[rel=next][href]")]
+    return [h.strip() for h in hrefs if h.strip() and urlsplit(h.strip()).scheme in ("", "http", "https")]
+
+
+def is_article_url(url: str, site: Site) -> bool:
+    """Whether a URL is an article of the site: its article_pattern, else its profile's URL shapes."""
+    if site.article_pattern:
+        return re.search(site.article_pattern, url) is not None
+    profiles = [PROFILES[site.profile]] if site.profile else PROFILES.values()
+    return any(p.search(url) for profile in profiles for p in profile.article_urls)
+
+
+def is_listing_url(url: str, site: Site) -> bool:
+    """Whether a URL is a further page of one of the site's listings."""
+    if site.listing_pattern:
+        return re.search(site.listing_pattern, url) is not None
+    return any(is_pagination_of(url, canonicalize(start)) for start in site.start_urls)
