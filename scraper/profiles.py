@@ -46,6 +46,9 @@ VIEW_COUNT = re.compile(r"(?:Lượt xem|Số lượt xem|Lượt đọc|View co
 # Links to documents that are attachments, not pages.
 ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#/])", re.I)
 
+# A date line may carry the view count: "Ngày đăng: 05-01-2026 Lượt xem: 26" (diensanh, cms-families.md §1.3).
+VIEWS_SUFFIX = r"(?:\s*\|?\s*(?:Lượt xem|View count)\s*:?\s*\d[\d.,]*)?"
+
 PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
@@ -54,8 +57,9 @@ PROFILES: dict[str, Profile] = {
             article_urls=_rx(r"/chi-tiet-tin/-/view-article/\d+/\d+/\d+"),
             # The seed's "20:5, Thứ Hai, 29-8-2022" and diensanh's "Post date: 07/01/2026" (cms-families.md §1.3).
             date_lines=_rx(
-                r"\d{1,2}:\d{1,2},?\s*(?:Thứ\s+\S+|Chủ\s+nhật),?\s*\d{1,2}-\d{1,2}-\d{4}",
-                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}(?:\s+\d{1,2}:\d{1,2})?",
+                r"\d{1,2}:\d{1,2},?\s*(?:Thứ\s+\S+|Chủ\s+nhật),?\s*\d{1,2}-\d{1,2}-\d{4}" + VIEWS_SUFFIX,
+                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}(?:\s+\d{1,2}:\d{1,2})?"
+                + VIEWS_SUFFIX,
             ),
             end_anchors=("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
         ),

@@ -1,7 +1,8 @@
 """A small real HTTP server for a static site described by a manifest (the demo and the test fixtures).
 
 manifest.json maps "path?query" to a route: {"file": ..., "type": ..., "status": ..., "redirect": ...,
-"headers": {...}}. Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
+"headers": {...}, "statuses": [503, 200], "raw": true}. "statuses" answers successive requests with
+successive codes (the last repeats); "raw" sends the file as stored, never gzipped. Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
 Routes can be changed while the server runs, which is how tests inject faults. Bound to 127.0.0.1 only.
 """
 
@@ -70,6 +71,7 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             with site.lock:
                 site.requests.append((time.monotonic(), self.path, dict(self.headers.items())))
                 route = site.routes.get(route_key(self.path))
+                status = _next_status(route) if route else 404
             if route is None:
                 self._send(
                     404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8"
@@ -79,17 +81,19 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             else:
                 body = (site.root / route["file"]).read_bytes() if "file" in route else b""
                 content_type = route.get("type", "text/html; charset=utf-8")
-                self._send(route.get("status", 200), body, content_type, route.get("headers", {}))
+                self._send(status, body, content_type, route.get("headers", {}), raw=route.get("raw", False))
 
         def _send(
-            self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+            raw: bool = False,
         ) -> None:
             # Like the nginx in front of real portals: gzip HTML when the client accepts it.
-            if (
-                body
-                and "gzip" in self.headers.get("Accept-Encoding", "")
-                and content_type.startswith("text/")
-            ):
+            accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+            if body and not raw and accepts_gzip and content_type.startswith("text/"):
                 body = gzip.compress(body)
                 headers = {**(headers or {}), "Content-Encoding": "gzip"}
             self.send_response(status)
@@ -104,6 +108,13 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def _next_status(route: dict[str, Any]) -> int:
+    statuses = route.get("statuses")
+    if not statuses:
+        return int(route.get("status", 200))
+    return int(statuses.pop(0) if len(statuses) > 1 else statuses[0])
 
 
 @contextmanager

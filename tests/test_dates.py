@@ -1,0 +1,65 @@
+"""Vietnamese date strings as portals print them -> ISO 8601 (cms-families.md §7)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from scraper.dates import parse_datetime
+
+NOW = datetime(2026, 11, 29, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20:5, Thứ Hai, 29-8-2022", "2022-08-29T20:05:00+07:00"),
+        ("Post date: 07/01/2026", "2026-01-07"),
+        ("Ngày đăng: 05-01-2026 Lượt xem: 26", "2026-01-05"),
+        ("Ngày đăng 14/06/2018 | 11:22 AM \u00a0|\u00a0View count: 1108", "2018-06-14T11:22:00+07:00"),
+        ("03/04/2020 | 10:36 PM", "2020-04-03T22:36:00+07:00"),
+        ("Thứ hai - 29/08/2022 20:05", "2022-08-29T20:05:00+07:00"),
+        ("29/08/2022 20:05:00", "2022-08-29T20:05:00+07:00"),
+        ("Cập nhật ngày: 11/24/2023 3:18:29 PM", "2023-11-24T15:18:29+07:00"),
+        ("17:42 Ngày 04/06/2018", "2018-06-04T17:42:00+07:00"),
+        ("Chủ nhật, 03/08/2025 16:05", "2025-08-03T16:05:00+07:00"),
+        ("ngày 5 tháng 3 năm 2024", "2024-03-05"),
+        ("2024-06-05T08:30:00+07:00", "2024-06-05T08:30:00+07:00"),
+        ("2024-06-05T01:30:00Z", "2024-06-05T01:30:00+00:00"),
+        ("05-06-2024 08:30 (GMT+7)", "2024-06-05T08:30:00+07:00"),
+        ("10:15 SA, 02/01/2025", "2025-01-02T10:15:00+07:00"),
+        ("2:15 CH, 02/01/2025", "2025-01-02T14:15:00+07:00"),
+        ("Hôm nay 15:39", "2026-11-29T15:39:00+07:00"),
+        ("Hôm qua", "2026-11-28"),
+        ("21 giờ trước", "2026-11-28T13:00:00+07:00"),
+        ("3 ngày trước", "2026-11-26"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else None,
+)
+def test_parses_portal_formats(text: str, expected: str) -> None:
+    assert parse_datetime(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["31/02/2024", "Lượt xem: 26", "", "nonsense 99/99/9999", "05/12/2099"],
+    ids=["impossible-day", "no-date", "empty", "garbage", "future"],
+)
+def test_no_valid_date_gives_none(text: str) -> None:
+    assert parse_datetime(text, NOW) is None
+
+
+def test_an_impossible_time_keeps_the_date_and_drops_the_time() -> None:
+    assert parse_datetime("25:61, 01-01-2024", NOW) == "2024-01-01"
+
+
+def test_date_only_pages_never_get_an_invented_time() -> None:
+    assert "T" not in (parse_datetime("Post date: 07/01/2026", NOW) or "T")
+
+
+def test_wrong_weekday_is_a_warning_not_a_failure(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert parse_datetime("8:0, Thứ Ba, 29-8-2022", NOW) == "2022-08-29T08:00:00+07:00"
+    assert "weekday" in caplog.text

@@ -1,0 +1,198 @@
+"""Extraction: every field of every fixture page, the fallbacks, and refusing pages that hold no article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper import extract
+from scraper.blocks import Block
+from scraper.errors import ExtractError
+from scraper.extractor import extract_article, is_byline, site_visits_of
+from scraper.models import SiteVisits
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = "https://thixaquangtri.quangtri.gov.vn"
+FIELDS = ("title", "published_at", "author", "body", "site_visits", "views", "profile")
+
+
+def site_cases() -> list:
+    cases = []
+    for site in ("site", "../../scraper/demo/site"):
+        for expected_file in sorted((FIXTURES / site / "expected").glob("*.json")):
+            page = expected_file.parent.parent / "pages" / f"{expected_file.stem}.html"
+            cases.append(pytest.param(page, expected_file, id=f"{Path(site).name}-{expected_file.stem}"))
+    return cases
+
+
+def page_cases() -> list:
+    return [
+        pytest.param(p, p.with_suffix(".json"), id=f"{p.parent.name}-{p.stem}")
+        for p in sorted((FIXTURES / "pages").glob("*/*.html"))
+    ]
+
+
+@pytest.mark.parametrize(("page", "expected_file"), site_cases())
+def test_fixture_site_articles_extract_exactly(page: Path, expected_file: Path) -> None:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    got = extract(page.read_bytes(), url=BASE + expected["path"])
+    assert {k: got[k] for k in FIELDS} == {k: expected[k] for k in FIELDS}
+    assert got["attachments"] == [
+        {"url": BASE + a["path"], "text": a["text"]} for a in expected["attachments"]
+    ]
+
+
+@pytest.mark.parametrize(("page", "expected_file"), page_cases())
+def test_saved_pages_extract_exactly_without_a_url(page: Path, expected_file: Path) -> None:
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    got = extract(page.read_bytes())
+    assert {k: got[k] for k in expected} == expected
+
+
+def test_seed_page_matches_the_reference_extraction() -> None:
+    got = extract((FIXTURES / "pages/liferay-quangtri/seed-thixaquangtri.html").read_bytes())
+    assert got["published_at"] == "2022-08-29T20:05:00+07:00"
+    assert got["author"] == "Bình Nguyên"
+    assert got["body"].startswith("Chiều ngày 15/8/2022, UBND phường 1")
+    assert got["body"].count("\n\n") == 2
+    assert (
+        "\u00a0" not in got["body"] and "pageHolder" not in got["body"] and "Các tin khác" not in got["body"]
+    )
+    assert got["site_visits"] == {"online": 2, "today": 2305, "total": 299543}
+    assert got["views"] is None
+    assert got["sources"]["title"] == "anchor:before-date-line"
+
+
+def test_library_accepts_bytes_or_text() -> None:
+    raw = (FIXTURES / "pages/liferay-quangtri/seed-thixaquangtri.html").read_bytes()
+    assert extract(raw) == extract(raw.decode("utf-8"))
+
+
+LIFERAY = """<html><head><title>Chi tiết tin - Xã A</title></head><body>
+<div>Tin tức mới</div><h2>Tiêu đề bài viết về công tác dân vận</h2><div>9:30, Thứ Sáu, 2-1-2026</div>
+{body}
+</body></html>"""
+
+
+def test_scripts_and_styles_never_reach_the_body() -> None:
+    html = LIFERAY.format(
+        body="<p>Nội dung chính.</p><script>alert(document.cookie)</script><style>p{color:red}</style>"
+        "<p>Phạm Hùng</p><div>Các tin khác</div>"
+    )
+    article = extract_article(html)
+    assert article.body == "Nội dung chính."
+    assert article.author == "Phạm Hùng"
+
+
+def test_views_on_the_date_line_are_read_and_kept_out_of_the_body() -> None:
+    html = LIFERAY.replace(
+        "<div>9:30, Thứ Sáu, 2-1-2026</div>", "<div>Ngày đăng: 02-01-2026 Lượt xem: 1.026</div>"
+    )
+    article = extract_article(html.format(body="<p>Nội dung.</p><p>Lượt xem: 1.026</p><div>More</div>"))
+    assert (article.views, article.published_at, article.body) == (1026, "2026-01-02", "Nội dung.")
+
+
+def test_a_page_without_an_end_anchor_is_refused_rather_than_swallowing_the_footer() -> None:
+    html = LIFERAY.format(body="<p>Nội dung.</p><footer>Bản quyền thuộc UBND xã</footer>")
+    with pytest.raises(ExtractError, match="body_end_anchor"):
+        extract_article(html, profile="liferay-quangtri")
+
+
+def test_a_forced_family_profile_without_its_date_line_is_refused() -> None:
+    with pytest.raises(ExtractError, match="date_line"):
+        extract_article(
+            "<html><body><h1>Trang chủ</h1><p>Chào mừng</p></body></html>", profile="liferay-quangtri"
+        )
+
+
+def test_an_unknown_profile_is_refused() -> None:
+    with pytest.raises(ExtractError, match="unknown_profile"):
+        extract_article("<p>x</p>", profile="joomla")
+
+
+GENERIC = """<html><head><title>Tin tức - UBND huyện</title>
+<meta property="og:title" content="Huyện tổ chức Ngày hội Đại đoàn kết toàn dân tộc">
+<meta property="article:published_time" content="2025-11-18T08:15:00+07:00">
+<meta name="author" content="Trần Văn Nam"></head>
+<body><nav><a href="/">Trang chủ</a> <a href="/tin-tuc">Tin tức</a></nav>
+<article><h1>Huyện tổ chức Ngày hội Đại đoàn kết toàn dân tộc</h1>
+<p>Sáng 18/11, huyện tổ chức Ngày hội Đại đoàn kết toàn dân tộc tại khu dân cư số 3.</p>
+<p>Ngày hội có nhiều hoạt động văn hóa, thể thao sôi nổi.</p></article>
+<aside><h3>Thống kê truy cập</h3><ul><li>Đang online: 15</li><li>Tổng: 1,204,331</li></ul></aside>
+</body></html>"""
+
+
+def test_unknown_layouts_fall_back_to_meta_and_article_tags() -> None:
+    article = extract_article(GENERIC, url="https://huyen.example.gov.vn/tin-tuc/ngay-hoi-123.html")
+    assert article.profile == "generic"
+    assert article.title == "Huyện tổ chức Ngày hội Đại đoàn kết toàn dân tộc"
+    assert article.published_at == "2025-11-18T08:15:00+07:00"
+    assert article.author == "Trần Văn Nam"
+    assert article.body.split("\n\n") == [
+        "Sáng 18/11, huyện tổ chức Ngày hội Đại đoàn kết toàn dân tộc tại khu dân cư số 3.",
+        "Ngày hội có nhiều hoạt động văn hóa, thể thao sôi nổi.",
+    ]
+    assert article.site_visits == SiteVisits(online=15, today=None, total=1204331)
+    assert article.sources["title"].startswith("css:meta")
+
+
+def test_without_article_tags_the_densest_paragraph_block_is_the_body() -> None:
+    html = GENERIC.replace("<article>", "<div><div>").replace("</article>", "</div></div>")
+    assert extract_article(html).body.startswith("Sáng 18/11, huyện tổ chức")
+
+
+def test_a_page_with_no_text_is_an_extraction_failure() -> None:
+    with pytest.raises(ExtractError, match="missing_field"):
+        extract_article("<html><head></head><body><img src=x></body></html>")
+
+
+def test_site_selectors_win_over_the_profile() -> None:
+    html = GENERIC.replace("<article>", '<article><p class="tac-gia">Lê Thị Hoa</p>')
+    article = extract_article(html, selectors={"author": "p.tac-gia", "title": "title"})
+    assert article.author == "Lê Thị Hoa"
+    assert article.title == "Tin tức - UBND huyện"
+    assert article.sources["author"] == "site-css:p.tac-gia"
+
+
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("Bình Nguyên", True),
+        ("HÀ PHƯƠNG", True),
+        ("BBT", True),
+        ("Thu Hà (tổng hợp)", True),
+        ("Xem chi tiết Kế hoạch tại đây", False),
+        ("Các kiến nghị đã được tiếp thu.", False),
+        ("Năm 2025 Tổng Kết", False),
+        ("Trân trọng!", False),
+    ],
+)
+def test_byline_heuristic(line: str, byline: bool) -> None:
+    assert is_byline(Block(line, "p")) is byline
+
+
+@pytest.mark.parametrize(
+    ("widget", "visits"),
+    [
+        (
+            "<ul><li>Đang truy cập<span>2</span></li><li>Hôm nay<span>2305</span></li>"
+            "<li>Tổng lượt truy cập<span>299.543</span></li></ul>",
+            SiteVisits(2, 2305, 299543),
+        ),
+        (
+            "<div>Đang truy cập 2</div><div>Hôm nay 340</div><div>Tổng truy cập 1.878.000</div>",
+            SiteVisits(2, 340, 1878000),
+        ),
+        (
+            '<span class="online-lable">Đang truy cập: </span><span style="font-weight:bold">27 </span><br>'
+            '<span>Tổng: </span><span style="font-weight:bold">4.798.809 </span>',
+            SiteVisits(27, None, 4798809),
+        ),
+        ("<div><div>Hôm nay</div><div>12</div></div>", SiteVisits(None, 12, None)),
+    ],
+    ids=["seed-glued", "diensanh-spaced", "liferay62-portlet", "label-and-number-in-two-blocks"],
+)
+def test_visitor_counter_wordings(widget: str, visits: SiteVisits) -> None:
+    assert site_visits_of(f"<html><body><p>Hôm nay 15:39 trời mưa</p>{widget}</body></html>") == visits
