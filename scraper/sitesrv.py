@@ -1,8 +1,9 @@
 """A small real HTTP server for a static site described by a manifest (the demo and the test fixtures).
 
 manifest.json maps "path?query" to a route: {"file": ..., "type": ..., "status": ..., "redirect": ...,
-"headers": {...}, "statuses": [503, 200], "raw": true}. "statuses" answers successive requests with
-successive codes (the last repeats); "raw" sends the file as stored, never gzipped. Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
+"headers": {...}, "statuses": [503, 200], "raw": true, "drip": 0.5}. "statuses" answers successive requests with
+successive codes (the last repeats); "raw" sends the file as stored, never gzipped; "drip" sends the body
+one byte every that many seconds (a slowloris server). Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
 Routes can be changed while the server runs, which is how tests inject faults. Bound to 127.0.0.1 only.
 """
 
@@ -81,7 +82,15 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             else:
                 body = (site.root / route["file"]).read_bytes() if "file" in route else b""
                 content_type = route.get("type", "text/html; charset=utf-8")
-                self._send(status, body, content_type, route.get("headers", {}), raw=route.get("raw", False))
+                headers = route.get("headers", {})
+                self._send(
+                    status,
+                    body,
+                    content_type,
+                    headers,
+                    raw=route.get("raw", False),
+                    drip=route.get("drip", 0),
+                )
 
         def _send(
             self,
@@ -90,6 +99,7 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             content_type: str,
             headers: dict[str, str] | None = None,
             raw: bool = False,
+            drip: float = 0,
         ) -> None:
             # Like the nginx in front of real portals: gzip HTML when the client accepts it.
             accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
@@ -102,7 +112,16 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if not drip:
+                self.wfile.write(body)
+                return
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(drip)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up on the slow body, as it should
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
             pass
@@ -125,7 +144,7 @@ def serve_site(root: Path) -> Iterator[SiteServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
     site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="site-server", daemon=True)
     thread.start()
     try:
         yield site

@@ -1,0 +1,213 @@
+"""The `scraper` command end to end: a real server on 127.0.0.1, a real archive file, the contract's exit codes."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from scraper.cli import cli
+from scraper.loader import archive_lock
+from scraper.sitesrv import SiteServer
+from tests.conftest import FIXTURES, MISSING_ARTICLE, SITE, expected_articles, write_config
+
+ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def rows(db: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def crawl(config: Path, *extra: str) -> Path:
+    code, _, err = run("crawl", "--config", str(config), *extra)
+    assert code == 0, err
+    return config.parent / "archive.db"
+
+
+def test_crawl_archives_every_article_once_with_the_expected_fields(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    stored = {
+        r[0]: dict(
+            zip(("title", "published_at", "author", "body", "views", "profile", "site"), r[1:], strict=True)
+        )
+        for r in rows(db, "SELECT url, title, published_at, author, body, views, profile, site FROM articles")
+    }
+    expected = expected_articles()
+    assert len(stored) == len(expected) == 14
+    for exp in expected:
+        got = stored[site_server.url(exp["path"])]
+        assert got == {k: exp[k] for k in ("title", "published_at", "author", "body", "views", "profile")} | {
+            "site": "thixaquangtri"
+        }
+    assert rows(db, "SELECT count(*) FROM article_versions")[0][0] == 14
+    assert rows(db, "SELECT status, articles_new, failures FROM runs") == [("ok", 14, 1)]
+
+
+def test_site_visits_are_recorded_from_listings_and_articles(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    observed = rows(
+        db, "SELECT url, online, today, total FROM visit_stats WHERE url = ?", site_server.url(ARTICLE)
+    )
+    expected = json.loads((SITE / "expected" / "1661778300000.json").read_text(encoding="utf-8"))[
+        "site_visits"
+    ]
+    assert observed == [(site_server.url(ARTICLE), expected["online"], expected["today"], expected["total"])]
+    assert (
+        rows(db, "SELECT count(*) FROM visit_stats")[0][0] == 3 + 14
+    )  # three listing pages, fourteen articles
+
+
+def test_a_second_crawl_adds_no_article_and_records_new_observations(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    visits_before = rows(db, "SELECT count(*) FROM visit_stats")[0][0]
+    crawl(config_file)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14
+    assert rows(db, "SELECT count(*) FROM article_versions")[0][0] == 14
+    assert rows(db, "SELECT count(*) FROM visit_stats")[0][0] == visits_before + 3
+    assert rows(db, "SELECT articles_new, pages_fetched FROM runs WHERE id = 2") == [(0, 3)]
+    assert site_server.hits(ARTICLE) == 1
+
+
+def test_a_missing_article_is_recorded_in_fetches_and_retried_next_run(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    url = site_server.url(MISSING_ARTICLE)
+    assert rows(db, "SELECT status, error FROM fetches WHERE url = ?", url) == [(404, "http_404")]
+    assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", url) == [(0,)]
+    crawl(config_file)
+    assert site_server.hits(MISSING_ARTICLE) == 2
+
+
+def test_a_share_link_with_tracking_parameters_is_not_fetched_again(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    assert site_server.hits(ARTICLE) == 1
+    assert not rows(db, "SELECT url FROM fetches WHERE url LIKE '%utm_%' OR url LIKE '%www.quangtri%'")
+
+
+def test_raw_captures_are_kept_for_re_extraction(config_file: Path, site_server: SiteServer) -> None:
+    import zlib
+
+    db = crawl(config_file)
+    content, encoding = rows(
+        db, "SELECT content, encoding FROM captures WHERE url = ?", site_server.url(ARTICLE)
+    )[0]
+    assert encoding == "utf-8"
+    assert zlib.decompress(content) == (SITE / "pages" / "1661778300000.html").read_bytes()
+
+
+def test_max_articles_caps_new_articles_per_site(config_file: Path) -> None:
+    db = crawl(config_file, "--max-articles", "4")
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 4
+    crawl(config_file, "--max-articles", "4")
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 8
+
+
+def test_db_option_wins_over_the_config(config_file: Path, tmp_path: Path) -> None:
+    crawl(config_file, "--db", str(tmp_path / "other.db"), "--quiet")
+    assert rows(tmp_path / "other.db", "SELECT count(*) FROM articles")[0][0] == 14
+
+
+def test_a_bad_config_exits_2_with_one_line_naming_file_and_key(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server, crawl='max_articles = "many"')
+    code, out, err = run("crawl", "--config", str(config))
+    assert code == 2
+    assert err.strip() == f"scraper: {config}: crawl.max_articles: must be a whole number, got str 'many'"
+    assert out == ""
+
+
+def test_an_unknown_site_name_exits_2(config_file: Path) -> None:
+    code, _, err = run("crawl", "--config", str(config_file), "--site", "nowhere")
+    assert code == 2 and "--site" in err and "nowhere" in err
+
+
+def test_a_missing_config_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("crawl", "--config", str(tmp_path / "absent.toml"))
+    assert code == 2 and "file not found" in err
+
+
+def test_another_crawl_holding_the_lock_exits_3(config_file: Path) -> None:
+    with archive_lock(config_file.parent / "archive.db"):
+        code, _, err = run("crawl", "--config", str(config_file))
+    assert code == 3 and "another crawl holds the lock" in err
+
+
+def test_an_unwritable_archive_exits_1_with_a_clear_line(config_file: Path, tmp_path: Path) -> None:
+    code, _, err = run(
+        "crawl", "--config", str(config_file), "--db", str(tmp_path / "no" / "such" / "dir.db")
+    )
+    assert code == 1 and err.startswith("scraper: ") and len(err.strip().splitlines()) == 1
+
+
+def test_extract_prints_one_json_object_for_a_file() -> None:
+    page = FIXTURES / "pages/liferay-quangtri/seed-thixaquangtri.html"
+    code, out, _ = run("extract", str(page), "--url", "https://thixaquangtri.quangtri.gov.vn" + ARTICLE)
+    data = json.loads(out)
+    assert code == 0
+    assert data["url"] == "https://thixaquangtri.quangtri.gov.vn" + ARTICLE
+    assert data["author"] == "Bình Nguyên" and data["profile"] == "liferay-quangtri"
+    assert "Bình Nguyên" in out  # UTF-8, not ASCII-escaped
+    assert {"url", "title", "published_at", "author", "body", "site_visits", "views", "profile"} <= set(data)
+
+
+def test_extract_fetches_a_url_once(site_server: SiteServer) -> None:
+    code, out, _ = run("extract", site_server.url(ARTICLE))
+    assert code == 0 and json.loads(out)["published_at"] == "2022-08-29T20:05:00+07:00"
+    assert site_server.hits(ARTICLE) == 1
+
+
+def test_extract_of_a_page_without_an_article_exits_1_without_a_traceback(tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text("<html><body></body></html>")
+    code, out, err = run("extract", str(page))
+    assert code == 1 and out == "" and err.startswith("scraper: missing_field") and "Traceback" not in err
+
+
+def test_extract_of_a_missing_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("extract", str(tmp_path / "nope.html"))
+    assert code == 2 and "nope.html" in err
+
+
+def test_demo_crawls_the_bundled_site_and_prints_what_it_archived(tmp_path: Path) -> None:
+    code, out, _ = run("demo", "--db", str(tmp_path / "demo.db"))
+    assert code == 0
+    assert out.startswith("6 articles in ")
+    assert "Kế hoạch tổ chức Chợ hoa xuân Bính Ngọ năm 2026" in out
+    assert rows(tmp_path / "demo.db", "SELECT count(*) FROM articles")[0][0] == 6
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    cmd = cli.commands[command]
+    assert isinstance(cmd, click.Command) and cmd.help and "Example" in cmd.help
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "crawl" in result.stdout and "demo" in result.stdout
