@@ -12,21 +12,26 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__, article_to_dict
+from .archive import open_archive, open_reader
 from .config import load_config
 from .crawler import Fetcher
 from .encoding import decode_html
 from .errors import ConfigError, LockHeld, ScraperError
+from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
 from .pipeline import RunSummary, run_crawl, select_sites
 from .progress import make_progress
-from .reports import print_archive, print_summary
+from .queries import search as search_archive
+from .reextract import reextract as reextract_archive
+from .reports import print_archive, print_reextract, print_stats, print_summary
 from .sitesrv import serve_site
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,6 +54,34 @@ def exit_code(error: ScraperError) -> int:
 def db_option(fn: F) -> F:
     """The --db option shared by every command that reads or writes the archive."""
     return click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (SQLite).")(fn)
+
+
+def archive_options(fn: F) -> F:
+    """--db, and --config to find the archive ([crawl].db) when --db is not given."""
+    fn = click.option(
+        "--config", "config_path", default="config.toml", show_default=True, type=click.Path(dir_okay=False)
+    )(fn)
+    return db_option(fn)
+
+
+def filter_options(fn: F) -> F:
+    """--site and --since, shared by search and export."""
+    fn = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after YYYY-MM-DD.")(
+        fn
+    )
+    return click.option("--site", metavar="NAME", help="Only this site.")(fn)
+
+
+def resolve_db(db_path: str | None, config_path: str) -> str:
+    """--db, else [crawl].db of the config file when there is one, else ./archive.db."""
+    if db_path:
+        return db_path
+    return load_config(config_path).crawl.db if Path(config_path).is_file() else "archive.db"
+
+
+def day(value: datetime | None) -> str | None:
+    """A --since value as the ISO date the archive compares with."""
+    return value.date().isoformat() if value else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,3 +200,104 @@ def demo(db_path: str | None, quiet: bool) -> None:
     if not quiet:
         print_summary(summary, db_file)
     print_archive(db_file)
+
+
+@cli.command()
+@click.argument("query")
+@archive_options
+@filter_options
+@click.option(
+    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many results."
+)
+def search(
+    query: str, db_path: str | None, config_path: str, site: str | None, since: datetime | None, limit: int
+) -> None:
+    """Full-text search of titles and bodies, with or without diacritics; one line per article.
+
+    \b
+    Example:
+        scraper search "an ninh trật tự" --since 2025-01-01      (same hits as: scraper search "an ninh trat tu")
+    """
+    try:
+        hits = search_archive(open_reader(resolve_db(db_path, config_path)), query, site, day(since), limit)
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    for hit in hits:
+        click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(["jsonl", "csv", "warc"]), help="Output format."
+)
+@archive_options
+@filter_options
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+def export(
+    fmt: str,
+    db_path: str | None,
+    config_path: str,
+    site: str | None,
+    since: datetime | None,
+    output: str | None,
+) -> None:
+    """Export articles (jsonl, csv) or the raw captures as WARC 1.1 (warc), to stdout or --output.
+
+    \b
+    Examples:
+        scraper export --format jsonl --site thixaquangtri > articles.jsonl
+        scraper export --format warc --output archive.warc.gz     (replay with pywb, ReplayWeb.page ...)
+    """
+    try:
+        db = open_reader(resolve_db(db_path, config_path))
+        if fmt == "warc":
+            with click.open_file(output or "-", "wb") as out:
+                count = write_warc(db, out, site, day(since))
+        else:
+            with click.open_file(output or "-", "w", encoding="utf-8", lazy=False) as out:
+                writer = write_jsonl if fmt == "jsonl" else write_csv
+                count = writer(iter_articles(db, site, day(since)), out)
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    click.echo(f"exported {count} {'captures' if fmt == 'warc' else 'articles'}", err=True)
+
+
+@cli.command()
+@archive_options
+@click.option("--site", metavar="NAME", help="Only this site.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only captures fetched on or after YYYY-MM-DD."
+)
+def reextract(db_path: str | None, config_path: str, site: str | None, since: datetime | None) -> None:
+    """Re-run the current extractor over the stored captures, without network; changes become new versions.
+
+    \b
+    Example:
+        scraper reextract --site thixaquangtri      (after upgrading scraper or fixing a site's selectors)
+    """
+    try:
+        config_sites = (
+            {s.name: s for s in load_config(config_path).sites} if Path(config_path).is_file() else {}
+        )
+        db_file = resolve_db(db_path, config_path)
+        open_reader(db_file)  # refuse a missing or foreign file before creating anything
+        counts = reextract_archive(open_archive(db_file), config_sites, site, day(since))
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    print_reextract(counts)
+
+
+@cli.command()
+@archive_options
+def stats(db_path: str | None, config_path: str) -> None:
+    """What the archive holds: articles per site and month, the last run and its failures.
+
+    \b
+    Example:
+        scraper stats --db archive.db
+    """
+    try:
+        db = open_reader(resolve_db(db_path, config_path))
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    print_stats(db)

@@ -70,8 +70,15 @@ def extract_article(
         raise ExtractError("empty_document")
     blocks = blocks_of(root)
     chosen = choose_profile(blocks, url, profile)
-    fields = _by_anchors(blocks, chosen, now) if chosen.date_lines else _by_selectors(tree, chosen, now)
-    fields = _apply_site_selectors(tree, fields, selectors or {}, now)
+    selectors = selectors or {}
+    try:
+        fields = _by_anchors(blocks, chosen, now) if chosen.date_lines else _by_selectors(tree, chosen, now)
+    except ExtractError:
+        # A researcher who gave title and body selectors for a site has told us how to read it.
+        if not {"title", "body"} <= set(selectors):
+            raise
+        fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
+    fields = _apply_site_selectors(tree, fields, selectors, now)
     return _finish(fields, blocks, chosen, url)
 
 

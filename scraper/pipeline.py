@@ -15,14 +15,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from .archive import archive_lock, open_archive
 from .crawler import Fetcher, Politeness, discover_links
 from .errors import ConfigError, ExtractError, FetchError
 from .extractor import extract_article, site_visits_of
 from .loader import (
-    archive_lock,
     finish_run,
     known_urls,
-    open_archive,
     save_article,
     save_attempts,
     save_page,
@@ -47,6 +46,7 @@ class Counts:
     articles_new: int = 0
     articles_changed: int = 0
     articles_unchanged: int = 0
+    articles_alias: int = 0
     failures: int = 0
 
     def as_dict(self) -> dict[str, int]:

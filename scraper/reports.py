@@ -6,8 +6,11 @@ import sqlite3
 import textwrap
 
 import click
+from sqlite_utils import Database
 
 from .pipeline import RunSummary
+from .queries import articles_per_month, failures, last_run, site_summary
+from .reextract import ReextractCounts
 
 
 def print_summary(summary: RunSummary, db_path: str) -> None:
@@ -37,3 +40,36 @@ def print_archive(db_path: str) -> None:
         click.echo(textwrap.fill(title, width=100, initial_indent="  ", subsequent_indent="  "))
         click.echo(f"  {url}")
     click.echo(f"\n{visits[0]} visitor-counter observations; latest total {visits[1]}")
+
+
+def print_stats(db: Database) -> None:
+    """Articles per site and per month, then the last run and why its failures failed."""
+    click.echo("site                 articles  removed  versions  first published  last published  last seen")
+    for site, articles, removed, versions, first, last, seen in site_summary(db):
+        click.echo(
+            f"{site:20s} {articles:8d} {removed:8d} {versions:9d}  {str(first)[:10]:15s}  {str(last)[:10]:14s}  {seen}"
+        )
+    click.echo("\narticles per month")
+    for site, month, count in articles_per_month(db):
+        click.echo(f"  {site:20s} {month}  {count:5d}")
+    run = last_run(db)
+    if run is None:
+        click.echo("\nno runs yet")
+        return
+    click.echo(
+        f"\nlast run {run['id']}: {run['status']}, started {run['started_at']}, finished {run['finished_at']}; "
+        f"{run['pages_fetched']} pages, {run['articles_new']} new, {run['articles_changed']} changed, "
+        f"{run['failures']} failed"
+    )
+    for reason, count in failures(db, int(str(run["id"]))):
+        click.echo(f"  {count:5d}  {reason}")
+
+
+def print_reextract(counts: ReextractCounts) -> None:
+    """What a re-extraction changed."""
+    click.echo(
+        f"re-extracted {counts.checked} captures: {counts.changed} changed, {counts.unchanged} unchanged, "
+        f"{counts.new} new, {counts.alias} aliases, {sum(counts.failed.values())} without an article"
+    )
+    for reason, count in sorted(counts.failed.items()):
+        click.echo(f"  {count:5d}  {reason}")

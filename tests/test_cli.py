@@ -12,8 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from scraper.archive import archive_lock
 from scraper.cli import cli
-from scraper.loader import archive_lock
 from scraper.sitesrv import SiteServer
 from tests.conftest import FIXTURES, MISSING_ARTICLE, SITE, expected_articles, write_config
 

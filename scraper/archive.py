@@ -1,0 +1,213 @@
+"""The archive file: connection settings, schema and its migrations, transactions, the crawl lock.
+
+Every write unit is `BEGIN IMMEDIATE ... COMMIT`: a deferred transaction that must upgrade to a writer fails
+at once under contention, busy_timeout notwithstanding (reliability.md P5), and sqlite-utils' own batching
+would commit partial work (P6). WAL lets analysts read while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from sqlite_utils import Database
+
+from .errors import LockHeld, StorageError
+from .text import clean_line
+
+# Version 1 is frozen as it shipped: migrations start from it, so any older archive upgrades in place.
+SCHEMA_V1 = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+    pid INTEGER, sites INTEGER NOT NULL DEFAULT 0, pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0, articles_changed INTEGER NOT NULL DEFAULT 0,
+    articles_unchanged INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE fetches (
+    id INTEGER PRIMARY KEY, run_id INTEGER REFERENCES runs(id), site TEXT, kind TEXT, url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL, status INTEGER, error TEXT, elapsed_ms INTEGER, bytes INTEGER
+) STRICT;
+CREATE INDEX fetches_url ON fetches(url);
+CREATE INDEX fetches_run ON fetches(run_id);
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL, fetched_at TEXT NOT NULL, status INTEGER, headers TEXT,
+    sha256 TEXT NOT NULL, encoding TEXT, compression TEXT NOT NULL, content BLOB NOT NULL, UNIQUE(url, sha256)
+) STRICT;
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY, site TEXT NOT NULL, url TEXT NOT NULL UNIQUE, title TEXT NOT NULL,
+    published_at TEXT, author TEXT, body TEXT NOT NULL, views INTEGER, content_hash TEXT NOT NULL,
+    profile TEXT, attachments TEXT, capture_id INTEGER REFERENCES captures(id),
+    first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, changed_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX articles_site_published ON articles(site, published_at);
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id), observed_at TEXT NOT NULL,
+    content_hash TEXT NOT NULL, title TEXT NOT NULL, published_at TEXT, author TEXT, body TEXT NOT NULL,
+    capture_id INTEGER REFERENCES captures(id)
+) STRICT;
+CREATE INDEX article_versions_article ON article_versions(article_id);
+CREATE TABLE visit_stats (
+    id INTEGER PRIMARY KEY, site TEXT NOT NULL, observed_at TEXT NOT NULL, url TEXT,
+    online INTEGER, today INTEGER, total INTEGER, run_id INTEGER REFERENCES runs(id)
+) STRICT;
+CREATE INDEX visit_stats_site ON visit_stats(site, observed_at);
+CREATE TABLE view_counts (
+    id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id), observed_at TEXT NOT NULL,
+    views INTEGER NOT NULL
+) STRICT;
+CREATE INDEX view_counts_article ON view_counts(article_id);
+"""
+
+SCHEMA_V2 = """
+ALTER TABLE articles ADD COLUMN removed_at TEXT;
+ALTER TABLE articles ADD COLUMN text_hash TEXT;
+UPDATE articles SET text_hash = scraper_text_hash(title, body);
+CREATE INDEX articles_text_hash ON articles(site, text_hash);
+CREATE TABLE article_aliases (
+    id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id), url TEXT NOT NULL UNIQUE,
+    first_seen_at TEXT NOT NULL
+) STRICT;
+ALTER TABLE runs ADD COLUMN articles_alias INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE captures ADD COLUMN site TEXT;
+UPDATE captures SET site = (SELECT site FROM fetches WHERE fetches.url = captures.url LIMIT 1);
+-- The sqlite-utils enable_fts() layout (external content, plain-column triggers), so datasette finds it and
+-- hand edits in sqlite3 keep working. unicode61 strips every Vietnamese tone and hat mark; đ stays đ.
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2', content = 'articles');
+INSERT INTO articles_fts(rowid, title, body) SELECT id, title, body FROM articles;
+CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+"""
+
+MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2))
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+WRITER_PRAGMAS = (
+    "synchronous=NORMAL",
+    "busy_timeout=30000",
+    "foreign_keys=ON",
+    "journal_size_limit=67108864",
+)
+
+
+def text_hash(title: str, body: str) -> str:
+    """The dedup key of an article's text: NFC, white space collapsed; the same article under another URL."""
+    paragraphs = [clean_line(p) for p in unicodedata.normalize("NFC", body).split("\n\n")]
+    return hashlib.sha256("\x1f".join([clean_line(title), *paragraphs]).encode()).hexdigest()
+
+
+def connect(path: str | Path) -> Database:
+    """A connection to an existing or new archive file, with our SQL functions, without migrating."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    # Used by the v2 migration to fill text_hash for rows written before it; nothing else depends on it.
+    conn.create_function("scraper_text_hash", 2, text_hash, deterministic=True)
+    return Database(conn)
+
+
+def open_archive(path: str | Path) -> Database:
+    """Open (creating if needed) an archive for writing, in WAL mode, migrated to the current schema."""
+    try:
+        db = connect(path)
+        db.execute("PRAGMA journal_mode=WAL")
+        for pragma in WRITER_PRAGMAS:
+            db.execute(f"PRAGMA {pragma}")
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: cannot open the archive: {exc}") from None
+    return db
+
+
+def open_reader(path: str | Path) -> Database:
+    """Open an existing archive read-only (search, stats, export); refuses a missing or newer file."""
+    if not Path(path).is_file():
+        raise StorageError(f"{path}: no archive here (run `scraper crawl` first, or pass --db)")
+    try:
+        db = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30))
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: cannot open the archive: {exc}") from None
+    if version != SCHEMA_VERSION:
+        raise StorageError(
+            f"{path}: archive schema {version}, this scraper reads {SCHEMA_VERSION}; run a crawl to upgrade"
+        )
+    return db
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema to SCHEMA_VERSION, one atomic step per version; never downgrade."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"archive schema {version} is newer than this scraper knows ({SCHEMA_VERSION})")
+    for target, script in MIGRATIONS:
+        if version < target:
+            with transaction(db):
+                for statement in _statements(script):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {target}")
+
+
+def _statements(script: str) -> list[str]:
+    # Split on ";" at line ends only: trigger bodies hold ";" mid-line and end with "END;".
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";") and (
+            not current[0].lstrip().startswith("CREATE TRIGGER") or line.strip() == "END;"
+        ):
+            statements.append("\n".join(current))
+            current = []
+    return statements
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[None]:
+    """One write unit: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any error."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StorageError(f"cannot start a write: {exc}") from None
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        db.execute("ROLLBACK")
+        raise StorageError(f"cannot commit: {exc}") from None
+
+
+@contextmanager
+def archive_lock(db_path: str | Path) -> Iterator[None]:
+    """Hold `<db>.lock` for a crawl; the kernel drops it when the process dies, so it never goes stale."""
+    lock_path = Path(f"{db_path}.lock")
+    try:
+        handle: IO[str] = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise StorageError(f"{lock_path}: cannot create the lock file: {exc}") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockHeld(f"another crawl holds the lock on {db_path} ({lock_path})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,83 @@
+"""Exports for other tools: JSON Lines and CSV of the articles, WARC 1.1 of the raw captures (warcio)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zlib
+from collections.abc import Iterator
+from http.client import responses
+from typing import IO, Any
+
+from sqlite_utils import Database
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from .queries import site_since
+
+ARTICLE_COLUMNS = (
+    "id, site, url, title, published_at, author, body, views, profile, attachments, "
+    "first_seen_at, last_seen_at, changed_at, removed_at"
+)
+# Stored bodies are already decoded: these headers described the bytes on the wire, not the stored payload.
+WIRE_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"}
+
+
+def iter_articles(
+    db: Database, site: str | None = None, since: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Articles as dicts, oldest publication first; attachments decoded from JSON."""
+    conditions, params = site_since(site, since)
+    for row in db.query(
+        f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1 = 1{conditions} ORDER BY published_at, id", params
+    ):
+        yield row | {"attachments": json.loads(row["attachments"] or "[]")}
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    """One JSON object per line, UTF-8 as is; returns the number written."""
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - count is the result
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return count
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
+    """CSV with a header row; attachments as a JSON string; returns the number written."""
+    writer: csv.DictWriter[str] | None = None
+    count = 0
+    for count, row in enumerate(rows, start=1):  # noqa: B007 - count is the result
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row | {"attachments": json.dumps(row["attachments"], ensure_ascii=False)})
+    return count
+
+
+def write_warc(db: Database, out: IO[bytes], site: str | None = None, since: str | None = None) -> int:
+    """Every stored capture as a WARC 1.1 response record (gzip per record), replayable by standard tools."""
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    conditions, params = site_since(site, since, date_column="fetched_at")
+    sql = (
+        f"SELECT url, fetched_at, status, headers, compression, content FROM captures WHERE 1 = 1{conditions}"
+    )
+    count = 0
+    for url, fetched_at, status, headers, compression, content in db.execute(sql + " ORDER BY id", params):
+        body = zlib.decompress(content) if compression == "zlib" else content
+        http_headers = StatusAndHeaders(
+            f"{status} {responses.get(status, '')}".strip(),
+            [(k, v) for k, v in json.loads(headers or "[]") if k.lower() not in WIRE_HEADERS],
+            protocol="HTTP/1.1",
+        )
+        record = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": fetched_at},
+        )
+        writer.write_record(record)
+        count += 1
+    return count

@@ -1,0 +1,111 @@
+"""Read-side questions an analyst asks of the archive: full-text search and a summary of what is in it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    published_at: str | None
+    site: str
+    title: str
+    url: str
+
+
+def site_since(
+    site: str | None, since: str | None, site_column: str = "site", date_column: str = "published_at"
+) -> tuple[str, list[object]]:
+    """SQL conditions (each starting with AND) and parameters for the --site and --since options."""
+    sql, params = "", list[object]()
+    if site:
+        sql, params = f" AND {site_column} = ?", [site]
+    if since:
+        sql, params = sql + f" AND {date_column} >= ?", [*params, since]
+    return sql, params
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query for text typed with or without diacritics: every word, each d also matching đ.
+
+    The index (unicode61, remove_diacritics 2) drops tone and hat marks but keeps đ, which is a letter of
+    its own; "dam bao" must still find "đảm bảo", so d-words become ("dam" OR "đam").
+    """
+    groups = []
+    for token in _TOKEN.findall(strip_marks(text)):
+        variants = sorted(_d_variants(token))
+        groups.append(" OR ".join(f'"{v}"' for v in variants))
+    return " AND ".join(f"({g})" for g in groups)
+
+
+def strip_marks(text: str) -> str:
+    """Lower-case text without combining marks (tones, hats, horns), keeping đ."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _d_variants(token: str, limit: int = 4) -> set[str]:
+    positions = [i for i, c in enumerate(token) if c == "d"][:limit]
+    variants = set()
+    for mask in range(1 << len(positions)):
+        chars = list(token)
+        for bit, i in enumerate(positions):
+            if mask >> bit & 1:
+                chars[i] = "đ"
+        variants.add("".join(chars))
+    return variants
+
+
+def search(
+    db: Database, text: str, site: str | None = None, since: str | None = None, limit: int = 20
+) -> list[Hit]:
+    """Articles whose title or body holds every word of text, best first (title words weigh more)."""
+    query = fts_query(text)
+    if not query:
+        return []
+    sql = (
+        "SELECT a.published_at, a.site, a.title, a.url FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        "WHERE articles_fts MATCH ?"
+    )
+    conditions, params = site_since(site, since, "a.site", "a.published_at")
+    sql += conditions + " ORDER BY bm25(articles_fts, 5.0, 1.0), a.published_at DESC LIMIT ?"
+    return [Hit(*row) for row in db.execute(sql, [query, *params, limit])]
+
+
+def site_summary(db: Database) -> list[tuple[object, ...]]:
+    """Per site: articles, removed, versions, first and last publication, last seen."""
+    return db.execute(
+        "SELECT a.site, count(*), count(a.removed_at), "
+        "(SELECT count(*) FROM article_versions v JOIN articles b ON b.id = v.article_id WHERE b.site = a.site), "
+        "min(a.published_at), max(a.published_at), max(a.last_seen_at) FROM articles a GROUP BY a.site ORDER BY a.site"
+    ).fetchall()
+
+
+def articles_per_month(db: Database) -> list[tuple[object, ...]]:
+    """(site, YYYY-MM, articles) by publication month."""
+    return db.execute(
+        "SELECT site, coalesce(substr(published_at, 1, 7), '(no date)') AS month, count(*) FROM articles "
+        "GROUP BY site, month ORDER BY site, month"
+    ).fetchall()
+
+
+def last_run(db: Database) -> dict[str, object] | None:
+    """The newest `runs` row."""
+    rows = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+    return rows[0] if rows else None
+
+
+def failures(db: Database, run_id: int) -> list[tuple[object, ...]]:
+    """(reason, count) of the failed requests of a run."""
+    return db.execute(
+        "SELECT error, count(*) FROM fetches WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY 2 DESC",
+        [run_id],
+    ).fetchall()

@@ -1,0 +1,148 @@
+"""The archive over years: migrations, dedup across URLs and Unicode forms, readers during writes, search."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scraper.archive import SCHEMA_V1, SCHEMA_VERSION, open_archive, open_reader, transaction
+from scraper.errors import StorageError
+from scraper.loader import known_urls, save_article, start_run, store_article
+from scraper.queries import search
+from tests.test_loader import URL, article, attempt, page
+
+OTHER_URL = URL.replace("1661778300000", "1661778399999")
+
+
+def make_v1_archive(path: Path) -> None:
+    """An archive exactly as the first released schema wrote it, with one article in it."""
+    with sqlite3.connect(path) as conn:
+        conn.executescript(SCHEMA_V1)
+        conn.execute("INSERT INTO runs (started_at, status) VALUES ('2026-01-01T00:00:00Z', 'ok')")
+        conn.execute(
+            "INSERT INTO articles (site, url, title, published_at, author, body, content_hash, first_seen_at, "
+            "last_seen_at, changed_at) VALUES ('tx', ?, 'Bảo đảm an ninh trật tự dịp Tết', '2026-01-02', NULL, "
+            "'Công an thị xã triển khai các phương án.', 'h1', 't', 't', 't')",
+            [URL],
+        )
+        conn.execute(
+            "INSERT INTO article_versions (article_id, observed_at, content_hash, title, body) VALUES (1, 't', 'h1', 'x', 'y')"
+        )
+        conn.execute("PRAGMA user_version = 1")
+
+
+def test_an_archive_of_the_first_schema_upgrades_in_place_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_v1_archive(path)
+    db = open_archive(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT title, text_hash IS NOT NULL, removed_at FROM articles").fetchall() == [
+        ("Bảo đảm an ninh trật tự dịp Tết", 1, None)
+    ]
+    assert db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 1
+    assert [h.url for h in search(db, "an ninh trat tu")] == [URL]  # the search index was built from old rows
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_failed_migration_leaves_the_old_archive_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_v1_archive(path)
+    with sqlite3.connect(path) as conn:  # something in the way of the v2 step
+        conn.execute("CREATE TABLE article_aliases (x)")
+    with pytest.raises(StorageError):
+        open_archive(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+        assert "text_hash" not in [r[1] for r in conn.execute("PRAGMA table_info(articles)")]
+
+
+def test_the_same_article_under_another_url_is_an_alias_not_a_second_article(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    run = start_run(db, 1)
+    save_article(db, run, "tx", URL, page(), article(), [attempt()])
+    result = save_article(db, run, "tx", OTHER_URL, page(), article(url=OTHER_URL), [attempt()])
+    assert result.outcome == "alias"
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert db.execute("SELECT url FROM article_aliases").fetchall() == [(OTHER_URL,)]
+    assert known_urls(db, "tx") == {URL, OTHER_URL}
+
+
+def test_nfd_text_is_the_same_article_as_nfc_text(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    run = start_run(db, 1)
+    save_article(db, run, "tx", URL, page(), article(), [attempt()])
+    nfd = article(
+        title=unicodedata.normalize("NFD", article().title), body=unicodedata.normalize("NFD", article().body)
+    )
+    assert save_article(db, run, "tx", OTHER_URL, page(), nfd, [attempt()]).outcome == "alias"
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+def test_a_reader_during_a_write_sees_whole_articles_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    counts = "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_versions)"
+    with transaction(db):
+        store_article(db, "tx", URL, article(), None, "2026-11-29T00:00:00Z")
+        assert reader.execute(counts).fetchone() == (0, 0)  # mid-write: nothing, not half an article
+    assert reader.execute(counts).fetchone() == (1, 1)
+    reader.close()
+
+
+def test_a_long_analyst_read_never_blocks_the_crawl(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    run = start_run(db, 1)
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    save_article(
+        db, run, "tx", URL, page(), article(), [attempt()]
+    )  # commits while the reader holds its snapshot
+    assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    reader.execute("COMMIT")
+    assert reader.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+@pytest.mark.parametrize(
+    "query", ["an ninh", "AN NINH", "an ninh trật tự", "an ninh trat tu", "Đảm bảo", "dam bao"]
+)
+def test_search_works_with_and_without_diacritics(tmp_path: Path, query: str) -> None:
+    db = open_archive(tmp_path / "a.db")
+    run = start_run(db, 1)
+    text = "Công an thị xã đảm bảo an ninh, trật tự trong dịp Tết Nguyên đán."
+    save_article(db, run, "tx", URL, page(), article(body=text), [attempt()])
+    save_article(
+        db,
+        run,
+        "tx",
+        OTHER_URL,
+        page(),
+        article(title="Chợ hoa xuân", body="Bán hoa, cây cảnh."),
+        [attempt()],
+    )
+    assert [hit.url for hit in search(db, query)] == [URL]
+
+
+def test_search_follows_edits(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    run = start_run(db, 1)
+    save_article(db, run, "tx", URL, page(), article(body="Nội dung cũ về giao thông."), [attempt()])
+    save_article(
+        db, run, "tx", URL, page(), replace(article(), body="Nội dung mới về môi trường."), [attempt()]
+    )
+    assert search(db, "giao thong") == [] and len(search(db, "moi truong")) == 1
+
+
+def test_readers_refuse_missing_and_foreign_files(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="no archive here"):
+        open_reader(tmp_path / "absent.db")
+    (tmp_path / "x.db").write_bytes(b"not sqlite" * 500)
+    with pytest.raises(StorageError, match="cannot open"):
+        open_reader(tmp_path / "x.db")

@@ -1,0 +1,169 @@
+"""The analyst's commands on a crawled archive: search, export, reextract, stats — all without network."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from scraper.sitesrv import SiteServer
+from tests.conftest import SITE, write_config
+from tests.test_cli import crawl, rows, run
+
+SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+POLICE = "/chi-tiet-tin/-/view-article/1/1651212986853/1768188874498"
+
+
+@pytest.fixture
+def archive(config_file: Path) -> Path:
+    """A fresh archive of the whole fixture site."""
+    return crawl(config_file)
+
+
+@pytest.mark.parametrize("query", ["an ninh trật tự", "an ninh trat tu", "AN NINH TRẬT TỰ"])
+def test_search_prints_date_site_title_url_per_line(
+    archive: Path, site_server: SiteServer, query: str
+) -> None:
+    code, out, _ = run("search", query, "--db", str(archive))
+    lines = out.splitlines()
+    assert code == 0
+    assert {line.rsplit("  ", 1)[1] for line in lines} == {site_server.url(SEED), site_server.url(POLICE)}
+    assert lines[0].startswith("2026-01-12  thixaquangtri  Công an thị xã tổng kết")
+
+
+def test_search_filters_by_date_and_limit(archive: Path, site_server: SiteServer) -> None:
+    _, out, _ = run("search", "an ninh", "--db", str(archive), "--since", "2023-01-01")
+    assert site_server.url(SEED) not in out and site_server.url(POLICE) in out
+    _, out, _ = run("search", "thị xã", "--db", str(archive), "--limit", "3")
+    assert len(out.splitlines()) == 3
+
+
+def test_search_finds_the_archive_through_the_config(archive: Path, config_file: Path) -> None:
+    code, out, _ = run("search", "chợ hoa", "--config", str(config_file))
+    assert code == 0 and "Chợ hoa xuân" in out
+
+
+def test_jsonl_export_has_every_article_with_its_fields(archive: Path) -> None:
+    code, out, err = run("export", "--format", "jsonl", "--db", str(archive))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 14 and err.strip() == "exported 14 articles"
+    assert {"url", "title", "published_at", "author", "body", "views", "attachments", "removed_at"} <= set(
+        records[0]
+    )
+    pdf = [r for r in records if r["attachments"]]
+    assert len(pdf) == 2 and pdf[0]["attachments"][0]["text"].startswith("Xem chi tiết")
+
+
+def test_csv_export_round_trips(archive: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "a.csv"
+    run(
+        "export",
+        "--format",
+        "csv",
+        "--db",
+        str(archive),
+        "--site",
+        "thixaquangtri",
+        "--output",
+        str(out_file),
+    )
+    records = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    stored = rows(archive, "SELECT title, body FROM articles ORDER BY published_at, id")
+    assert [(r["title"], r["body"]) for r in records] == stored
+
+
+def test_warc_export_replays_the_captured_bytes(
+    archive: Path, tmp_path: Path, site_server: SiteServer
+) -> None:
+    out_file = tmp_path / "archive.warc.gz"
+    code, _, err = run("export", "--format", "warc", "--db", str(archive), "--output", str(out_file))
+    assert code == 0 and err.strip() == "exported 17 captures"  # 3 listing pages + 14 articles
+    with out_file.open("rb") as stream:
+        records = {
+            r.rec_headers.get_header("WARC-Target-URI"): r.content_stream().read()
+            for r in ArchiveIterator(stream)
+            if r.rec_type == "response"
+        }
+    assert records[site_server.url(SEED)] == (SITE / "pages" / "1661778300000.html").read_bytes()
+
+
+def test_export_since_filters_on_publication_date(archive: Path) -> None:
+    _, out, _ = run("export", "--format", "jsonl", "--db", str(archive), "--since", "2026-01-01")
+    assert sorted(json.loads(line)["published_at"][:10] for line in out.splitlines()) == [
+        "2026-01-05",
+        "2026-01-07",
+        "2026-01-12",
+        "2026-01-12",
+    ]
+
+
+def test_reextract_records_what_a_better_extractor_changes(archive: Path, site_server: SiteServer) -> None:
+    with sqlite3.connect(archive) as conn:  # as an older extractor might have left it
+        conn.execute(
+            "UPDATE articles SET body = 'cắt cụt', content_hash = 'old' WHERE url = ?",
+            [site_server.url(SEED)],
+        )
+    code, out, _ = run("reextract", "--db", str(archive))
+    assert code == 0 and out.startswith("re-extracted 14 captures: 1 changed, 13 unchanged")
+    body, versions = rows(
+        archive,
+        "SELECT body, (SELECT count(*) FROM article_versions v WHERE v.article_id = a.id) FROM articles a WHERE url = ?",
+        site_server.url(SEED),
+    )[0]
+    assert body.startswith("Chiều ngày 15/8/2022") and versions == 2
+
+
+def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_server: SiteServer) -> None:
+    redesigned = tmp_path / "redesigned.html"
+    redesigned.write_text(
+        "<html><body><h1 class='tieu-de'>Thông báo lịch tiếp công dân tháng 12</h1>"
+        "<div class='noi-dung'><p>UBND thị xã thông báo lịch tiếp công dân.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    site_server.set_route(SEED, file=str(redesigned))
+    config = write_config(tmp_path, site_server)
+    db = crawl(config)
+    assert rows(db, "SELECT error FROM fetches WHERE url = ?", site_server.url(SEED)) == [
+        ("extract:missing_field:date_line",)
+    ]
+    fixed = write_config(
+        tmp_path, site_server, site='[sites.selectors]\ntitle = "h1.tieu-de"\nbody = "div.noi-dung"'
+    )
+    code, out, _ = run("reextract", "--config", str(fixed))
+    assert code == 0 and "1 new" in out
+    assert rows(db, "SELECT title FROM articles WHERE url = ?", site_server.url(SEED)) == [
+        ("Thông báo lịch tiếp công dân tháng 12",)
+    ]
+
+
+def test_stats_summarises_sites_months_and_the_last_run(archive: Path) -> None:
+    code, out, _ = run("stats", "--db", str(archive))
+    assert code == 0
+    site_row = next(line.split() for line in out.splitlines() if line.startswith("thixaquangtri "))
+    assert site_row[:6] == ["thixaquangtri", "14", "0", "14", "2022-08-29", "2026-01-12"]
+    assert ["thixaquangtri", "2026-01", "4"] in [line.split() for line in out.splitlines()]
+    assert "last run 1: ok" in out and "1  http_404" in out
+
+
+@pytest.mark.parametrize(
+    "command", [["search", "x"], ["stats"], ["export", "--format", "jsonl"], ["reextract"]]
+)
+def test_reading_commands_refuse_a_missing_archive_cleanly(tmp_path: Path, command: list[str]) -> None:
+    code, out, err = run(*command, "--db", str(tmp_path / "absent.db"))
+    assert code == 1 and "no archive here" in err and "Traceback" not in err
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: SiteServer) -> None:
+    status, headers, content, site = rows(
+        archive, "SELECT status, headers, content, site FROM captures WHERE url = ?", site_server.url(SEED)
+    )[0]
+    assert (status, site) == (200, "thixaquangtri")
+    assert ["Content-Type", "text/html; charset=utf-8"] in [[k.title(), v] for k, v in json.loads(headers)]
+    assert zlib.decompress(content) == (SITE / "pages" / "1661778300000.html").read_bytes()
