@@ -146,3 +146,15 @@ def test_readers_refuse_missing_and_foreign_files(tmp_path: Path) -> None:
     (tmp_path / "x.db").write_bytes(b"not sqlite" * 500)
     with pytest.raises(StorageError, match="cannot open"):
         open_reader(tmp_path / "x.db")
+
+
+def test_datasette_metadata_describes_every_table_and_column(tmp_path: Path) -> None:
+    import json
+
+    metadata = json.loads((Path(__file__).parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
+    described = metadata["databases"]["archive"]["tables"]
+    db = open_archive(tmp_path / "archive.db")
+    tables = [t for t in db.table_names() if not t.startswith("articles_fts")]
+    assert sorted(described) == sorted(tables)
+    for table in tables:
+        assert sorted(described[table]["columns"]) == sorted(db[table].columns_dict), table
