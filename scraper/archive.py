@@ -93,7 +93,25 @@ CREATE TRIGGER articles_au AFTER UPDATE OF title, body ON articles BEGIN
 END;
 """
 
-MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2))
+SCHEMA_V3 = """
+CREATE TABLE frontier (
+    id INTEGER PRIMARY KEY, site TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL,
+    discovered_at TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT, last_error TEXT,
+    gave_up_at TEXT, UNIQUE(site, url)
+) STRICT;
+CREATE TABLE listings (
+    site TEXT NOT NULL, url TEXT NOT NULL, walked_at TEXT, backfilled_at TEXT, PRIMARY KEY (site, url)
+) STRICT;
+ALTER TABLE articles ADD COLUMN etag TEXT;
+ALTER TABLE articles ADD COLUMN last_modified TEXT;
+ALTER TABLE articles ADD COLUMN next_visit_at TEXT;
+UPDATE articles SET next_visit_at = last_seen_at;
+CREATE INDEX articles_next_visit ON articles(site, next_visit_at);
+ALTER TABLE runs ADD COLUMN articles_removed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);
 # every run ends with a TRUNCATE checkpoint, so the WAL does not stay large.

@@ -26,6 +26,7 @@ CRAWL_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "timeout": ((int, float), "a number of seconds"),
     "max_articles": ((int,), "a whole number"),
     "max_listing_pages": ((int,), "a whole number"),
+    "max_revisits": ((int,), "a whole number"),
     "max_bytes": ((int,), "a whole number of bytes"),
     "retries": ((int,), "a whole number"),
 }
@@ -86,7 +87,7 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
     _reject_unknown(table, set(CRAWL_KEYS), source, "crawl.")
     for key, value in table.items():
         _check_type(value, CRAWL_KEYS[key], source, f"crawl.{key}")
-    for key in ("delay", "timeout", "max_articles", "max_listing_pages", "retries"):
+    for key in ("delay", "timeout", "max_articles", "max_listing_pages", "max_revisits", "retries"):
         if key in table and table[key] < 0:
             raise ConfigError(source, f"crawl.{key}", "must not be negative")
     if table.get("timeout", 1) == 0 or table.get("max_bytes", 1) <= 0:

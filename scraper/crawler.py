@@ -146,9 +146,17 @@ class Fetcher:
         drained, self.attempts = self.attempts, []
         return drained
 
-    async def fetch(self, url: str, kind: str = "page") -> Page:
-        """GET an HTML page, retrying transient failures; raises FetchError when it cannot."""
+    async def fetch(
+        self, url: str, kind: str = "page", etag: str | None = None, modified: str | None = None
+    ) -> Page:
+        """GET an HTML page, retrying transient failures; raises FetchError when it cannot.
+
+        With etag or modified (from an earlier visit) the GET is conditional, and an unchanged page comes
+        back as a Page with status 304 and no body.
+        """
         await self._check_robots(url)
+        conditions = {"If-None-Match": etag, "If-Modified-Since": modified}
+        headers = {name: value for name, value in conditions.items() if value}
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.settings.retries + 1),
             wait=self._wait,
@@ -158,7 +166,7 @@ class Fetcher:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._attempt(url, kind, html_only=True)
+                return await self._attempt(url, kind, html_only=True, headers=headers)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _wait(self, state: RetryCallState) -> float:
@@ -171,14 +179,16 @@ class Fetcher:
     def _delay(self) -> float:
         return self.site.delay if self.site.delay is not None else self.settings.delay
 
-    async def _attempt(self, url: str, kind: str, html_only: bool) -> Page:
+    async def _attempt(
+        self, url: str, kind: str, html_only: bool, headers: dict[str, str] | None = None
+    ) -> Page:
         gate = self.politeness.gate(host_of(url), self._delay())
         async with gate.lock:
             await self.sleep(max(0.0, gate.next_at - time.monotonic()))
             started, fetched_at = time.monotonic(), utc_now()
             try:
                 async with asyncio.timeout(self.settings.timeout):
-                    page = await self._get(url, fetched_at, started, html_only)
+                    page = await self._get(url, fetched_at, started, html_only, headers or {})
             except FetchError as error:
                 self._record(url, fetched_at, started, error.status, error.reason, 0, kind)
                 raise
@@ -199,13 +209,15 @@ class Fetcher:
         elapsed = int((time.monotonic() - started) * 1000)
         self.attempts.append(Attempt(url, at, status, error, elapsed, size, kind))
 
-    async def _get(self, url: str, fetched_at: str, started: float, html_only: bool) -> Page:
+    async def _get(
+        self, url: str, fetched_at: str, started: float, html_only: bool, headers: dict[str, str]
+    ) -> Page:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            request = self.client.build_request("GET", current)
+            request = self.client.build_request("GET", current, headers=headers)
             response = await self.client.send(request, stream=True)
             try:
-                if response.is_redirect:
+                if response.has_redirect_location:  # not is_redirect: that is any 3xx, 304 included
                     current = self._next_hop(current, response)
                     continue
                 _check_status(current, response)
@@ -246,7 +258,7 @@ class Fetcher:
         html_only: bool,
     ) -> Page:
         content_type = response.headers.get("Content-Type", "")
-        if html_only:
+        if html_only and response.status_code != 304:
             _check_html(final, content_type, body, response.status_code)
         text, encoding = (
             decode_html(body, content_type or None)

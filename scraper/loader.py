@@ -8,6 +8,7 @@ import os
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -155,6 +156,7 @@ def save_article(
         _insert_attempts(db, run_id, site, attempts)
         capture_id = _insert_capture(db, site, page)
         result = store_article(db, site, url, article, capture_id, page.fetched_at)
+        _schedule(db, result.article_id, page)
         if article.views is not None:
             _insert(
                 db,
@@ -164,6 +166,63 @@ def save_article(
         if article.site_visits is not None:
             _insert_visits(db, run_id, site, page.final_url, article.site_visits, page.fetched_at)
     return result
+
+
+# How long until an archived article is fetched again, by its age: young articles still get edited.
+REVISIT_AFTER = (
+    (timedelta(days=2), timedelta(hours=6)),
+    (timedelta(days=7), timedelta(days=1)),
+    (timedelta(days=30), timedelta(days=7)),
+    (timedelta(days=365), timedelta(days=30)),
+)
+REVISIT_OLD = timedelta(days=180)
+
+
+def next_visit(published_at: str | None, first_seen_at: str, visited_at: str) -> str:
+    """When to revisit an article: 6 hours when under 2 days old, up to every 180 days when over a year."""
+    visited = _utc(visited_at)
+    born = _utc(published_at) if published_at else _utc(first_seen_at)
+    age = visited - born
+    interval = next((every for limit, every in REVISIT_AFTER if age < limit), REVISIT_OLD)
+    return (visited + interval).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _utc(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def due_revisits(db: Database, site: str, now: str, limit: int) -> list[tuple[str, str | None, str | None]]:
+    """(url, etag, last_modified) of archived articles whose revisit time has come, most overdue first."""
+    rows = db.execute(
+        "SELECT url, etag, last_modified FROM articles WHERE site = ? AND removed_at IS NULL "
+        "AND next_visit_at <= ? ORDER BY next_visit_at LIMIT ?",
+        [site, now, limit],
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _schedule(db: Database, article_id: int, page: Page) -> None:
+    headers = {name.lower(): value for name, value in page.headers}
+    published_at, first_seen_at = db.execute(
+        "SELECT published_at, first_seen_at FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    values = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified")}
+    values["next_visit_at"] = next_visit(published_at, first_seen_at, page.fetched_at)
+    _update(db, "articles", article_id, values)
+
+
+def touch_article(
+    db: Database, run_id: int, site: str, url: str, attempts: Iterable[Attempt], at: str
+) -> None:
+    """A revisit answered 304 Not Modified: the article is still there and unchanged."""
+    with transaction(db):
+        _insert_attempts(db, run_id, site, attempts)
+        row = db.execute(
+            "SELECT id, published_at, first_seen_at FROM articles WHERE url = ?", [url]
+        ).fetchone()
+        visit = next_visit(row[1], row[2], at)
+        _update(db, "articles", row[0], {"last_seen_at": at, "next_visit_at": visit, "removed_at": None})
 
 
 def mark_removed(

@@ -21,6 +21,7 @@ class CrawlSettings:
     timeout: float = 30.0
     max_articles: int = 0
     max_listing_pages: int = 50
+    max_revisits: int = 100
     max_bytes: int = 10 * 1024 * 1024
     retries: int = 3
 

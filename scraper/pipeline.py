@@ -15,26 +15,30 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from . import frontier
 from .archive import archive_lock, open_archive
-from .crawler import Fetcher, Politeness, discover_links
+from .crawler import Fetcher, Links, Politeness, discover_links
 from .errors import ConfigError, ExtractError, FetchError
 from .extractor import extract_article, site_visits_of
 from .loader import (
+    due_revisits,
     finish_run,
     known_urls,
+    mark_removed,
     save_article,
     save_attempts,
     save_page,
     save_visits,
     start_run,
+    touch_article,
 )
-from .models import Config, CrawlSettings, Page, Site
+from .models import Config, CrawlSettings, Page, Site, utc_now
 from .progress import Progress
 from .urls import canonicalize
 
 log = logging.getLogger(__name__)
 
-BARREN_LISTING_PAGES = 2  # stop paginating after this many pages in a row with no unseen article link
+BARREN_LISTING_PAGES = 2  # a walk ends after this many pages in a row with no unseen article link
 DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages failed is "degraded"
 
 
@@ -47,6 +51,8 @@ class Counts:
     articles_changed: int = 0
     articles_unchanged: int = 0
     articles_alias: int = 0
+    articles_removed: int = 0
+    not_modified: int = 0
     failures: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -120,7 +126,7 @@ async def _crawl_all(
 
 @dataclass
 class SiteCrawl:
-    """One site's part of a run."""
+    """One site's part of a run: walk listings, fetch new and pending articles, revisit old ones."""
 
     db: Database
     run_id: int
@@ -128,63 +134,128 @@ class SiteCrawl:
     site: Site
     counts: Counts
     progress: Progress
+    known: set[str] = field(default_factory=set)
+    queued: set[str] = field(default_factory=set)
+    walked: set[str] = field(default_factory=set)
+    budget: int = 0
 
     async def run(self, politeness: Politeness) -> None:
-        """Walk the listings breadth-first and archive every article not yet in the archive."""
+        """The whole site, in the order that keeps new articles first and resumes cleanly after a kill."""
         self.progress.site_started(self.site.name)
+        self.known = known_urls(self.db, self.site.name)
+        self.queued = frontier.queued(self.db, self.site.name)
+        self.walked = frontier.walked(self.db, self.site.name)
+        self.budget = self.settings.max_listing_pages
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
-            await self._walk(fetcher)
+            await self._walk_listings(fetcher)
+            await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, "article"))
+            await self._revisit(fetcher)
         self.progress.site_finished(self.site.name, self.counts.as_dict())
 
-    async def _walk(self, fetcher: Fetcher) -> None:
-        known = known_urls(self.db, self.site.name)
-        queue = deque(canonicalize(u) for u in self.site.start_urls)
-        queued, seen = set(queue), set[str]()
-        barren = listing_pages = 0
-        while queue and listing_pages < self.settings.max_listing_pages and barren < BARREN_LISTING_PAGES:
-            listing_pages += 1
-            page = await self._fetch(fetcher, queue.popleft(), "listing")
-            if page is None:
+    async def _walk_listings(self, fetcher: Fetcher) -> None:
+        """Each start listing from its first page; then pages a cut-short backfill left in the frontier."""
+        starts = list(dict.fromkeys(canonicalize(u) for u in self.site.start_urls))
+        continuation = frontier.pending(self.db, self.site.name, "listing")
+        for start in starts:
+            # While a backfill is pending, the head walk only looks for what is new; the budget left goes on.
+            backfilling = not continuation and not frontier.backfilled(self.db, self.site.name, start)
+            if await self._walk(fetcher, [start], backfilling) and backfilling:
+                frontier.mark_backfilled(self.db, self.site.name, start)
+        if continuation and await self._walk(fetcher, continuation, True):
+            for start in starts:
+                frontier.mark_backfilled(self.db, self.site.name, start)
+
+    async def _walk(self, fetcher: Fetcher, start: list[str], backfilling: bool) -> bool:
+        """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
+
+        A backfilling walk follows every page (the first crawl of a listing, or one cut short before); after
+        that a walk stops at the first page with no new article. BARREN_LISTING_PAGES pages in a row with no
+        unseen link end any walk: a pager that repeats itself forever is a crawl trap.
+        """
+        queue, queued, barren = deque(start), set(start), 0
+        while queue and barren < BARREN_LISTING_PAGES:
+            if self.budget <= 0 or self._quota_reached():
+                frontier.add(self.db, self.site.name, list(queue), "listing")
+                return False
+            self.budget -= 1
+            links = await self._listing(fetcher, queue.popleft())
+            if links is None:
                 continue
-            self._record_listing(page, fetcher)
-            links = discover_links(page, self.site, fetcher.hosts)
-            queue.extend(u for u in links.listings if u not in queued)
-            queued.update(links.listings)
-            fresh = [u for u in links.articles if u not in seen]
-            seen.update(fresh)
-            barren = 0 if fresh else barren + 1
-            for url in fresh:
-                if url in known:
-                    continue
-                if self._quota_reached():
-                    return
-                await self._archive(fetcher, url)
+            new = [u for u in links.articles if u not in self.known and u not in self.queued]
+            frontier.add(self.db, self.site.name, new, "article")
+            self.queued.update(new)
+            barren = 0 if new else barren + 1
+            await self._fetch_articles(fetcher, new)
+            if not new and not backfilling:
+                break  # listings are newest first: a whole page of known articles means the rest is known
+            # A backfill skips pages walked on earlier runs, so a cut-short backfill moves on instead of around.
+            follow = [u for u in links.listings if u not in queued and not (backfilling and u in self.walked)]
+            queue.extend(follow)
+            queued.update(follow)
+        return True
+
+    async def _listing(self, fetcher: Fetcher, url: str) -> Links | None:
+        page = await self._fetch(fetcher, url, "listing")
+        if page is None:
+            return None
+        save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
+        frontier.done(self.db, self.site.name, url)
+        frontier.mark_walked(self.db, self.site.name, url)
+        self.walked.add(url)
+        visits = site_visits_of(page.text)
+        if visits is not None:
+            save_visits(self.db, self.run_id, self.site.name, page.final_url, visits, page.fetched_at)
+        self.progress.page_done(self.site.name, "listing", page.final_url)
+        return discover_links(page, self.site, fetcher.hosts)
 
     def _quota_reached(self) -> bool:
         limit = self.settings.max_articles
         return bool(limit) and self.counts.articles_new >= limit
 
-    async def _fetch(self, fetcher: Fetcher, url: str, kind: str) -> Page | None:
+    async def _fetch(self, fetcher: Fetcher, url: str, kind: str, **conditional: str | None) -> Page | None:
         try:
-            page = await fetcher.fetch(url, kind)
+            page = await fetcher.fetch(url, kind, **conditional)
         except FetchError as error:
             save_attempts(self.db, self.run_id, self.site.name, fetcher.drain_attempts())
-            self._failed(url, error.reason)
+            if kind != "revisit":
+                frontier.failed(
+                    self.db, self.site.name, url, error.reason, "listing" if kind == "listing" else "article"
+                )
+            self._failed(url, error.reason, error.status)
             return None
         self.counts.pages_fetched += 1
         return page
 
-    def _record_listing(self, page: Page, fetcher: Fetcher) -> None:
-        save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
-        visits = site_visits_of(page.text)
-        if visits is not None:
-            save_visits(self.db, self.run_id, self.site.name, page.final_url, visits, page.fetched_at)
-        self.progress.page_done(self.site.name, "listing", page.final_url)
+    async def _fetch_articles(self, fetcher: Fetcher, urls: list[str]) -> None:
+        for url in urls:
+            if self._quota_reached():
+                return
+            if url in self.known:
+                frontier.done(self.db, self.site.name, url)
+                continue
+            page = await self._fetch(fetcher, url, "article")
+            if page is not None and self._store(fetcher, url, page):
+                frontier.done(self.db, self.site.name, url)
+                self.known.add(url)
 
-    async def _archive(self, fetcher: Fetcher, url: str) -> None:
-        page = await self._fetch(fetcher, url, "article")
-        if page is None:
-            return
+    async def _revisit(self, fetcher: Fetcher) -> None:
+        """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
+        due = due_revisits(self.db, self.site.name, utc_now(), self.settings.max_revisits)
+        for url, etag, modified in due:
+            page = await self._fetch(fetcher, url, "revisit", etag=etag, modified=modified)
+            if page is None:
+                continue
+            if page.status == 304:
+                touch_article(
+                    self.db, self.run_id, self.site.name, url, fetcher.drain_attempts(), page.fetched_at
+                )
+                self.counts.not_modified += 1
+                self.progress.page_done(self.site.name, "not_modified", url)
+            else:
+                self._store(fetcher, url, page)
+
+    def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
+        """Extract and load one fetched article; False when the page held none (recorded, retried later)."""
         try:
             article = extract_article(
                 page.text, url, self.site.profile, self.site.selectors, _as_datetime(page.fetched_at)
@@ -198,17 +269,25 @@ class SiteCrawl:
                 fetcher.drain_attempts(),
                 f"extract:{error.reason}",
             )
-            self._failed(url, f"extract:{error.reason}")
-            return
+            if url not in self.known:
+                frontier.failed(self.db, self.site.name, url, f"extract:{error.reason}")
+            self._failed(url, f"extract:{error.reason}", None)
+            return False
         result = save_article(
             self.db, self.run_id, self.site.name, url, page, article, fetcher.drain_attempts()
         )
-        setattr(
-            self.counts, f"articles_{result.outcome}", getattr(self.counts, f"articles_{result.outcome}") + 1
-        )
+        name = f"articles_{result.outcome}"
+        setattr(self.counts, name, getattr(self.counts, name) + 1)
         self.progress.page_done(self.site.name, result.outcome, url)
+        return True
 
-    def _failed(self, url: str, reason: str) -> None:
+    def _failed(self, url: str, reason: str, status: int | None) -> None:
+        if url in self.known and status in (404, 410):
+            # An archived article the site no longer serves: a finding, not a failure.
+            mark_removed(self.db, self.run_id, self.site.name, url, [], utc_now())
+            self.counts.articles_removed += 1
+            self.progress.page_done(self.site.name, "removed", url)
+            return
         self.counts.failures += 1
         self.progress.page_failed(self.site.name, url, reason)
 

@@ -10,6 +10,7 @@ Routes can be changed while the server runs, which is how tests inject faults. B
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import threading
 import time
@@ -82,7 +83,10 @@ def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
             else:
                 body = (site.root / route["file"]).read_bytes() if "file" in route else b""
                 content_type = route.get("type", "text/html; charset=utf-8")
-                headers = route.get("headers", {})
+                headers = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"'} | route.get("headers", {})
+                if status == 200 and self.headers.get("If-None-Match") == headers["ETag"]:
+                    self._send(304, b"", content_type, {"ETag": headers["ETag"]})
+                    return
                 self._send(
                     status,
                     body,

@@ -28,14 +28,16 @@ def site_server() -> Iterator[SiteServer]:
         yield server
 
 
-def write_config(directory: Path, server: SiteServer, crawl: str = "", site: str = "") -> Path:
-    """A config.toml for the fixture site; politeness delay 0 so tests run fast."""
+def write_config(
+    directory: Path, server: SiteServer, crawl: str = "", site: str = "", delay: float = 0
+) -> Path:
+    """A config.toml for the fixture site; politeness delay 0 unless asked, so tests run fast."""
     path = directory / "config.toml"
     path.write_text(
         f"""
 [crawl]
 db = "{directory / "archive.db"}"
-delay = 0
+delay = {delay}
 timeout = 10
 {crawl}
 

@@ -83,20 +83,27 @@ def test_a_second_crawl_adds_no_article_and_records_new_observations(
     crawl(config_file)
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14
     assert rows(db, "SELECT count(*) FROM article_versions")[0][0] == 14
-    assert rows(db, "SELECT count(*) FROM visit_stats")[0][0] == visits_before + 3
-    assert rows(db, "SELECT articles_new, pages_fetched FROM runs WHERE id = 2") == [(0, 3)]
+    # The listing was walked to its end once; now the walk stops at the first page with nothing new.
+    assert rows(db, "SELECT articles_new, pages_fetched FROM runs WHERE id = 2") == [(0, 1)]
+    assert rows(db, "SELECT count(*) FROM visit_stats")[0][0] == visits_before + 1
     assert site_server.hits(ARTICLE) == 1
 
 
-def test_a_missing_article_is_recorded_in_fetches_and_retried_next_run(
+def test_a_missing_article_is_recorded_in_fetches_and_retried_on_a_later_run(
     config_file: Path, site_server: SiteServer
 ) -> None:
     db = crawl(config_file)
     url = site_server.url(MISSING_ARTICLE)
     assert rows(db, "SELECT status, error FROM fetches WHERE url = ?", url) == [(404, "http_404")]
     assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", url) == [(0,)]
+    assert rows(db, "SELECT attempts, last_error FROM frontier WHERE url = ?", url) == [(1, "http_404")]
+    crawl(config_file)  # an hour has not passed: not asked again
+    assert site_server.hits(MISSING_ARTICLE) == 1
+    with sqlite3.connect(db) as conn:  # the retry time comes
+        conn.execute("UPDATE frontier SET next_attempt_at = '2000-01-01T00:00:00Z'")
     crawl(config_file)
     assert site_server.hits(MISSING_ARTICLE) == 2
+    assert rows(db, "SELECT attempts FROM frontier WHERE url = ?", url) == [(2,)]
 
 
 def test_a_share_link_with_tracking_parameters_is_not_fetched_again(

@@ -1,0 +1,107 @@
+"""The crawl's memory between runs, kept in the archive: URLs still to fetch, and how far listings were walked.
+
+A run killed at any point leaves its pending URLs here, so the next run resumes without refetching what was
+committed; a page that failed comes back after a growing delay, and is given up after MAX_ATTEMPTS.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlite_utils import Database
+
+from .archive import transaction
+from .models import utc_now
+
+RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24))
+MAX_ATTEMPTS = 10
+
+
+def add(db: Database, site: str, urls: list[str], kind: str) -> None:
+    """Remember URLs to fetch (already known ones are left as they are)."""
+    if not urls:
+        return
+    now = utc_now()
+    with transaction(db):
+        for url in urls:
+            db.execute(
+                "INSERT OR IGNORE INTO frontier (site, url, kind, discovered_at) VALUES (?, ?, ?, ?)",
+                [site, url, kind, now],
+            )
+
+
+def pending(db: Database, site: str, kind: str, now: str | None = None) -> list[str]:
+    """URLs of a kind that are due: never tried, or their retry time has come; oldest first."""
+    rows = db.execute(
+        "SELECT url FROM frontier WHERE site = ? AND kind = ? AND gave_up_at IS NULL "
+        "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
+        [site, kind, now or utc_now()],
+    )
+    return [row[0] for row in rows]
+
+
+def queued(db: Database, site: str) -> set[str]:
+    """Every URL in the frontier of a site, due or not."""
+    return {row[0] for row in db.execute("SELECT url FROM frontier WHERE site = ?", [site])}
+
+
+def done(db: Database, site: str, url: str) -> None:
+    """Forget a URL that was handled (archived, or a listing page walked)."""
+    with transaction(db):
+        db.execute("DELETE FROM frontier WHERE site = ? AND url = ?", [site, url])
+
+
+def failed(db: Database, site: str, url: str, reason: str, kind: str = "article") -> None:
+    """Schedule a failed URL for a later run (1 h, 6 h, then daily), giving up after MAX_ATTEMPTS."""
+    with transaction(db):
+        db.execute(
+            "INSERT OR IGNORE INTO frontier (site, url, kind, discovered_at) VALUES (?, ?, ?, ?)",
+            [site, url, kind, utc_now()],
+        )
+        attempts = (
+            db.execute("SELECT attempts FROM frontier WHERE site = ? AND url = ?", [site, url]).fetchone()[0]
+            + 1
+        )
+        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
+        next_at = (datetime.now(UTC) + delay).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        gave_up = utc_now() if attempts >= MAX_ATTEMPTS else None
+        db.execute(
+            "UPDATE frontier SET attempts = ?, next_attempt_at = ?, last_error = ?, gave_up_at = ? "
+            "WHERE site = ? AND url = ?",
+            [attempts, next_at, reason, gave_up, site, url],
+        )
+
+
+def backfilled(db: Database, site: str, listing: str) -> bool:
+    """Whether a listing has been walked to its last page once (after that, walks stop at nothing new)."""
+    row = db.execute(
+        "SELECT backfilled_at FROM listings WHERE site = ? AND url = ?", [site, listing]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def mark_backfilled(db: Database, site: str, listing: str) -> None:
+    """Record that a listing was walked to its end."""
+    _set_listing(db, site, listing, "backfilled_at")
+
+
+def mark_walked(db: Database, site: str, listing: str) -> None:
+    """Record that a listing page was walked (a backfill never queues it again)."""
+    _set_listing(db, site, listing, "walked_at")
+
+
+def walked(db: Database, site: str) -> set[str]:
+    """Every listing page of a site walked so far."""
+    return {
+        row[0]
+        for row in db.execute("SELECT url FROM listings WHERE site = ? AND walked_at IS NOT NULL", [site])
+    }
+
+
+def _set_listing(db: Database, site: str, listing: str, column: str) -> None:
+    with transaction(db):
+        db.execute(
+            f"INSERT INTO listings (site, url, {column}) VALUES (?, ?, ?) "
+            f"ON CONFLICT (site, url) DO UPDATE SET {column} = excluded.{column}",
+            [site, listing, utc_now()],
+        )

@@ -1,0 +1,165 @@
+"""Incremental runs from cron: only new articles cost requests, revisits are conditional, kills resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scraper.sitesrv import SiteServer
+from tests.conftest import LISTING, SITE, write_config
+from tests.test_cli import crawl, rows
+
+SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+
+
+def publish_new_articles(server: SiteServer, tmp_path: Path, count: int) -> list[str]:
+    """The portal publishes `count` new articles: new pages, linked at the top of listing page 1."""
+    template = (SITE / "pages" / "1767777868978.html").read_text(encoding="utf-8")
+    paths = []
+    for i in range(count):
+        path = f"/chi-tiet-tin/-/view-article/1/1651191623178/{1770000000000 + i}"
+        page = tmp_path / f"new-{i}.html"
+        page.write_text(
+            template.replace("Chợ hoa xuân Bính Ngọ", f"Hội chợ nông sản lần thứ {i + 1}"), encoding="utf-8"
+        )
+        server.set_route(path, file=str(page))
+        paths.append(path)
+    listing = (SITE / "listing-1.html").read_text(encoding="utf-8")
+    links = "".join(
+        f'<div><a href="{p}">Hội chợ nông sản lần thứ {i + 1}</a></div>' for i, p in enumerate(paths)
+    )
+    marker = "<h2>Thông tin tuyên truyền</h2>"
+    fresh = tmp_path / "listing-1-new.html"
+    fresh.write_text(listing.replace(marker, marker + links), encoding="utf-8")
+    server.set_route(LISTING, file=str(fresh))
+    return paths
+
+
+def requests_since(server: SiteServer, mark: int) -> list[str]:
+    return [path for _, path, _ in server.requests[mark:]]
+
+
+def test_a_rerun_after_new_articles_fetches_them_and_one_page_to_see_nothing_else_is_new(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    db = crawl(config_file)
+    new = publish_new_articles(site_server, tmp_path, 5)
+    mark = len(site_server.requests)
+    crawl(config_file)
+    made = requests_since(site_server, mark)
+    # robots.txt, listing page 1 (holds the 5), page 2 (whole page known: stop), the 5 articles.
+    assert sorted(made) == sorted(["/robots.txt", LISTING, LISTING + "?start=6", *new])
+    assert rows(db, "SELECT articles_new FROM runs WHERE id = 2") == [(5,)]
+
+
+def make_due(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET next_visit_at = '2000-01-01T00:00:00Z'")
+
+
+def test_revisits_are_conditional_and_an_unchanged_page_costs_a_304(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    make_due(db)
+    crawl(config_file)
+    revisits = rows(
+        db, "SELECT status, count(*) FROM fetches WHERE run_id = 2 AND kind = 'revisit' GROUP BY status"
+    )
+    assert revisits == [(304, 14)]
+    assert all("If-None-Match" in headers for _, path, headers in site_server.requests[-14:])
+    assert rows(db, "SELECT count(*) FROM article_versions")[0][0] == 14
+    assert rows(db, "SELECT not_modified FROM runs WHERE id = 2") == [(14,)]
+    assert rows(db, "SELECT min(next_visit_at) > '2026' FROM articles") == [(1,)]
+
+
+def test_a_revisit_that_finds_an_edit_keeps_both_versions(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    db = crawl(config_file)
+    edited = tmp_path / "edited.html"
+    edited.write_text(
+        (SITE / "pages" / "1661778300000.html")
+        .read_text(encoding="utf-8")
+        .replace("10 lượt tập thể", "12 lượt tập thể"),
+        encoding="utf-8",
+    )
+    site_server.set_route(SEED, file=str(edited))
+    make_due(db)
+    crawl(config_file)
+    versions = rows(
+        db,
+        "SELECT v.body LIKE '%12 lượt%' FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.url = ?",
+        site_server.url(SEED),
+    )
+    assert versions == [(0,), (1,)]
+    assert rows(db, "SELECT articles_changed, not_modified FROM runs WHERE id = 2") == [(1, 13)]
+
+
+def test_an_article_taken_down_is_kept_with_the_date_it_disappeared(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    site_server.set_route(SEED, status=410)
+    make_due(db)
+    crawl(config_file)
+    body, removed_at = rows(db, "SELECT body, removed_at FROM articles WHERE url = ?", site_server.url(SEED))[
+        0
+    ]
+    assert body.startswith("Chiều ngày 15/8/2022") and removed_at is not None
+    assert rows(db, "SELECT articles_removed, failures FROM runs WHERE id = 2") == [(1, 0)]
+
+
+def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server, crawl="max_listing_pages = 2")
+    db = crawl(config)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 12
+    assert rows(db, "SELECT url FROM frontier WHERE kind = 'listing'") == [
+        (site_server.url(LISTING + "?start=12"),)
+    ]
+    crawl(config)  # page 1 for news, then the page the first run could not reach
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14
+    assert rows(db, "SELECT count(*) FROM frontier WHERE kind = 'listing'")[0][0] == 0
+    assert rows(db, "SELECT count(*) FROM listings WHERE backfilled_at IS NOT NULL")[0][0] == 1
+
+
+def test_a_crawl_killed_mid_run_resumes_without_duplicates(tmp_path: Path, site_server: SiteServer) -> None:
+    config = write_config(tmp_path, site_server, delay=0.15)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--quiet"], env=env
+    )
+    db = tmp_path / "archive.db"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # kill it once a few articles are committed, mid-crawl
+        time.sleep(0.05)
+        if db.exists() and _count(db) >= 4:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    archived_before = _count(db)
+    assert 4 <= archived_before < 14
+    crawl(config)
+    assert _count(db) == 14
+    assert rows(db, "SELECT count(DISTINCT url) FROM articles")[0][0] == 14
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(db, "SELECT status FROM runs ORDER BY id") == [("crashed",), ("ok",)]
+    fetched_twice = [
+        p for p in {p for _, p, _ in site_server.requests if "view-article" in p} if site_server.hits(p) > 1
+    ]
+    assert len(fetched_twice) <= 1  # at most the article in flight when the kill came
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
