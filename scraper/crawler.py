@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
 
 import httpx
 from protego import Protego
@@ -36,16 +37,18 @@ from .encoding import decode_html
 from .errors import FetchError, RetryableFetchError
 from .models import CrawlSettings, Page, Site, utc_now
 from .profiles import PROFILES
-from .urls import canonicalize, host_of, in_scope, is_pagination_of
+from .urls import canonicalize, host_of, in_scope, is_pagination_of, trap_reason
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml|application/xml|text/xml", re.I)
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of sleeping
-MAX_CRAWL_DELAY = 120.0
+MAX_CRAWL_DELAY = 120.0  # a robots.txt asking for more: the host is skipped this run
+MAX_HOST_DELAY = 60.0
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
 INFLATE_STEP = 64 * 1024
 
@@ -124,7 +127,7 @@ class Fetcher:
         self.hosts = frozenset(site_hosts(site))
         self.politeness = politeness or Politeness()
         self.attempts: list[Attempt] = []
-        self.robots: dict[str, Protego | None] = {}
+        self.robots: dict[str, Protego | str] = {}  # rules, or why the host is not crawled this run
         self.sleep = asyncio.sleep
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -147,12 +150,17 @@ class Fetcher:
         return drained
 
     async def fetch(
-        self, url: str, kind: str = "page", etag: str | None = None, modified: str | None = None
+        self,
+        url: str,
+        kind: str = "page",
+        etag: str | None = None,
+        modified: str | None = None,
+        html: bool = True,
     ) -> Page:
-        """GET an HTML page, retrying transient failures; raises FetchError when it cannot.
+        """GET an HTML page (any document when html is False), retrying transient failures.
 
-        With etag or modified (from an earlier visit) the GET is conditional, and an unchanged page comes
-        back as a Page with status 304 and no body.
+        Raises FetchError when it cannot. With etag or modified (from an earlier visit) the GET is
+        conditional, and an unchanged page comes back as a Page with status 304 and no body.
         """
         await self._check_robots(url)
         conditions = {"If-None-Match": etag, "If-Modified-Since": modified}
@@ -166,7 +174,7 @@ class Fetcher:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._attempt(url, kind, html_only=True, headers=headers)
+                return await self._attempt(url, kind, html_only=html, headers=headers)
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _wait(self, state: RetryCallState) -> float:
@@ -191,7 +199,15 @@ class Fetcher:
                     page = await self._get(url, fetched_at, started, html_only, headers or {})
             except FetchError as error:
                 self._record(url, fetched_at, started, error.status, error.reason, 0, kind)
+                if error.status in (429, 503):
+                    gate.delay = min(max(gate.delay * 2, 1.0), MAX_HOST_DELAY)  # the server says: slower
                 raise
+            except httpx.ConnectError as exc:
+                reason = "tls_verify_failed" if "CERTIFICATE_VERIFY_FAILED" in str(exc) else _describe(exc)
+                self._record(url, fetched_at, started, None, reason, 0, kind)
+                if reason == "tls_verify_failed":
+                    raise FetchError(url, reason) from None  # retrying cannot fix a certificate
+                raise RetryableFetchError(url, reason) from None
             except TimeoutError:
                 self._record(url, fetched_at, started, None, "timeout_total", 0, kind)
                 raise RetryableFetchError(url, "timeout_total") from None
@@ -282,12 +298,16 @@ class Fetcher:
         if host not in self.robots:
             self.robots[host] = await self._load_robots(url)
         rules = self.robots[host]
-        if rules is None:
-            raise FetchError(url, "robots_unreachable")
+        if isinstance(rules, str):
+            raise FetchError(url, rules)
         if not rules.can_fetch(url, "scraper"):
             raise FetchError(url, "robots_disallowed")
 
-    async def _load_robots(self, url: str) -> Protego | None:
+    def sitemaps(self) -> list[str]:
+        """Sitemap URLs the robots.txt files of this site's hosts declare."""
+        return [u for rules in self.robots.values() if not isinstance(rules, str) for u in rules.sitemaps]
+
+    async def _load_robots(self, url: str) -> Protego | str:
         robots_url = urljoin(url, "/robots.txt")
         try:
             page = await self._attempt(robots_url, "robots", html_only=False)
@@ -298,11 +318,18 @@ class Fetcher:
             log.warning(
                 "robots.txt unreachable on %s (%s): not crawling it this run", host_of(url), error.reason
             )
-            return None
+            return "robots_unreachable"
         rules = Protego.parse(page.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
-        crawl_delay = rules.crawl_delay("scraper")
-        if crawl_delay:
-            self.politeness.gate(host_of(url), min(float(crawl_delay), MAX_CRAWL_DELAY))
+        crawl_delay = float(rules.crawl_delay("scraper") or 0)
+        if crawl_delay > MAX_CRAWL_DELAY:
+            log.warning(
+                "%s asks for Crawl-delay %ss, over the %ss cap: not crawling it this run",
+                host_of(url),
+                crawl_delay,
+                MAX_CRAWL_DELAY,
+            )
+            return "robots_crawl_delay_too_long"
+        self.politeness.gate(host_of(url), crawl_delay)
         return rules
 
 
@@ -368,6 +395,11 @@ class Links:
 
     articles: tuple[str, ...]
     listings: tuple[str, ...]
+    feeds: tuple[str, ...] = ()
+
+
+# Link texts of "next page" in the pagers of these portals; numbers are page links too.
+PAGER_TEXT = re.compile(r"(?:trang sau|trang kế|tiếp|tiếp theo|sau|next|next page|[»›>]+|\d{1,4})", re.I)
 
 
 def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
@@ -375,21 +407,40 @@ def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
     tree = LexborHTMLParser(page.text)
     articles: dict[str, None] = {}
     listings: dict[str, None] = {}
+    feeds: dict[str, None] = {}
     allowed = set(hosts)
-    for href in _hrefs(tree):
+    for href, text, rel in _anchors(tree):
         url = canonicalize(urljoin(page.final_url, href))
-        if not in_scope(url, allowed):
+        if not in_scope(url, allowed) or trap_reason(url):
             continue
-        if is_article_url(url, site):
+        if rel.lower() == "alternate" and FEED_TYPES.search(text):
+            feeds.setdefault(url)
+        elif is_article_url(url, site):
             articles.setdefault(url)
-        elif is_listing_url(url, site):
+        elif is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, page.final_url)):
             listings.setdefault(url)
-    return Links(tuple(articles), tuple(listings))
+    return Links(tuple(articles), tuple(listings), tuple(feeds))
 
 
-def _hrefs(tree: LexborHTMLParser) -> list[str]:
-    hrefs = [n.attributes.get("href") or "" for n in tree.css("a[href], link[rel=next][href]")]
-    return [h.strip() for h in hrefs if h.strip() and urlsplit(h.strip()).scheme in ("", "http", "https")]
+def _anchors(tree: LexborHTMLParser) -> list[tuple[str, str, str]]:
+    found = []
+    for node in tree.css("a[href], link[rel][href]"):
+        href = (node.attributes.get("href") or "").strip()
+        if href and urlsplit(href).scheme in ("", "http", "https"):
+            # For <link>, the "text" is its type: <link rel="alternate" type="application/rss+xml" href=...>.
+            text = node.text(strip=True) if node.tag == "a" else node.attributes.get("type") or ""
+            found.append((href, text, node.attributes.get("rel") or ""))
+    return found
+
+
+def _is_pager_link(text: str, rel: str) -> bool:
+    return "next" in rel.lower().split() or PAGER_TEXT.fullmatch(text.strip()) is not None
+
+
+def _same_listing(url: str, listing: str) -> bool:
+    # A pager link text alone is not enough: it must stay under the listing's own path.
+    path, base = urlsplit(url).path.rstrip("/"), urlsplit(listing).path.rstrip("/")
+    return path == base or path.startswith(base + "/") or path.rsplit("/", 1)[0] == base.rsplit("/", 1)[0]
 
 
 def is_article_url(url: str, site: Site) -> bool:
@@ -405,3 +456,24 @@ def is_listing_url(url: str, site: Site) -> bool:
     if site.listing_pattern:
         return re.search(site.listing_pattern, url) is not None
     return any(is_pagination_of(url, canonicalize(start)) for start in site.start_urls)
+
+
+def feed_links(document: bytes, limit: int = 50_000) -> tuple[list[str], list[str]]:
+    """(page URLs, nested sitemap URLs) in a sitemap, sitemap index, RSS or Atom document."""
+    try:
+        root = ElementTree.fromstring(document)
+    except ElementTree.ParseError:
+        return [], []
+    pages: list[str] = []
+    nested: list[str] = []
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        if name == "loc" and element.text:
+            (nested if root.tag.endswith("sitemapindex") else pages).append(element.text.strip())
+        elif name == "link":
+            href = element.attrib.get("href") or (element.text or "")
+            if href.strip():
+                pages.append(href.strip())
+        if len(pages) >= limit:
+            break
+    return pages, nested

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from . import frontier
 from .archive import archive_lock, open_archive
-from .crawler import Fetcher, Links, Politeness, discover_links
+from .crawler import Fetcher, Links, Politeness, discover_links, feed_links, is_article_url
 from .errors import ConfigError, ExtractError, FetchError
 from .extractor import extract_article, site_visits_of
 from .loader import (
@@ -34,11 +34,12 @@ from .loader import (
 )
 from .models import Config, CrawlSettings, Page, Site, utc_now
 from .progress import Progress
-from .urls import canonicalize
+from .urls import canonicalize, in_scope
 
 log = logging.getLogger(__name__)
 
 BARREN_LISTING_PAGES = 2  # a walk ends after this many pages in a row with no unseen article link
+MAX_FEEDS = 20  # sitemaps and feeds read per site per run (sitemap indexes nest)
 DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages failed is "degraded"
 
 
@@ -137,6 +138,7 @@ class SiteCrawl:
     known: set[str] = field(default_factory=set)
     queued: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)
+    feeds: dict[str, str] = field(default_factory=dict)
     budget: int = 0
 
     async def run(self, politeness: Politeness) -> None:
@@ -148,6 +150,7 @@ class SiteCrawl:
         self.budget = self.settings.max_listing_pages
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
             await self._walk_listings(fetcher)
+            await self._read_feeds(fetcher)
             await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, "article"))
             await self._revisit(fetcher)
         self.progress.site_finished(self.site.name, self.counts.as_dict())
@@ -206,15 +209,42 @@ class SiteCrawl:
         if visits is not None:
             save_visits(self.db, self.run_id, self.site.name, page.final_url, visits, page.fetched_at)
         self.progress.page_done(self.site.name, "listing", page.final_url)
-        return discover_links(page, self.site, fetcher.hosts)
+        links = discover_links(page, self.site, fetcher.hosts)
+        self.feeds.update(dict.fromkeys(links.feeds, "feed"))
+        return links
+
+    async def _read_feeds(self, fetcher: Fetcher) -> None:
+        """Article URLs from the site's sitemaps (robots.txt) and RSS/Atom feeds (<link rel=alternate>)."""
+        queue = deque(self.feeds.items())
+        queue.extend((url, "sitemap") for url in fetcher.sitemaps() if url not in self.feeds)
+        read = 0
+        while queue and read < MAX_FEEDS:
+            url, kind = queue.popleft()
+            url = canonicalize(url)
+            if not in_scope(url, fetcher.hosts):
+                continue
+            read += 1
+            page = await self._fetch(fetcher, url, kind)
+            if page is None:
+                continue
+            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
+            pages, nested = feed_links(page.body)
+            queue.extend((u, "sitemap") for u in nested)
+            found = (canonicalize(u) for u in pages)
+            new = [u for u in found if in_scope(u, fetcher.hosts) and is_article_url(u, self.site)]
+            new = [u for u in dict.fromkeys(new) if u not in self.known and u not in self.queued]
+            frontier.add(self.db, self.site.name, new, "article")
+            self.queued.update(new)
 
     def _quota_reached(self) -> bool:
         limit = self.settings.max_articles
         return bool(limit) and self.counts.articles_new >= limit
 
-    async def _fetch(self, fetcher: Fetcher, url: str, kind: str, **conditional: str | None) -> Page | None:
+    async def _fetch(
+        self, fetcher: Fetcher, url: str, kind: str, etag: str | None = None, modified: str | None = None
+    ) -> Page | None:
         try:
-            page = await fetcher.fetch(url, kind, **conditional)
+            page = await fetcher.fetch(url, kind, etag, modified, html=kind not in ("sitemap", "feed"))
         except FetchError as error:
             save_attempts(self.db, self.run_id, self.site.name, fetcher.drain_attempts())
             if kind != "revisit":

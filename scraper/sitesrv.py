@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -141,13 +142,15 @@ def _next_status(route: dict[str, Any]) -> int:
 
 
 @contextmanager
-def serve_site(root: Path) -> Iterator[SiteServer]:
-    """Serve a site folder on 127.0.0.1 at a port the OS chooses, for the duration of the block."""
+def serve_site(root: Path, tls: ssl.SSLContext | None = None) -> Iterator[SiteServer]:
+    """Serve a site folder on 127.0.0.1 at a port the OS chooses (HTTPS with a tls context), for the block."""
     routes, start = load_manifest(root)
     site = SiteServer(root=root, routes=routes, start=start)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
-    site.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    site.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="site-server", daemon=True)
     thread.start()
     try:

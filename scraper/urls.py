@@ -17,6 +17,13 @@ PAGE_PARAMS = re.compile(r"^(?:start|cur|page|p|pageindex|trang|_\w+_cur|_\w+_st
 PAGE_PATH = re.compile(r"/page-\d+/?$", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
+# Crawl-trap limits (reliability.md X5; Heritrix PathologicalPath, TooManyPathSegments).
+MAX_URL_LENGTH = 2000
+MAX_PATH_SEGMENTS = 20
+MAX_SEGMENT_REPEATS = 2
+MAX_QUERY_PARAMS = 8
+CALENDAR = re.compile(r"lich-cong-tac|lich-lam-viec|calendar|[?&](?:ngay|date|day)=\d", re.I)
+
 
 def canonicalize(url: str) -> str:
     """One spelling per page: no fragment, tracking or session parameters; query sorted; path kept as written.
@@ -55,3 +62,20 @@ def is_pagination_of(url: str, listing: str) -> bool:
         return PAGE_PATH.sub("", a.path).rstrip("/") == PAGE_PATH.sub("", b.path).rstrip("/")
     params = {k for k, _ in parse_qsl(a.query)}
     return a.path == b.path and any(PAGE_PARAMS.match(k) for k in params)
+
+
+def trap_reason(url: str) -> str | None:
+    """Why a URL looks like a crawl trap (endless calendars, repeated paths, parameter explosions), or None."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(url) > MAX_URL_LENGTH:
+        return "trap:url_length"
+    if len(segments) > MAX_PATH_SEGMENTS:
+        return "trap:path_depth"
+    if segments and max(segments.count(s) for s in segments) > MAX_SEGMENT_REPEATS:
+        return "trap:repeated_segment"
+    if len(parse_qsl(parts.query, keep_blank_values=True)) > MAX_QUERY_PARAMS:
+        return "trap:query_params"
+    if CALENDAR.search(url):
+        return "trap:calendar"
+    return None

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import ssl
 import time
 from pathlib import Path
 
 import pytest
 
-from scraper.crawler import Fetcher, discover_links, parse_retry_after
+from scraper.crawler import Fetcher, discover_links, feed_links, parse_retry_after
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
-from scraper.sitesrv import SiteServer
-from tests.conftest import LISTING, MISSING_ARTICLE
+from scraper.sitesrv import SiteServer, serve_site
+from tests.conftest import LISTING, MISSING_ARTICLE, SITE
+
+SITE_ROOT = SITE
 
 ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -85,7 +88,10 @@ def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_se
         (503, "http_503"),
         (200, None),
     ]
-    assert len(waits) == 2
+    assert len(waits) >= 2  # backoff before each retry
+    assert (
+        fetcher.politeness.gates[site_server.base_url.split("//")[1]].delay >= 2.0
+    )  # and the host is slowed
 
 
 def test_retry_after_is_honoured(site_server: SiteServer) -> None:
@@ -197,3 +203,181 @@ def test_a_slow_drip_body_hits_the_total_deadline(site_server: SiteServer, tmp_p
 )
 def test_parse_retry_after(value: str, seconds: float | None) -> None:
     assert parse_retry_after(value) == seconds
+
+
+def test_a_redirect_to_a_file_url_is_refused(site_server: SiteServer) -> None:
+    site_server.set_route("/evil", redirect="file:///etc/passwd")
+    fetcher, _ = make_fetcher(site_server)
+    assert fetch_error(fetcher, site_server.url("/evil")).reason == "redirect_out_of_scope"
+
+
+def test_a_lying_charset_header_does_not_garble_vietnamese(site_server: SiteServer) -> None:
+    site_server.set_route(ARTICLE, file="pages/1661778300000.html", type="text/html; charset=iso-8859-1")
+    fetcher, _ = make_fetcher(site_server)
+    page = fetch(fetcher, site_server.url(ARTICLE))
+    assert "UBND Phường 1" in page.text and page.encoding == "utf-8"
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay_and_never_overlap(site_server: SiteServer) -> None:
+    fetcher, _ = make_fetcher(site_server, delay=0.2)
+    fetcher.sleep = asyncio.sleep  # real waiting: the server's clock is the judge
+
+    async def go() -> None:
+        async with fetcher:
+            paths = [LISTING, LISTING + "?start=6", LISTING + "?start=12", ARTICLE]
+            await asyncio.gather(*(fetcher.fetch(site_server.url(p)) for p in paths))
+
+    asyncio.run(go())
+    arrivals = [t for t, path, _ in site_server.requests if path != "/robots.txt"]
+    gaps = [b - a for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    assert len(arrivals) == 4 and min(gaps) >= 0.19
+
+
+def test_robots_crawl_delay_is_honoured(site_server: SiteServer, tmp_path: Path) -> None:
+    robots = tmp_path / "robots.txt"
+    robots.write_text("User-agent: *\nCrawl-delay: 0.3\n")
+    site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
+    fetcher, _ = make_fetcher(site_server)
+    fetcher.sleep = asyncio.sleep
+
+    async def go() -> None:
+        async with fetcher:
+            for path in (LISTING, ARTICLE):
+                await fetcher.fetch(site_server.url(path))
+
+    asyncio.run(go())
+    arrivals = [t for t, path, _ in site_server.requests]
+    assert arrivals[2] - arrivals[1] >= 0.29
+
+
+def test_a_host_asking_for_an_excessive_crawl_delay_is_skipped_this_run(
+    site_server: SiteServer, tmp_path: Path
+) -> None:
+    robots = tmp_path / "robots.txt"
+    robots.write_text("User-agent: *\nCrawl-delay: 3600\n")
+    site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
+    fetcher, _ = make_fetcher(site_server)
+    assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "robots_crawl_delay_too_long"
+    assert site_server.hits(ARTICLE) == 0
+
+
+def page_with_links(server: SiteServer, links: str, path: str = LISTING) -> Page:
+    html = f"<html><head>{links}</head><body>{links}</body></html>"
+    return Page(
+        server.url(path), server.url(path), 200, (), html.encode(), html, "utf-8", "2026-11-29T00:00:00Z", 1
+    )
+
+
+def test_crawl_traps_are_not_followed(site_server: SiteServer) -> None:
+    fetcher, _ = make_fetcher(site_server)
+    traps = [
+        "/a/a/a/chi-tiet-tin/-/view-article/1/2/3",
+        "/" + "/".join(f"s{i}" for i in range(25)) + "/chi-tiet-tin/-/view-article/1/2/4",
+        "/chi-tiet-tin/-/view-article/1/2/5?" + "&".join(f"p{i}=1" for i in range(10)),
+        "/lich-cong-tac?ngay=2026-11-30",
+        "/chi-tiet-tin/-/view-article/1/2/6?x=" + "y" * 2100,
+    ]
+    good = "/chi-tiet-tin/-/view-article/1/2/7"
+    page = page_with_links(site_server, "".join(f'<a href="{t}">x</a>' for t in [*traps, good]))
+    links = discover_links(page, fetcher.site, fetcher.hosts)
+    assert links.articles == (site_server.url(good),)
+
+
+def test_pager_links_by_text_and_rel_next_are_followed(site_server: SiteServer) -> None:
+    fetcher, _ = make_fetcher(site_server)
+    anchors = (
+        '<a href="/tin-tuc/trang-2.html">Trang sau</a><a href="/tin-tuc/trang-3.html">»</a>'
+        '<link rel="next" href="/tin-tuc/trang-4.html"><a href="/lien-he">Liên hệ</a>'
+    )
+    links = discover_links(
+        page_with_links(site_server, anchors, "/tin-tuc/trang-1.html"), fetcher.site, fetcher.hosts
+    )
+    assert set(links.listings) == {site_server.url(f"/tin-tuc/trang-{n}.html") for n in (2, 3, 4)}
+
+
+def test_feeds_are_announced_by_link_rel_alternate(site_server: SiteServer) -> None:
+    fetcher, _ = make_fetcher(site_server)
+    page = page_with_links(
+        site_server, '<link rel="alternate" type="application/rss+xml" href="/rss/tin-tuc.rss">'
+    )
+    assert discover_links(page, fetcher.site, fetcher.hosts).feeds == (site_server.url("/rss/tin-tuc.rss"),)
+
+
+@pytest.mark.parametrize(
+    ("document", "pages", "nested"),
+    [
+        (
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc> https://a/x </loc></url></urlset>',
+            ["https://a/x"],
+            [],
+        ),
+        (
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://a/s1.xml</loc>'
+            "</sitemap></sitemapindex>",
+            [],
+            ["https://a/s1.xml"],
+        ),
+        (
+            "<rss><channel><link>https://a/</link><item><link>https://a/y</link></item></channel></rss>",
+            ["https://a/", "https://a/y"],
+            [],
+        ),
+        (
+            '<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="https://a/z"/></entry></feed>',
+            ["https://a/z"],
+            [],
+        ),
+        ("<not xml", [], []),
+    ],
+    ids=["sitemap", "sitemap-index", "rss", "atom", "broken"],
+)
+def test_feed_links(document: str, pages: list[str], nested: list[str]) -> None:
+    assert feed_links(document.encode()) == (pages, nested)
+
+
+def tls_server(tmp_path: Path, send_chain: bool) -> tuple[object, Path, Path]:
+    """An HTTPS fixture server whose certificate comes from a private CA through an intermediate."""
+    trustme = pytest.importorskip("trustme")
+    root = trustme.CA()
+    intermediate = root.create_child_ca()
+    leaf = intermediate.issue_cert("127.0.0.1")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    if send_chain:
+        leaf.configure_cert(context)
+    else:  # the misconfiguration common on .gov.vn portals: the leaf alone (reliability.md P9)
+        leaf.private_key_pem.write_to_path(str(tmp_path / "key.pem"))
+        leaf.cert_chain_pems[0].write_to_path(str(tmp_path / "leaf.pem"))
+        context.load_cert_chain(str(tmp_path / "leaf.pem"), str(tmp_path / "key.pem"))
+    root.cert_pem.write_to_path(str(tmp_path / "root.pem"))
+    (tmp_path / "root+intermediate.pem").write_bytes(root.cert_pem.bytes() + intermediate.cert_pem.bytes())
+    return context, tmp_path / "root.pem", tmp_path / "root+intermediate.pem"
+
+
+def tls_fetch(server: SiteServer, ca_bundle: Path | None) -> Fetcher:
+    site = Site(
+        name="tls", start_urls=(server.url(LISTING),), ca_bundle=str(ca_bundle) if ca_bundle else None
+    )
+    return Fetcher(site, CrawlSettings(delay=0, timeout=5))
+
+
+def test_an_unknown_certificate_authority_fails_once_without_retries(tmp_path: Path) -> None:
+    context, _, _ = tls_server(tmp_path, send_chain=True)
+    with serve_site(SITE_ROOT, tls=context) as server:  # type: ignore[arg-type]
+        error = fetch_error(tls_fetch(server, None), server.url(ARTICLE))
+        assert error.reason == "robots_unreachable"  # robots.txt itself could not be verified
+        assert len(server.requests) == 0
+
+
+def test_ca_bundle_trusts_a_private_ca(tmp_path: Path) -> None:
+    context, root_pem, _ = tls_server(tmp_path, send_chain=True)
+    with serve_site(SITE_ROOT, tls=context) as server:  # type: ignore[arg-type]
+        assert fetch(tls_fetch(server, root_pem), server.url(ARTICLE)).status == 200
+
+
+def test_ca_bundle_supplies_a_missing_intermediate(tmp_path: Path) -> None:
+    context, root_pem, chain_pem = tls_server(tmp_path, send_chain=False)
+    with serve_site(SITE_ROOT, tls=context) as server:  # type: ignore[arg-type]
+        fetcher = tls_fetch(server, root_pem)
+        assert fetch_error(fetcher, server.url(ARTICLE)).reason == "robots_unreachable"
+        assert [a.error for a in fetcher.attempts] == ["tls_verify_failed"]  # recorded, and not retried
+        assert fetch(tls_fetch(server, chain_pem), server.url(ARTICLE)).status == 200

@@ -163,3 +163,34 @@ def _count(db: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_articles_only_a_sitemap_lists_are_archived_too(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    hidden = "/chi-tiet-tin/-/view-article/1/1651191623178/1771111111111"
+    page = tmp_path / "hidden.html"
+    page.write_text(
+        (SITE / "pages" / "1767777868978.html")
+        .read_text(encoding="utf-8")
+        .replace("Chợ hoa xuân", "Lễ hội đua thuyền"),
+        encoding="utf-8",
+    )
+    site_server.set_route(hidden, file=str(page))
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text(
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{site_server.url(hidden)}</loc></url><url><loc>{site_server.url(SEED)}</loc></url>"
+        "<url><loc>https://elsewhere.example/chi-tiet-tin/-/view-article/1/2/3</loc></url></urlset>",
+        encoding="utf-8",
+    )
+    site_server.set_route("/sitemap.xml", file=str(sitemap), type="application/xml")
+    robots = tmp_path / "robots.txt"
+    robots.write_text(f"User-agent: *\nDisallow: /tim-kiem\nSitemap: {site_server.url('/sitemap.xml')}\n")
+    site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
+    db = crawl(config_file)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 15
+    assert rows(db, "SELECT title FROM articles WHERE url = ?", site_server.url(hidden)) == [
+        ("Kế hoạch tổ chức Lễ hội đua thuyền Bính Ngọ năm 2026",)
+    ]
+    assert rows(db, "SELECT kind, status FROM fetches WHERE url LIKE '%sitemap.xml'") == [("sitemap", 200)]
