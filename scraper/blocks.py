@@ -95,8 +95,9 @@ class _Builder:
             self.key, self.tag = key, (container.tag or "") if container is not None else ""
 
     def flush(self) -> None:
-        text = clean_line("".join(self.parts))
-        if text:
+        raw = "".join(self.parts)
+        # Most runs are the white space between tags: skipped before cleaning.
+        if raw and not raw.isspace() and (text := clean_line(raw)):
             self.blocks.append(Block(text, self.tag, tuple(self.links)))
         self.parts, self.links = [], []
 
@@ -109,20 +110,31 @@ def block_container(node: LexborNode) -> LexborNode | None:
     return parent
 
 
+def _container(node: LexborNode, cache: dict[int, LexborNode | None]) -> LexborNode | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    key = parent.mem_id
+    if key not in cache:  # siblings share their container: walk up once per parent, not per text node
+        cache[key] = parent if parent.tag in BLOCK_TAGS else block_container(parent)
+    return cache[key]
+
+
 def blocks_of(root: LexborNode) -> list[Block]:
     """The text blocks under root, in document order."""
     builder = _Builder()
     broken = False
+    cache: dict[int, LexborNode | None] = {}
     for node in root.traverse(include_text=True):
         tag = node.tag
         if tag == "-text":
-            builder.enter(block_container(node), force=broken)
+            builder.enter(_container(node, cache), force=broken)
             builder.parts.append(node.text_content or "")
             broken = False
         elif tag in BREAK_TAGS:
             broken = True
         elif tag == "a" and (href := node.attributes.get("href")):
-            builder.enter(block_container(node), force=broken)
+            builder.enter(_container(node, cache), force=broken)
             builder.links.append(Link(href.strip(), clean_line(node.text())))
             broken = False
     builder.flush()

@@ -42,6 +42,9 @@ _COUNTER_LABEL = {
     for key, labels in COUNTER_LABELS.items()
 }
 _NUMBER_ONLY = re.compile(r"\d[\d.,\s]*")
+_ANY_COUNTER_LABEL = re.compile(
+    "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels), re.I
+)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 
 
@@ -274,7 +277,9 @@ def _views_in(blocks: Iterable[Block]) -> int | None:
 def find_site_visits(blocks: list[Block]) -> SiteVisits | None:
     """The site-wide visitor counter, label and number in one block or in two neighbouring blocks."""
     found: dict[str, int | None] = {}
-    for i in range(len(blocks)):
+    for i, block in enumerate(blocks):
+        if len(block.text) > 60 or not _ANY_COUNTER_LABEL.match(block.text):
+            continue
         for key in COUNTER_LABELS:
             if key not in found and (value := _counter_value(blocks, i, key)) is not None:
                 found[key] = value
