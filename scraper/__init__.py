@@ -30,6 +30,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "site_visits": asdict(article.site_visits) if article.site_visits else None,
         "views": article.views,
         "profile": article.profile,
+        "category": article.category,
         "attachments": [asdict(a) for a in article.attachments],
         "sources": dict(article.sources),
     }

@@ -7,10 +7,12 @@ never an empty or partial article.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -21,9 +23,12 @@ from .errors import ExtractError
 from .models import Article, Attachment, SiteVisits
 from .profiles import (
     ATTACHMENT_URL,
+    AUTHOR_LINE,
     COUNTER_LABELS,
+    DATE_LINE,
     NOISE_LINES,
     PROFILES,
+    SOURCE_LINE,
     VIEW_COUNT,
     Profile,
 )
@@ -56,6 +61,7 @@ class _Fields:
     body: list[Block]
     views: int | None
     sources: dict[str, str]
+    category: str | None = None
 
 
 def extract_article(
@@ -67,15 +73,19 @@ def extract_article(
 ) -> Article:
     """Extract an Article from decoded HTML; raises ExtractError when the page holds none."""
     tree = LexborHTMLParser(html)
+    linked_data = _json_ld(tree)  # before scripts are stripped: JSON-LD lives in <script>
     tree.strip_tags(STRIPPED_TAGS)
     root = tree.body or tree.root
     if root is None:
         raise ExtractError("empty_document")
     blocks = blocks_of(root)
-    chosen = choose_profile(blocks, url, profile)
+    chosen = choose_profile(tree, blocks, url, profile)
     selectors = selectors or {}
     try:
-        fields = _by_anchors(blocks, chosen, now) if chosen.date_lines else _by_selectors(tree, chosen, now)
+        if chosen.date_lines:
+            fields = _by_anchors(blocks, chosen, now)
+        else:
+            fields = _by_selectors(tree, chosen, linked_data, now)
     except ExtractError:
         # A researcher who gave title and body selectors for a site has told us how to read it.
         if not {"title", "body"} <= set(selectors):
@@ -85,18 +95,26 @@ def extract_article(
     return _finish(fields, blocks, chosen, url)
 
 
-def choose_profile(blocks: list[Block], url: str | None, forced: str | None) -> Profile:
-    """The forced profile, else the first whose article URL shape or date-line anchor matches."""
+def choose_profile(
+    tree: LexborHTMLParser, blocks: list[Block], url: str | None, forced: str | None
+) -> Profile:
+    """The forced profile, else the first recognised by URL shape, generator, marker element or date line."""
     if forced is not None:
         if forced not in PROFILES:
             raise ExtractError(f"unknown_profile:{forced}")
         return PROFILES[forced]
-    for candidate in PROFILES.values():
-        if url and any(p.search(url) for p in candidate.article_urls):
-            return candidate
-    for candidate in PROFILES.values():
-        if candidate.date_lines and _find_date_line(blocks, candidate) is not None:
-            return candidate
+    generator_node = tree.css_first('meta[name="generator"]')
+    generator = (generator_node.attributes.get("content") or "") if generator_node else ""
+    tests: tuple[Callable[[Profile], bool], ...] = (
+        lambda p: bool(url) and any(rx.search(url or "") for rx in p.article_urls),
+        lambda p: bool(generator) and any(rx.search(generator) for rx in p.generators),
+        lambda p: any(tree.css_first(marker) is not None for marker in p.markers),
+        lambda p: bool(p.date_lines) and _find_date_line(blocks, p) is not None,
+    )
+    for test in tests:
+        for candidate in PROFILES.values():
+            if test(candidate):
+                return candidate
     return PROFILES["generic"]
 
 
@@ -117,6 +135,7 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     author, body = _split_byline(body)
     return _Fields(
         title=blocks[title_at].text,
+        category=_category_line(blocks, title_at),
         published_at=parse_datetime(blocks[date_at].text, now),
         author=author,
         body=body,
@@ -128,6 +147,21 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
         }
         | ({"author": "anchor:last-short-line"} if author else {}),
     )
+
+
+def _category_line(blocks: list[Block], title_at: int) -> str | None:
+    """The upper-case category line just above the headline ("VĂN HÓA - XÃ HỘI", cms-families.md §1.3)."""
+    if title_at == 0:
+        return None
+    text = blocks[title_at - 1].text
+    if (
+        len(text) <= 60
+        and text.isupper()
+        and text.casefold() != "trang nhất"
+        and not blocks[title_at - 1].links
+    ):
+        return text
+    return None
 
 
 def _find_date_line(blocks: list[Block], profile: Profile) -> int | None:
@@ -160,7 +194,7 @@ def _split_byline(body: list[Block]) -> tuple[str | None, list[Block]]:
 
 
 def is_byline(block: Block) -> bool:
-    """A bare byline: a short run of capitalised words with no final stop ("Bình Nguyên", "HÀ PHƯƠNG", "BBT")."""
+    """A bare byline: a short line of capitalised words, no final stop ("Bình Nguyên", "HÀ PHƯƠNG", "BBT")."""
     text = block.text
     core = _TRAILING_NOTE.sub("", text)
     words = core.split()
@@ -168,33 +202,91 @@ def is_byline(block: Block) -> bool:
         return False
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core):
         return False
-    return all(w[0].isupper() for w in words if w[0].isalpha())
+    if all(w[0].isupper() for w in words if w[0].isalpha()):
+        return True
+    # Organisations sign as "Trung tâm DVNN huyện", "Phòng VHTT thị xã": capitalised, with an acronym.
+    return words[0][0].isupper() and any(len(w) >= 2 and w.isupper() for w in words[1:])
 
 
 def _is_noise(text: str) -> bool:
     return any(p.fullmatch(text) for p in NOISE_LINES)
 
 
-# -- selectors and meta tags (generic fallback) ----------------------------------------------------------
+# -- selectors, linked data and labelled lines (every other family, and unknown layouts) ------------------
 
 
-def _by_selectors(tree: LexborHTMLParser, profile: Profile, now: datetime | None) -> _Fields:
+def _by_selectors(
+    tree: LexborHTMLParser, profile: Profile, linked: dict[str, Any], now: datetime | None
+) -> _Fields:
+    for selector in profile.drop:
+        for node in tree.css(selector):
+            node.decompose()
+    generic = PROFILES["generic"].selectors
+    own = {} if profile.name == "generic" else profile.selectors  # then JSON-LD, then generic tags
     sources: dict[str, str] = {}
-    title = _first_value(tree, profile.selectors.get("title", ()), sources, "title")
-    date_raw = _first_value(tree, profile.selectors.get("published_at", ()), sources, "published_at")
-    author = _first_value(tree, profile.selectors.get("author", ()), sources, "author")
-    body = _body_blocks(tree, profile.selectors.get("body", ()), sources)
+
+    def first(name: str, linked_key: str) -> str | None:
+        """The family's selectors, then JSON-LD, then the generic meta and tags, for one field."""
+        return (
+            _first_value(tree, own.get(name, ()), sources, name)
+            or _linked(linked, linked_key, sources, name)
+            or _first_value(tree, generic[name], sources, name)
+        )
+
+    title = first("title", "headline")
+    date_raw = first("published_at", "datePublished")
+    body_node, body = _body_blocks(tree, own.get("body", ()) + generic["body"], sources)
+    if date_raw is None:
+        date_raw = _labelled_date(blocks_of(tree.body) if tree.body else [], sources)
+    author = first("author", "author")
+    author, body = _byline_from_body(author, body, sources)
     if title:
         body = [b for b in body if b.text != title]
-    views = _views_in(body)
+    views = _views(tree, profile, body_node, sources)
     return _Fields(
         title=title or "",
         published_at=parse_datetime(date_raw, now) if date_raw else None,
-        author=author,
+        author=_strip_label(author) if author else None,
         body=[b for b in body if not _is_noise(b.text)],
         views=views,
         sources=sources,
+        category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
     )
+
+
+def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
+    """The first Article-like object in the page's JSON-LD, or {}."""
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text() or "null")
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(k in ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle") for k in kinds):
+                return item
+    return {}
+
+
+def _ld_items(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [item for entry in data for item in _ld_items(entry)]
+    if isinstance(data, dict):
+        return [data, *_ld_items(data.get("@graph", []))]
+    return []
+
+
+def _linked(linked: dict[str, Any], key: str, sources: dict[str, str], name: str) -> str | None:
+    value = linked.get(key)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str) and clean_line(value):
+        sources[name] = f"json-ld:{key}"
+        return clean_line(value)
+    return None
 
 
 def _first_value(
@@ -215,17 +307,38 @@ def _node_value(node: LexborNode) -> str:
     return clean_line(raw or node.text(separator=" "))
 
 
-def _body_blocks(tree: LexborHTMLParser, selectors: Iterable[str], sources: dict[str, str]) -> list[Block]:
+def _body_blocks(
+    tree: LexborHTMLParser, selectors: Iterable[str], sources: dict[str, str]
+) -> tuple[LexborNode | None, list[Block]]:
     for selector in selectors:
-        node = tree.css_first(selector)
-        if node is not None and (found := blocks_of(node)):
+        nodes = _outermost(tree.css(selector))
+        found = [block for node in nodes for block in blocks_of(node)]
+        if found:
             sources["body"] = f"css:{selector}"
-            return found
+            return nodes[0], found
     container = _densest_container(tree)
     if container is None:
-        return []
+        return None, []
     sources["body"] = "density:paragraphs"
-    return [b for b in blocks_of(container) if b.tag == "p" or len(b.text) > 80]
+    return container, [b for b in blocks_of(container) if b.tag == "p" or len(b.text) > 80]
+
+
+def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Matches of a group selector in document order, without those inside an earlier match."""
+    kept: list[LexborNode] = []
+    for node in nodes:
+        if not any(_contains(outer, node) for outer in kept):
+            kept.append(node)
+    return kept
+
+
+def _contains(outer: LexborNode, node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == outer.mem_id:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _densest_container(tree: LexborHTMLParser) -> LexborNode | None:
@@ -238,6 +351,50 @@ def _densest_container(tree: LexborHTMLParser) -> LexborNode | None:
     if not scores:
         return None
     return max(scores.values(), key=lambda pair: pair[0])[1]
+
+
+def _labelled_date(blocks: list[Block], sources: dict[str, str]) -> str | None:
+    for block in blocks:
+        if len(block.text) <= 100 and DATE_LINE.fullmatch(block.text):
+            sources["published_at"] = "label:date-line"
+            return block.text
+    return None
+
+
+def _byline_from_body(
+    author: str | None, body: list[Block], sources: dict[str, str]
+) -> tuple[str | None, list[Block]]:
+    """Labelled author and source lines at the end of the body leave it; the author line gives the author."""
+    while body and (AUTHOR_LINE.fullmatch(body[-1].text) or SOURCE_LINE.fullmatch(body[-1].text)):
+        match = AUTHOR_LINE.fullmatch(body[-1].text)
+        if match and author is None:
+            author, sources["author"] = match.group(1), "label:author-line"
+        body = body[:-1]
+    if author is None:
+        bare, body = _split_byline(body)
+        if bare:
+            author, sources["author"] = bare, "anchor:last-short-line"
+    return author, body
+
+
+def _strip_label(value: str) -> str:
+    match = AUTHOR_LINE.fullmatch(value)
+    return clean_line(match.group(1) if match else value)
+
+
+def _views(
+    tree: LexborHTMLParser, profile: Profile, body_node: LexborNode | None, sources: dict[str, str]
+) -> int | None:
+    for selector in profile.selectors.get("views", ()):
+        node = tree.css_first(selector)
+        if node is not None and (match := VIEW_COUNT.search(_node_value(node))):
+            sources["views"] = f"css:{selector}"
+            return parse_count(match.group(1))
+    # Otherwise only near the article (its container's parents), never in a related-news list elsewhere.
+    scope = body_node.parent.parent if body_node is not None and body_node.parent is not None else None
+    if scope is not None and scope.parent is not None:
+        return _views_in(blocks_of(scope))
+    return None
 
 
 def _apply_site_selectors(
@@ -328,6 +485,7 @@ def _finish(fields: _Fields, blocks: list[Block], profile: Profile, url: str | N
         profile=profile.name,
         attachments=_attachments(fields.body, url),
         sources=fields.sources,
+        category=clean_line(fields.category) if fields.category else None,
     )
 
 

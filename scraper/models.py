@@ -95,3 +95,4 @@ class Article:
     profile: str
     attachments: tuple[Attachment, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
+    category: str | None = None

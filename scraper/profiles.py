@@ -16,14 +16,22 @@ def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
 
 @dataclass(frozen=True)
 class Profile:
-    """How to recognise and read the pages of one CMS family."""
+    """How to recognise and read the pages of one CMS family.
+
+    Recognised by article URL shape, `<meta name=generator>` or a marker element. Read either by text
+    anchors in document order (date_lines, end_anchors) or by selectors: for each field an ordered tuple of
+    CSS selectors, the first that matches wins; a "body" selector may group several ("a, b") to join parts.
+    `drop` removes share buttons and related-news boxes that sit inside the body.
+    """
 
     name: str
     article_urls: tuple[re.Pattern[str], ...] = ()
-    listing_urls: tuple[re.Pattern[str], ...] = ()
+    generators: tuple[re.Pattern[str], ...] = ()
+    markers: tuple[str, ...] = ()
     date_lines: tuple[re.Pattern[str], ...] = ()
     end_anchors: tuple[str, ...] = ()
     selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
 
 
 # Lines that are never article text on any family: leaked JSP debug output (seed, diensanh), share buttons.
@@ -39,6 +47,16 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Tổng"),
 }
 COUNTER_HEADINGS = ("Thống kê lượt truy cập", "Thống kê truy cập", "Số lượng truy cập", "Thống kê")
+
+# Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
+AUTHOR_LINE = re.compile(
+    r"(?:Tác giả|Người viết|Bài và ảnh|Bài, ảnh|Người đăng tin|Người đăng|Author)\s*:\s*(.+)", re.I
+)
+SOURCE_LINE = re.compile(r"(?:Nguồn tin|Nguồn)\s*:\s*.+", re.I)
+DATE_LINE = re.compile(
+    r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Cập nhật ngày|Cập nhật|Post date|Publish date)\s*:?.*\d{4}.*",
+    re.I,
+)
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 VIEW_COUNT = re.compile(r"(?:Lượt xem|Số lượt xem|Lượt đọc|View count|Đã xem)\s*:?\s*(\d[\d.,]*)", re.I)
@@ -62,6 +80,87 @@ PROFILES: dict[str, Profile] = {
                 + VIEWS_SUFFIX,
             ),
             end_anchors=("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
+        ),
+        Profile(
+            name="nukeviet",
+            article_urls=_rx(r"/(?:vi|en)/news/[^?#]+-\d+\.html$", r"/index\.php/[^?#]+-\d+\.html$"),
+            generators=_rx(r"NukeViet"),
+            markers=("#news-bodyhtml", ".news_column"),
+            selectors={
+                "title": ('.news_column h1[itemprop="headline"]', ".news_column h1", "h1.title"),
+                "published_at": (".news_column span.h5", '[itemprop="datePublished"]'),
+                "author": (".news_column p.h5.text-right", "p.text-right"),
+                "body": (".news_column .hometext, .news_column figure.article figcaption, #news-bodyhtml",),
+                "category": (".breadcrumbs-wrap .breadcrumbs li:last-child", ".breadcrumbs li:last-child"),
+            },
+            drop=(".news-download-file", ".detail-related", ".socialicon", ".fb-like"),
+        ),
+        Profile(
+            name="tandan",
+            article_urls=_rx(r"/portal/pages/\d{4}-\d{1,2}-\d{1,2}/[^/?#]+\.aspx$"),
+            markers=(".tandan-p-article-news-summary", ".tandan-p-article-news-title"),
+            selectors={
+                "title": (".tandan-p-article-news-title", "h1"),
+                "published_at": (".tandan-span-date-publish",),
+                "author": (".tandan-p-article-author", ".tandan-span-author"),
+                "body": (".tandan-p-article-news-summary, .ms-rtestate-field",),
+                "category": (".tandan-breadcrumb a:last-child",),
+            },
+            drop=(".tandan-div-article-other", ".td-tags"),
+        ),
+        Profile(
+            name="liferay-portlet",
+            markers=("article.the-article", "p.wd-date"),
+            selectors={
+                "title": ("header.title-article", "h3.wd-tlh3-4 a", "h3.wd-tlh3-4"),
+                "published_at": ("span.the-article-timecreate", "p.wd-date"),
+                "author": ("p.the-article-author", "span.the-article-createby", "p.wd-actor"),
+                "views": ("span.viewcount",),
+                "body": ("p.the-article-summary, div.the-article-body", "div.wd-content"),
+                "category": ("h2.wd-tlh1-2", "span.chuyenmuc"),
+            },
+            drop=(
+                ".the-article-more-info",
+                "span.chuyenmuc-lienquan",
+                "ul.wd-other-news",
+                "embed.pdf_watermark",
+            ),
+        ),
+        Profile(
+            name="liferay62",
+            article_urls=_rx(r"/-/(?:asset_publisher/[^/]+/content|view_content)/[^?#]+"),
+            markers=(".asset-full-content", ".journal-content-article"),
+            selectors={
+                "title": (
+                    ".asset-full-content h3.asset-title",
+                    ".asset-full-content .header-title",
+                    "h3.asset-title",
+                ),
+                "published_at": (".asset-full-content .assetPublishDate", ".assetPublishDate"),
+                "views": (".asset-full-content .assetPublishDate",),
+                "body": (".asset-full-content .journal-content-article", ".journal-content-article"),
+                "category": (".breadcrumb li.active", ".breadcrumb li:last-child"),
+            },
+            drop=(".taglib-social-bookmarks", ".asset-links", ".asset-ratings"),
+        ),
+        Profile(
+            name="wordpress",
+            generators=_rx(r"WordPress"),
+            markers=(".td-post-content", "article.post .entry-content", ".entry-content"),
+            selectors={
+                "title": ("h1.entry-title", "h1.tdb-title-text", "h1.td-post-title"),
+                "published_at": ("time.entry-date[datetime]", 'meta[property="article:published_time"]'),
+                "author": (".td-post-author-name a", ".author.vcard a", ".byline .author", 'a[rel="author"]'),
+                "body": (".td-post-content", ".entry-content"),
+                "category": (".td-category a", ".cat-links a"),
+            },
+            drop=(
+                ".sharedaddy",
+                ".jp-relatedposts",
+                ".td-post-sharing",
+                ".td-post-source-tags",
+                ".yarpp-related",
+            ),
         ),
         Profile(
             name="generic",

@@ -196,3 +196,50 @@ def test_byline_heuristic(line: str, byline: bool) -> None:
 )
 def test_visitor_counter_wordings(widget: str, visits: SiteVisits) -> None:
     assert site_visits_of(f"<html><body><p>Hôm nay 15:39 trời mưa</p>{widget}</body></html>") == visits
+
+
+@pytest.mark.parametrize(
+    ("html", "url", "profile"),
+    [
+        ("<p>x</p>", "https://binhphuoc.gov.vn/vi/news/tin-tuc-su-kien-421/le-hoi-37146.html", "nukeviet"),
+        ('<meta name="generator" content="NukeViet v4.5"><p>x</p>', None, "nukeviet"),
+        ("<p>x</p>", "https://ninhthuan.gov.vn/portal/Pages/2024-4-25/Quy-hoach-dvv348x.aspx", "tandan"),
+        ("<p>x</p>", "https://sotttt.hanoi.gov.vn/chi-dao/-/view_content/123-ke-hoach.html", "liferay62"),
+        ('<meta name="generator" content="WordPress 6.4"><p>x</p>', None, "wordpress"),
+        ('<div class="td-post-content"><p>x</p></div>', None, "wordpress"),
+        ('<article class="the-article"><p>x</p></article>', None, "liferay-portlet"),
+        (
+            "<p>x</p>",
+            "https://diensanh.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1767777868978",
+            "liferay-quangtri",
+        ),
+        ("<p>x</p>", "https://example.gov.vn/tin/abc", "generic"),
+    ],
+    ids=[
+        "nukeviet-url",
+        "nukeviet-generator",
+        "tandan-url",
+        "liferay62-url",
+        "wordpress-generator",
+        "wordpress-marker",
+        "dnict-marker",
+        "quangtri-url",
+        "unknown",
+    ],
+)
+def test_the_family_is_recognised_from_url_generator_or_markers(
+    html: str, url: str | None, profile: str
+) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from scraper.blocks import blocks_of
+    from scraper.extractor import choose_profile
+
+    tree = LexborHTMLParser(html)
+    assert choose_profile(tree, blocks_of(tree.root), url, None).name == profile
+
+
+def test_every_field_says_where_it_came_from() -> None:
+    got = extract((FIXTURES / "pages/nukeviet/ubmttq-ky-niem.html").read_bytes())
+    assert got["sources"]["title"].startswith("css:") and got["sources"]["published_at"].startswith("css:")
+    assert got["sources"]["author"].startswith("css:") and got["sources"]["body"].startswith("css:")
