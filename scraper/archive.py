@@ -20,7 +20,7 @@ from typing import IO
 from sqlite_utils import Database
 
 from .errors import LockHeld, StorageError
-from .text import clean_line
+from .text import dedup_key
 
 # Version 1 is frozen as it shipped: migrations start from it, so any older archive upgrades in place.
 SCHEMA_V1 = """
@@ -111,7 +111,11 @@ ALTER TABLE runs ADD COLUMN articles_removed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
 """
 
-MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3))
+SCHEMA_V4 = """
+ALTER TABLE articles ADD COLUMN flags TEXT;
+"""
+
+MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);
 # every run ends with a TRUNCATE checkpoint, so the WAL does not stay large.
@@ -125,9 +129,9 @@ WRITER_PRAGMAS = (
 
 
 def text_hash(title: str, body: str) -> str:
-    """The dedup key of an article's text: NFC, white space collapsed; the same article under another URL."""
-    paragraphs = [clean_line(p) for p in unicodedata.normalize("NFC", body).split("\n\n")]
-    return hashlib.sha256("\x1f".join([clean_line(title), *paragraphs]).encode()).hexdigest()
+    """The dedup key of an article's text: the same article under another URL, whatever its Unicode form."""
+    paragraphs = [dedup_key(p) for p in unicodedata.normalize("NFC", body).split("\n\n")]
+    return hashlib.sha256("\x1f".join([dedup_key(title), *paragraphs]).encode()).hexdigest()
 
 
 def connect(path: str | Path) -> Database:
@@ -139,16 +143,38 @@ def connect(path: str | Path) -> Database:
 
 
 def open_archive(path: str | Path) -> Database:
-    """Open (creating if needed) an archive for writing, in WAL mode, migrated to the current schema."""
+    """Open (creating if needed) an archive for writing, in WAL mode, migrated to the current schema.
+
+    Checks first that the file and its folder are writable and the file is sound, so a run that cannot
+    store anything fails before any network traffic (reliability.md S5, S8).
+    """
+    _check_writable(Path(path))
     try:
         db = connect(path)
         db.execute("PRAGMA journal_mode=WAL")
         for pragma in WRITER_PRAGMAS:
             db.execute(f"PRAGMA {pragma}")
+        check = db.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StorageError(f"{path}: the archive is damaged ({check}); restore the last backup")
         migrate(db)
+        with transaction(db):
+            pass  # the write lock can be taken
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: cannot open the archive: {exc}") from None
     return db
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise StorageError(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StorageError(
+            f"{path}: the folder {folder} is not writable (WAL needs to create files beside it)"
+        )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StorageError(f"{path}: the archive is read-only")
 
 
 def open_reader(path: str | Path) -> Database:
@@ -195,21 +221,21 @@ def _statements(script: str) -> list[str]:
 
 @contextmanager
 def transaction(db: Database) -> Iterator[None]:
-    """One write unit: BEGIN IMMEDIATE, then COMMIT, or ROLLBACK on any error."""
+    """One write unit: BEGIN IMMEDIATE, then COMMIT; on any error ROLLBACK, and SQLite errors become StorageError."""
     try:
         db.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot start a write: {exc}") from None
     try:
         yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    try:
         db.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        db.execute("ROLLBACK")
-        raise StorageError(f"cannot commit: {exc}") from None
+    except BaseException as exc:
+        # SQLite may already have rolled back on SQLITE_FULL or SQLITE_IOERR: only roll back what is open.
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StorageError(f"cannot write the archive: {exc}") from None
+        raise
 
 
 @contextmanager

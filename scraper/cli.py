@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -106,20 +107,30 @@ def cli() -> None:
 @click.option(
     "--max-articles", type=click.IntRange(min=0), help="New articles per site per run (0 = no limit)."
 )
+@click.option(
+    "--time-limit", type=click.FloatRange(min=0), help="End the run cleanly after this many seconds."
+)
 @click.option("--quiet", is_flag=True, help="Print errors only (for cron).")
 def crawl(
-    config_path: str, db_path: str | None, site_names: tuple[str, ...], max_articles: int | None, quiet: bool
+    config_path: str,
+    db_path: str | None,
+    site_names: tuple[str, ...],
+    max_articles: int | None,
+    time_limit: float | None,
+    quiet: bool,
 ) -> None:
     """Crawl the configured sites and archive new articles.
 
     \b
     Example:
-        scraper crawl --config config.toml --db archive.db --site thixaquangtri
+        scraper crawl --config config.toml --db archive.db --site thixaquangtri --time-limit 3000
     """
+    # cron's `timeout` and shutdowns send SIGTERM: end like Ctrl-C, the current write finished or undone.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         config = load_config(config_path)
         sites = select_sites(config, site_names, config_path)
-        settings = _override(config.crawl, db_path, max_articles)
+        settings = _override(config.crawl, db_path, max_articles, time_limit)
         progress = make_progress(quiet)
         try:
             summary = run_crawl(Config(settings, config.sites), settings.db, sites, progress)
@@ -127,13 +138,21 @@ def crawl(
             progress.close()
     except ScraperError as error:
         fail(str(error), exit_code(error))
+    except KeyboardInterrupt:
+        fail("interrupted: the run is recorded as aborted; the next run resumes where it stopped", 1)
     if not quiet:
         print_summary(summary, settings.db)
 
 
-def _override(settings: CrawlSettings, db_path: str | None, max_articles: int | None) -> CrawlSettings:
-    values = vars(settings) | ({"db": db_path} if db_path else {})
-    return CrawlSettings(**values | ({"max_articles": max_articles} if max_articles is not None else {}))
+def _override(
+    settings: CrawlSettings, db_path: str | None, max_articles: int | None, time_limit: float | None
+) -> CrawlSettings:
+    options = {"db": db_path, "max_articles": max_articles, "time_limit": time_limit}
+    return CrawlSettings(**vars(settings) | {k: v for k, v in options.items() if v is not None})
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @cli.command()

@@ -27,6 +27,7 @@ CRAWL_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_articles": ((int,), "a whole number"),
     "max_listing_pages": ((int,), "a whole number"),
     "max_revisits": ((int,), "a whole number"),
+    "time_limit": ((int, float), "a number of seconds"),
     "max_bytes": ((int,), "a whole number of bytes"),
     "retries": ((int,), "a whole number"),
 }
@@ -87,7 +88,15 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
     _reject_unknown(table, set(CRAWL_KEYS), source, "crawl.")
     for key, value in table.items():
         _check_type(value, CRAWL_KEYS[key], source, f"crawl.{key}")
-    for key in ("delay", "timeout", "max_articles", "max_listing_pages", "max_revisits", "retries"):
+    for key in (
+        "delay",
+        "timeout",
+        "max_articles",
+        "max_listing_pages",
+        "max_revisits",
+        "retries",
+        "time_limit",
+    ):
         if key in table and table[key] < 0:
             raise ConfigError(source, f"crawl.{key}", "must not be negative")
     if table.get("timeout", 1) == 0 or table.get("max_bytes", 1) <= 0:
@@ -95,7 +104,8 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
         raise ConfigError(source, key, "must be greater than zero")
     defaults = {f.name: f.default for f in fields(CrawlSettings)}
     merged = {**defaults, **table}
-    merged["delay"], merged["timeout"] = float(merged["delay"]), float(merged["timeout"])
+    for key in ("delay", "timeout", "time_limit"):
+        merged[key] = float(merged[key])
     return CrawlSettings(**merged)
 
 

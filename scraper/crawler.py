@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import logging
 import re
 import ssl
@@ -128,10 +129,11 @@ class Fetcher:
         self.politeness = politeness or Politeness()
         self.attempts: list[Attempt] = []
         self.robots: dict[str, Protego | str] = {}  # rules, or why the host is not crawled this run
+        self.resolved: set[str] = set()  # host names whose addresses were checked
         self.sleep = asyncio.sleep
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-            timeout=httpx.Timeout(connect=10, read=20, write=10, pool=10),
+            timeout=_timeouts(settings.timeout),
             limits=httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=5),
             follow_redirects=False,
             trust_env=False,  # cron's environment must not change where requests go
@@ -303,6 +305,26 @@ class Fetcher:
         if not rules.can_fetch(url, "scraper"):
             raise FetchError(url, "robots_disallowed")
 
+    async def _check_address(self, url: str, kind: str) -> None:
+        """Refuse a host name that resolves to a loopback, private or link-local address (SSRF, P4, X1).
+
+        A site configured with an IP literal (a test server, an intranet portal) meant it; a DNS name of a
+        public portal that resolves inward is an attack or a mistake.
+        """
+        host = urlsplit(url).hostname or ""
+        if host in self.resolved or _is_ip_literal(host):
+            return
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+        except OSError:
+            return  # unresolvable: the request itself fails and is recorded as a connect error
+        addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
+        inward = [a for a in addresses if not _public(a)]
+        if inward:
+            self._record(url, utc_now(), time.monotonic(), None, "blocked_ssrf", 0, kind)
+            raise FetchError(url, "blocked_ssrf")
+        self.resolved.add(host)
+
     def sitemaps(self) -> list[str]:
         """Sitemap URLs the robots.txt files of this site's hosts declare."""
         return [u for rules in self.robots.values() if not isinstance(rules, str) for u in rules.sitemaps]
@@ -331,6 +353,13 @@ class Fetcher:
             return "robots_crawl_delay_too_long"
         self.politeness.gate(host_of(url), crawl_delay)
         return rules
+
+
+def _timeouts(total: float) -> httpx.Timeout:
+    # Recommended defaults (reliability.md §4), never longer than the total deadline of a request.
+    return httpx.Timeout(
+        connect=min(10, total), read=min(20, total), write=min(10, total), pool=min(10, total)
+    )
 
 
 def site_hosts(site: Site) -> list[str]:
@@ -371,6 +400,20 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global
 
 
 def _describe(exc: Exception) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -32,7 +32,7 @@ from .profiles import (
     VIEW_COUNT,
     Profile,
 )
-from .text import clean_line, parse_count
+from .text import clean_line, parse_count, text_flags
 
 STRIPPED_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "select"]
 MAX_TITLE_CHARS = 400
@@ -92,7 +92,9 @@ def extract_article(
             raise
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
-    return _finish(fields, blocks, chosen, url)
+    article = _finish(fields, blocks, chosen, url)
+    flags = text_flags(article.title + "\n" + article.body, html[:20000])
+    return replace(article, flags=flags) if flags else article
 
 
 def choose_profile(
@@ -294,11 +296,19 @@ def _first_value(
 ) -> str | None:
     for selector in selectors:
         node = tree.css_first(selector)
-        value = _node_value(node) if node is not None else ""
+        value = (_title_value(node) if name == "title" else _node_value(node)) if node is not None else ""
         if value:
             sources[name] = f"css:{selector}"
             return value
     return None
+
+
+def _title_value(node: LexborNode) -> str:
+    """A headline is one line: malformed HTML can leave the body inside an unclosed <h1> (reliability.md C2)."""
+    if node.tag in ("meta", "title"):
+        return _node_value(node)
+    lines = blocks_of(node)
+    return lines[0].text if lines else ""
 
 
 def _node_value(node: LexborNode) -> str:

@@ -281,6 +281,7 @@ def _insert_article(
         "content_hash": digest,
     }
     record |= {"text_hash": key, "profile": article.profile, "capture_id": capture_id}
+    record |= {"flags": json.dumps(list(article.flags)) if article.flags else None}
     record |= {"attachments": json.dumps([vars(a) for a in article.attachments], ensure_ascii=False)}
     article_id = _insert(db, "articles", record | {"first_seen_at": at, "last_seen_at": at, "changed_at": at})
     _insert_version(db, article_id, article, digest, capture_id, at)

@@ -22,6 +22,7 @@ class CrawlSettings:
     max_articles: int = 0
     max_listing_pages: int = 50
     max_revisits: int = 100
+    time_limit: float = 0.0
     max_bytes: int = 10 * 1024 * 1024
     retries: int = 3
 
@@ -96,3 +97,4 @@ class Article:
     attachments: tuple[Attachment, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     category: str | None = None
+    flags: tuple[str, ...] = ()

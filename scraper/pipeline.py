@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from . import frontier
 from .archive import archive_lock, open_archive
 from .crawler import Fetcher, Links, Politeness, discover_links, feed_links, is_article_url
-from .errors import ConfigError, ExtractError, FetchError
+from .errors import ConfigError, ExtractError, FetchError, StorageError
 from .extractor import extract_article, site_visits_of
 from .loader import (
     due_revisits,
@@ -87,15 +87,24 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
         run_id = start_run(db, len(sites))
         per_site = {site.name: Counts() for site in sites}
         try:
-            asyncio.run(_crawl_all(db, run_id, config.crawl, sites, per_site, progress))
+            finished = asyncio.run(_crawl_all(db, run_id, config.crawl, sites, per_site, progress))
         except BaseException:
-            finish_run(db, run_id, "aborted", _total(per_site).as_dict())
+            _record_abort(db, run_id, _total(per_site))
             raise
         total = _total(per_site)
         status = "degraded" if any(_degraded(c) for c in per_site.values()) else "ok"
+        if not finished:
+            status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
         finish_run(db, run_id, status, total.as_dict())
         db.close()
     return RunSummary(run_id, status, total, per_site)
+
+
+def _record_abort(db: Database, run_id: int, counts: Counts) -> None:
+    try:
+        finish_run(db, run_id, "aborted", counts.as_dict())
+    except StorageError as error:  # the disk that failed the run may fail this too; the next run marks it
+        log.error("could not record the end of run %s: %s", run_id, error)
 
 
 def _total(per_site: dict[str, Counts]) -> Counts:
@@ -117,12 +126,22 @@ async def _crawl_all(
     sites: Sequence[Site],
     per_site: dict[str, Counts],
     progress: Progress,
-) -> None:
+) -> bool:
+    """Crawl every site concurrently; False when the run's time limit ended it."""
     politeness = Politeness()
     jobs = [
         SiteCrawl(db, run_id, settings, site, per_site[site.name], progress).run(politeness) for site in sites
     ]
-    await asyncio.gather(*jobs)
+    try:
+        # Cancellation lands only on an await (a fetch), never inside a write: archive writes are synchronous.
+        async with asyncio.timeout(settings.time_limit or None):
+            await asyncio.gather(*jobs)
+    except TimeoutError:
+        log.warning(
+            "time limit of %s s reached: run ended, pending pages kept for the next run", settings.time_limit
+        )
+        return False
+    return True
 
 
 @dataclass
@@ -191,8 +210,11 @@ class SiteCrawl:
             await self._fetch_articles(fetcher, new)
             if not new and not backfilling:
                 break  # listings are newest first: a whole page of known articles means the rest is known
-            # A backfill skips pages walked on earlier runs, so a cut-short backfill moves on instead of around.
+            # A backfill skips pages walked on earlier runs, so a cut-short backfill moves on instead of around;
+            # what it has still to walk is in the frontier at once, so a kill or a time limit loses nothing.
             follow = [u for u in links.listings if u not in queued and not (backfilling and u in self.walked)]
+            if backfilling:
+                frontier.add(self.db, self.site.name, follow, "listing")
             queue.extend(follow)
             queued.update(follow)
         return True

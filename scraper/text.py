@@ -33,3 +33,37 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", clean_line(text).casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d").replace("ð", "d")
+
+
+# Old and new tone placement spell the same word: "hoà"/"hòa", "thuỷ"/"thủy" (cms-families.md §8). The dedup
+# key moves the tone to the new place; stored text keeps whatever the site wrote.
+_TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_OLD_TONE = {
+    first + unicodedata.normalize("NFC", second + tone): unicodedata.normalize("NFC", first + tone) + second
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y"))
+    for tone in _TONES
+}
+_OLD_TONE_AT_END = re.compile("(" + "|".join(_OLD_TONE) + r")(?!\w)")
+
+
+def dedup_key(text: str) -> str:
+    """A key equal for the same text in NFC or NFD, either case, old or new tone placement, Đ or Ð."""
+    key = clean_line(text).casefold().replace("\u00f0", "\u0111")  # Icelandic ð typed for Vietnamese đ
+    return _OLD_TONE_AT_END.sub(lambda m: _OLD_TONE[m.group(1)], key)
+
+
+# Signs of text that is not what the page meant to say (reliability.md V5, V6).
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|á»|áº|Æ°|Ä\u0091")
+_TCVN3_VNI = re.compile(r"[µ¸¶·¹¨»¾¼½Æ©ÇËÎÏÑª®]|[aeiouy][øùïõû](?:\s|$)")  # never in Vietnamese text
+_LEGACY_FONT = re.compile(r"""face\s*=\s*["']?\s*(?:\.Vn|VNI[- ])""", re.I)
+
+
+def text_flags(text: str, html: str) -> tuple[str, ...]:
+    """Warnings about an article's text: double-encoded UTF-8, or a TCVN3/VNI legacy font."""
+    flags = []
+    words = max(len(text.split()), 1)
+    if len(_MOJIBAKE.findall(text)) >= max(3, words // 100):
+        flags.append("mojibake_suspected")
+    if _LEGACY_FONT.search(html) or len(_TCVN3_VNI.findall(text)) > max(3, words // 20):
+        flags.append("legacy_encoding_suspected")
+    return tuple(flags)
