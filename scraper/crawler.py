@@ -192,6 +192,7 @@ class Fetcher:
     async def _attempt(
         self, url: str, kind: str, html_only: bool, headers: dict[str, str] | None = None
     ) -> Page:
+        await self._check_address(url, kind)
         gate = self.politeness.gate(host_of(url), self._delay())
         async with gate.lock:
             await self.sleep(max(0.0, gate.next_at - time.monotonic()))
@@ -453,7 +454,10 @@ def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
     feeds: dict[str, None] = {}
     allowed = set(hosts)
     for href, text, rel in _anchors(tree):
-        url = canonicalize(urljoin(page.final_url, href))
+        try:
+            url = canonicalize(urljoin(page.final_url, href))
+        except ValueError:  # a malformed href (bad port, broken IPv6 literal): not a link we can follow
+            continue
         if not in_scope(url, allowed) or trap_reason(url):
             continue
         if rel.lower() == "alternate" and FEED_TYPES.search(text):

@@ -35,7 +35,7 @@ def canonicalize(url: str) -> str:
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not DROPPED_PARAMS.match(k)]
     )
-    netloc = parts.hostname or ""
+    netloc = _bracketed(parts.hostname or "")
     if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme.lower()):
         netloc = f"{netloc}:{parts.port}"
     return canonicalize_url(urlunsplit((parts.scheme.lower(), netloc.lower(), parts.path or "/", query, "")))
@@ -44,10 +44,15 @@ def canonicalize(url: str) -> str:
 def host_of(url: str) -> str:
     """The host[:port] a URL points at, lower-cased, default port dropped."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = _bracketed((parts.hostname or "").lower())
     if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme.lower()):
         return f"{host}:{parts.port}"
     return host
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 literal keeps its brackets in a netloc ("[::1]:8080")."""
+    return f"[{host}]" if ":" in host else host
 
 
 def in_scope(url: str, hosts: Iterable[str]) -> bool:

@@ -48,15 +48,20 @@ def test_fold_ignores_case_tones_and_d_stroke() -> None:
     assert fold("Đảm bảo AN NINH trật tự") == fold("dam bao an ninh trat tu") == "dam bao an ninh trat tu"
 
 
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
 def to_cp1258(text: str) -> bytes:
     """Encode as Vietnamese Windows does: base letter (with its hat or horn) plus a combining tone mark."""
     out = []
     for ch in text:
         try:
             out.append(ch.encode("cp1258"))
-        except UnicodeEncodeError:
+        except UnicodeEncodeError:  # NFD order is not "tone last": Ệ is E, dot below, circumflex
             decomposed = unicodedata.normalize("NFD", ch)
-            out.append((unicodedata.normalize("NFC", decomposed[:-1]) + decomposed[-1]).encode("cp1258"))
+            tones = "".join(c for c in decomposed if c in TONE_MARKS)
+            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+            out.append((base + tones).encode("cp1258"))
     return b"".join(out)
 
 

@@ -1,0 +1,226 @@
+"""Network faults (reliability.md §3 N): each against a real socket on 127.0.0.1, never a mock.
+
+Promise: a transient fault is retried with backoff and recorded attempt by attempt; a permanent one is recorded
+once; nothing partial is ever returned as a page. The slow-drip body (N4) is in test_crawler.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+
+from scraper.crawler import Fetcher
+from scraper.errors import FetchError
+from scraper.models import CrawlSettings, Page, Site
+from scraper.sitesrv import SiteServer
+from tests.rawserver import OK_PAGE, hang, raw_server, reset, response
+
+ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+
+
+def fetcher_for(base: str, **settings: object) -> Fetcher:
+    fetcher = Fetcher(
+        Site(name="fault", start_urls=(base + "/",)), CrawlSettings(**{"delay": 0, "timeout": 2} | settings)
+    )  # type: ignore[arg-type]
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    fetcher.sleep = no_wait
+    return fetcher
+
+
+def outcome(fetcher: Fetcher, url: str) -> Page | FetchError:
+    async def go() -> Page | FetchError:
+        async with fetcher:
+            try:
+                return await fetcher.fetch(url)
+            except FetchError as error:
+                return error
+
+    return asyncio.run(go())
+
+
+def page_attempts(fetcher: Fetcher) -> list[tuple[int | None, str | None]]:
+    return [(a.status, a.error) for a in fetcher.attempts if a.kind != "robots"]
+
+
+def test_n1_connection_refused_is_retried_then_recorded() -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nothing listens there now
+    fetcher = fetcher_for(f"http://127.0.0.1:{port}", retries=2)
+    result = outcome(fetcher, f"http://127.0.0.1:{port}{ARTICLE}")
+    assert isinstance(result, FetchError) and result.reason == "robots_unreachable"
+    robots = [a.error for a in fetcher.attempts if a.kind == "robots"]
+    assert len(robots) == 1 and "ConnectError" in (robots[0] or "")
+
+
+def test_n2_a_full_accept_queue_times_out_at_connect() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(4):  # fill the backlog: further SYNs are dropped
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    fetcher = fetcher_for(f"http://127.0.0.1:{port}", timeout=1, retries=0)
+    started = time.monotonic()
+    result = outcome(fetcher, f"http://127.0.0.1:{port}{ARTICLE}")
+    elapsed = time.monotonic() - started
+    for sock in [*fillers, listener]:
+        sock.close()
+    assert isinstance(result, FetchError)
+    assert any("Timeout" in (a.error or "") or a.error == "timeout_total" for a in fetcher.attempts)
+    assert elapsed < 3
+
+
+@pytest.mark.parametrize("after_headers", [False, True], ids=["never-answers", "hangs-after-headers"])
+def test_n3_a_server_that_stops_answering_hits_the_deadline(after_headers: bool) -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        if after_headers:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n<html>")
+        hang(conn, 3)
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url, timeout=0.5, retries=1)
+        result = outcome(fetcher, server.url + ARTICLE)
+    assert isinstance(result, FetchError)
+    assert [error for _, error in page_attempts(fetcher)] == ["timeout_total", "timeout_total"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (lambda conn: reset(conn), "ReadError"),
+        (lambda conn: (conn.sendall(response(OK_PAGE)[:60]), reset(conn)), "Error"),
+        (lambda conn: conn.close(), "RemoteProtocolError"),
+    ],
+    ids=["reset-before-response", "reset-mid-body", "closed-without-response"],
+)
+def test_n5_dropped_connections_are_retried_and_the_retry_succeeds(fault, expected: str) -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        if n == 1:
+            fault(conn)
+        else:
+            conn.sendall(response(OK_PAGE))
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url)
+        result = outcome(fetcher, server.url + ARTICLE)
+    assert isinstance(result, Page) and result.body == OK_PAGE
+    first, second = page_attempts(fetcher)
+    assert expected in (first[1] or "") and second == (200, None)
+
+
+def test_n5_a_stale_keep_alive_connection_is_retried() -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(response(OK_PAGE))  # keep-alive, then the server drops the idle connection
+        conn.close()
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url)
+
+        async def twice() -> list[Page]:
+            async with fetcher:
+                first = await fetcher.fetch(server.url + ARTICLE)
+                await asyncio.sleep(0.1)
+                return [first, await fetcher.fetch(server.url + ARTICLE)]
+
+        pages = asyncio.run(twice())
+    assert [p.status for p in pages] == [200, 200]
+
+
+@pytest.mark.parametrize(
+    "truncated",
+    [
+        response(OK_PAGE)[: len(response(OK_PAGE)) - 40],
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<html\r\n",
+    ],
+    ids=["content-length-lies", "chunked-without-final-chunk"],
+)
+def test_n6_a_truncated_body_is_never_returned(truncated: bytes) -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(truncated)
+        conn.close()
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url, retries=1)
+        result = outcome(fetcher, server.url + ARTICLE)
+    assert isinstance(result, FetchError)
+    assert all(
+        status is None and "RemoteProtocolError" in (error or "") for status, error in page_attempts(fetcher)
+    )
+
+
+def test_n7_retry_after_as_an_http_date_is_honoured(site_server: SiteServer) -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    site_server.set_route(
+        ARTICLE, file="pages/1661778300000.html", statuses=[503, 200], headers={"Retry-After": when}
+    )
+    fetcher = fetcher_for(site_server.base_url)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    fetcher.sleep = record
+    assert isinstance(outcome(fetcher, site_server.url(ARTICLE)), Page)
+    assert max(waits) >= 28
+
+
+def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: SiteServer) -> None:
+    site_server.set_route(ARTICLE, status=503)
+    fetcher = fetcher_for(site_server.base_url, retries=3)
+    result = outcome(fetcher, site_server.url(ARTICLE))
+    assert isinstance(result, FetchError) and result.reason == "http_503"
+    assert site_server.hits(ARTICLE) == 4
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
+def test_n9_client_errors_are_asked_once(site_server: SiteServer, status: int) -> None:
+    site_server.set_route(ARTICLE, status=status)
+    fetcher = fetcher_for(site_server.base_url)
+    result = outcome(fetcher, site_server.url(ARTICLE))
+    assert isinstance(result, FetchError) and result.reason == f"http_{status}"
+    assert site_server.hits(ARTICLE) == 1
+
+
+def test_n10_a_long_redirect_chain_stops_at_five_hops(site_server: SiteServer) -> None:
+    for n in range(10):
+        site_server.set_route(f"/chain/{n}", redirect=f"/chain/{n + 1}")
+    fetcher = fetcher_for(site_server.base_url)
+    result = outcome(fetcher, site_server.url("/chain/0"))
+    assert isinstance(result, FetchError) and result.reason == "redirect_limit"
+    assert sum(site_server.hits(f"/chain/{n}") for n in range(10)) == 6
+
+
+def test_n11_never_more_than_one_request_in_flight_per_host(site_server: SiteServer) -> None:
+    in_flight, peak = 0, 0
+
+    def script(conn: socket.socket, n: int) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        time.sleep(0.05)
+        in_flight -= 1
+        conn.sendall(response(OK_PAGE))
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url)
+
+        async def many() -> None:
+            async with fetcher:
+                await asyncio.gather(*(fetcher.fetch(f"{server.url}/p{i}") for i in range(8)))
+
+        asyncio.run(many())
+    assert server.requests == 8 and peak == 1

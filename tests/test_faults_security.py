@@ -1,0 +1,190 @@
+"""Security (reliability.md §3 X): nothing outside the site's hosts is ever contacted, nothing scraped runs.
+
+Promise: only allow-listed hosts are fetched, by any route; scraped text is stored through parameterised SQL
+only; no file is ever named after a URL.
+"""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from scraper.sitesrv import SiteServer
+from tests.conftest import LISTING, SITE, write_config
+from tests.rawserver import OK_PAGE, raw_server, response
+from tests.test_cli import crawl, rows
+
+SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+
+
+@pytest.fixture
+def canary():
+    """A server that must never be contacted: it counts connections."""
+
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(response(OK_PAGE))
+
+    with raw_server(script) as server:
+        yield server
+
+
+def listing_with_links(server: SiteServer, tmp_path: Path, links: list[str]) -> None:
+    html = (SITE / "listing-1.html").read_text(encoding="utf-8")
+    anchors = "".join(f'<div><a href="{link}">Tin {i}</a></div>' for i, link in enumerate(links))
+    page = tmp_path / "listing.html"
+    page.write_text(
+        html.replace("<h2>Thông tin tuyên truyền</h2>", "<h2>Thông tin tuyên truyền</h2>" + anchors),
+        encoding="utf-8",
+    )
+    server.set_route(LISTING, file=str(page))
+
+
+def test_x1_links_and_redirects_to_internal_addresses_are_never_followed(
+    config_file: Path, site_server: SiteServer, tmp_path: Path, canary
+) -> None:
+    port, article = canary.port, "/chi-tiet-tin/-/view-article/1/2/3"
+    spellings = [
+        "127.0.0.1",
+        "2130706433",
+        "0x7f.1",
+        "127.1",
+        "017700000001",
+        "[::ffff:127.0.0.1]",
+        "localhost",
+    ]
+    links = [f"http://{host}:{port}{article}" for host in spellings]
+    listing_with_links(site_server, tmp_path, [*links, "/chi-tiet-tin/-/view-article/1/2/99"])
+    site_server.set_route(
+        "/chi-tiet-tin/-/view-article/1/2/99", redirect=f"http://127.0.0.1:{port}{article}", status=302
+    )
+    db = crawl(config_file)
+    assert canary.connections == 0
+    assert rows(db, "SELECT error FROM fetches WHERE url LIKE '%/1/2/99'") == [("redirect_out_of_scope",)]
+
+
+def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_server: SiteServer) -> None:
+    # A portal configured by name whose DNS answers with a loopback address: refused before connecting.
+    config = write_config(tmp_path, site_server)
+    config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
+    db = crawl(config)
+    assert len(site_server.requests) == 0
+    assert {r[0] for r in rows(db, "SELECT error FROM fetches")} == {"blocked_ssrf"}
+
+
+def test_x3_a_bomb_in_a_redirect_body_is_never_read() -> None:
+    bomb = gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+
+    def script(conn: socket.socket, n: int) -> None:
+        if n == 1:
+            head = f"HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Encoding: gzip\r\nContent-Length: {len(bomb)}\r\n\r\n"
+            conn.sendall(head.encode() + bomb)
+        else:
+            conn.sendall(response(OK_PAGE))
+
+    from tests.test_faults_network import fetcher_for, outcome
+
+    with raw_server(script) as server:
+        started = time.monotonic()
+        result = outcome(fetcher_for(server.url), server.url + "/start")
+    assert getattr(result, "body", None) == OK_PAGE and time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize(
+    ("head", "reason"),
+    [
+        (
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10737418240\r\n\r\n",
+            "too_large_declared",
+        ),
+        ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n", "too_large_raw"),
+    ],
+    ids=["declared-10-GiB", "endless-chunked-stream"],
+)
+def test_x4_huge_responses_are_refused_without_reading_them_whole(head: str, reason: str) -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(head.encode())
+        chunk = b"<p>" + b"x" * 65536 + b"</p>"
+        try:
+            for _ in range(400):  # 26 MB at most, then stop: bounded either way
+                conn.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        except OSError:
+            return
+
+    from tests.test_faults_network import fetcher_for, outcome
+
+    with raw_server(script) as server:
+        result = outcome(fetcher_for(server.url, max_bytes=1024 * 1024), server.url + "/big")
+    assert getattr(result, "reason", None) == reason
+
+
+def test_x5_a_pager_that_repeats_itself_forever_is_walked_a_bounded_number_of_times(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    listing = (SITE / "listing-3.html").read_text(encoding="utf-8")
+    for n in range(1, 200):  # every page of this "listing" shows the same items and a next link
+        page = tmp_path / f"trap-{n}.html"
+        page.write_text(
+            listing.replace("</h2>", f'</h2><a href="{LISTING}?start={6 * (n + 1)}">Trang sau</a>'),
+            encoding="utf-8",
+        )
+        site_server.set_route(f"{LISTING}?start={6 * n}", file=str(page))
+    db = crawl(write_config(tmp_path, site_server))
+    assert rows(db, "SELECT count(*) FROM fetches WHERE kind = 'listing'")[0][0] < 10
+
+
+def test_x6_scripts_and_event_handlers_never_reach_the_stored_text(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    html = (SITE / "pages" / "1661778300000.html").read_text(encoding="utf-8")
+    hostile = (
+        '<script>alert(document.cookie)</script><style>p{}</style><img src=x onerror="alert(1)">'
+        '<a href="javascript:alert(2)">Xem chi tiết tại đây</a><iframe src="http://evil/"></iframe>'
+    )
+    page = tmp_path / "hostile.html"
+    page.write_text(html.replace("<p>Bình Nguyên</p>", hostile + "<p>Bình Nguyên</p>"), encoding="utf-8")
+    site_server.set_route(SEED, file=str(page))
+    db = crawl(config_file)
+    body = rows(db, "SELECT body FROM articles WHERE url = ?", site_server.url(SEED))[0][0]
+    assert "<" not in body and "javascript:" not in body and "alert(" not in body
+
+
+def test_x7_hostile_text_is_stored_literally(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    html = (SITE / "pages" / "1661778300000.html").read_text(encoding="utf-8")
+    evil = "x'); DROP TABLE articles;-- \"Robert'); --"
+    page = tmp_path / "evil.html"
+    page.write_text(html.replace("UBND Phường 1 tổ chức hội nghị tổng kết", evil), encoding="utf-8")
+    site_server.set_route(SEED, file=str(page))
+    db = crawl(config_file)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14
+    assert rows(db, "SELECT count(*) FROM articles WHERE title LIKE ?", f"{evil}%")[0][0] == 1
+
+
+def test_x8_no_file_is_ever_named_after_a_url(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    listing_with_links(site_server, tmp_path, ["/a/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"])
+    crawl(config_file)
+    made = {p.name for p in tmp_path.iterdir()}
+    assert made <= {
+        "archive.db",
+        "archive.db-shm",
+        "archive.db-wal",
+        "archive.db.lock",
+        "config.toml",
+        "listing.html",
+    }
+
+
+def test_tls_verification_is_never_turned_off_in_the_archive_either(config_file: Path) -> None:
+    db = crawl(config_file)
+    with sqlite3.connect(db) as conn:  # the archive holds no credentials or cookies to leak
+        assert not conn.execute("SELECT count(*) FROM captures WHERE headers LIKE '%Set-Cookie%'").fetchone()[
+            0
+        ]
