@@ -234,7 +234,8 @@ def transaction(db: Database) -> Iterator[None]:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
-            raise StorageError(f"cannot write the archive: {exc}") from None
+            hint = " (is the disk full?)" if "disk" in str(exc) else ""
+            raise StorageError(f"cannot write the archive: {exc}{hint}") from None
         raise
 
 
@@ -245,7 +246,10 @@ def archive_lock(db_path: str | Path) -> Iterator[None]:
     try:
         handle: IO[str] = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise StorageError(f"{lock_path}: cannot create the lock file: {exc}") from None
+        folder = lock_path.parent
+        raise StorageError(
+            f"{db_path}: the folder {folder} is not writable (cannot create {lock_path.name}: {exc.strerror})"
+        ) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
