@@ -38,8 +38,14 @@ def portal(out: Path, n: int, new: int = 0) -> None:
         spec["id"] = 1_600_000_000_000 - old * 3_600_000
         spec["title"] = f"{spec['title']} (số {n - old})"
         specs.append(spec)
-    site = {"out": out, "name": "Thị xã mẫu", "articles": specs, "per_page": PER_PAGE, "counter": "seed",
-            "missing": False}
+    site = {
+        "out": out,
+        "name": "Thị xã mẫu",
+        "articles": specs,
+        "per_page": PER_PAGE,
+        "counter": "seed",
+        "missing": False,
+    }
     build_site.build(site)
 
 
@@ -47,7 +53,8 @@ def run(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS MiB) of a child process."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    _, status, usage = os.wait4(child.pid, 0)
+    _, status, usage = os.wait4(child.pid, 0)  # reaped here for its peak memory: tell Popen it ended
+    child.returncode = os.waitstatus_to_exitcode(status)
     if status != 0:
         raise SystemExit(f"{command[:3]} failed with status {status}")
     return time.perf_counter() - started, usage.ru_maxrss / 1024
@@ -77,7 +84,12 @@ def main(n: int) -> None:
                 if command == "ours":
                     seconds, rss = ours(server.base_url, tmp, tmp / "bench.db")
                 else:
-                    spider = [sys.executable, str(ROOT / "bench" / "scrapy_spider.py"), server.url(build_site.LISTING), command]
+                    spider = [
+                        sys.executable,
+                        str(ROOT / "bench" / "scrapy_spider.py"),
+                        server.url(build_site.LISTING),
+                        command,
+                    ]
                     seconds, rss = run(spider)
                 requests = len(server.requests)
             print(f"{label:40s} {requests:8d} {seconds:8.2f} {requests / seconds:8.0f} {rss:9.0f}")
@@ -96,8 +108,10 @@ def incremental(tmp: Path, n: int) -> str:
         made = [path for _, path, _ in server.requests[mark:]]
     listing = sum(1 for p in made if p.startswith(build_site.LISTING))
     articles = sum(1 for p in made if "view-article" in p)
-    return (f"\nre-run after 5 new articles: {len(made)} requests = {articles} articles + {listing} listing pages "
-            f"+ {len(made) - articles - listing} robots.txt; minimum: 5 articles + 1 listing page (+ robots.txt)")
+    return (
+        f"\nre-run after 5 new articles: {len(made)} requests = {articles} articles + {listing} listing pages "
+        f"+ {len(made) - articles - listing} robots.txt; minimum: 5 articles + 1 listing page (+ robots.txt)"
+    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,9 @@ def cases() -> list[tuple[str, str, dict]]:
     found = []
     for expected_file in sorted((FIXTURES / "pages").glob("*/*.json")):
         html = decode_html(expected_file.with_suffix(".html").read_bytes())[0]
-        found.append((f"{expected_file.parent.name}/{expected_file.stem}", html, json.loads(expected_file.read_text())))
+        found.append(
+            (f"{expected_file.parent.name}/{expected_file.stem}", html, json.loads(expected_file.read_text()))
+        )
     for site in (FIXTURES / "site", ROOT / "scraper" / "demo" / "site"):
         for expected_file in sorted((site / "expected").glob("*.json")):
             html = decode_html((site / "pages" / f"{expected_file.stem}.html").read_bytes())[0]
@@ -91,8 +93,10 @@ def main() -> None:
     print(f"{'extractor':22s} {'pages/s':>8s} {'title':>6s} {'day':>6s} {'author':>7s} {'body F1':>8s}")
     for label, fn in rows:
         accuracy = score(fn, pages)
-        print(f"{label:22s} {speed(fn, pages):8.0f} {accuracy['title']:6.2f} {accuracy['date']:6.2f} "
-              f"{accuracy['author']:7.2f} {accuracy['body']:8.3f}")
+        print(
+            f"{label:22s} {speed(fn, pages):8.0f} {accuracy['title']:6.2f} {accuracy['date']:6.2f} "
+            f"{accuracy['author']:7.2f} {accuracy['body']:8.3f}"
+        )
     print(f"{'selectolax bare parse':22s} {parse:8.0f}")
 
 

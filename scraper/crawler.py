@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import ipaddress
 import logging
 import re
@@ -23,6 +24,7 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
 
+import certifi
 import httpx
 from protego import Protego
 from selectolax.lexbor import LexborHTMLParser
@@ -421,12 +423,13 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}".strip().rstrip(":")
 
 
-def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
-    if ca_bundle is None:
-        return True
-    # A portal with an incomplete chain gets its missing intermediate added, never verification off (P9).
-    context = ssl.create_default_context()
-    context.load_verify_locations(cafile=ca_bundle)
+@functools.lru_cache(maxsize=32)
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """One verifying context per CA bundle, shared by every client: 200 sites must not load 200 CA stores."""
+    context = ssl.create_default_context(cafile=certifi.where())
+    if ca_bundle is not None:
+        # A portal with an incomplete chain gets its missing intermediate added, never verification off (P9).
+        context.load_verify_locations(cafile=ca_bundle)
     return context
 
 

@@ -126,8 +126,8 @@ def test_s4_a_full_disk_fails_loudly_with_nothing_half_written(
 
     def small_disk() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        # An empty archive takes about 120 KB: room for the schema and some articles, not all 14.
-        resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+        # The schema takes about 120 KB of WAL and an article about 68 KB: room for a few articles, not all 14.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
 
     child = start(config, preexec_fn=small_disk)
     _, err = child.communicate(timeout=60)
