@@ -381,3 +381,25 @@ def test_ca_bundle_supplies_a_missing_intermediate(tmp_path: Path) -> None:
         assert fetch_error(fetcher, server.url(ARTICLE)).reason == "robots_unreachable"
         assert [a.error for a in fetcher.attempts] == ["tls_verify_failed"]  # recorded, and not retried
         assert fetch(tls_fetch(server, chain_pem), server.url(ARTICLE)).status == 200
+
+
+@pytest.mark.parametrize("fault", ["expired", "wrong-host"])
+def test_an_expired_or_misnamed_certificate_fails_even_with_the_right_ca(tmp_path: Path, fault: str) -> None:
+    import datetime as dt
+
+    trustme = pytest.importorskip("trustme")
+    root = trustme.CA()
+    if fault == "expired":
+        now = dt.datetime.now(dt.UTC)
+        leaf = root.issue_cert(
+            "127.0.0.1", not_before=now - dt.timedelta(days=30), not_after=now - dt.timedelta(days=1)
+        )
+    else:
+        leaf = root.issue_cert("portal.example.gov.vn")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    leaf.configure_cert(context)
+    root.cert_pem.write_to_path(str(tmp_path / "root.pem"))
+    with serve_site(SITE_ROOT, tls=context) as server:
+        fetcher = tls_fetch(server, tmp_path / "root.pem")
+        assert fetch_error(fetcher, server.url(ARTICLE)).reason == "robots_unreachable"
+        assert [a.error for a in fetcher.attempts] == ["tls_verify_failed"]

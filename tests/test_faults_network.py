@@ -11,9 +11,11 @@ import socket
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 
+import tests.rawserver as raw
 from scraper.crawler import Fetcher
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
@@ -224,3 +226,33 @@ def test_n11_never_more_than_one_request_in_flight_per_host(site_server: SiteSer
 
         asyncio.run(many())
     assert server.requests == 8 and peak == 1
+
+
+def test_x9_a_robots_txt_that_never_answers_means_no_crawl_this_run() -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(response(OK_PAGE))
+
+    with raw_server(script) as server:
+        fetcher = fetcher_for(server.url, timeout=0.5, retries=0)
+
+        original, raw.ROBOTS = raw.ROBOTS, b""  # the robots.txt request gets no answer at all
+        try:
+            result = outcome(fetcher, server.url + ARTICLE)
+        finally:
+            raw.ROBOTS = original
+    assert isinstance(result, FetchError) and result.reason == "robots_unreachable" and server.requests == 0
+
+
+def test_x9_robots_txt_is_read_through_redirects_and_only_its_first_500_kib(
+    site_server: SiteServer, tmp_path: Path
+) -> None:
+    huge = tmp_path / "robots.txt"
+    huge.write_text("User-agent: *\nDisallow: /tim-kiem\n" + "# padding\n" * 60_000 + "Disallow: /\n")
+    site_server.set_route("/robots.txt", redirect="/r1")
+    site_server.set_route("/r1", redirect="/r2")
+    site_server.set_route("/r2", file=str(huge), type="text/plain")
+    fetcher = fetcher_for(site_server.base_url)
+    assert isinstance(outcome(fetcher, site_server.url(ARTICLE)), Page)  # "Disallow: /" lies past 500 KiB
+    fetcher = fetcher_for(site_server.base_url)
+    result = outcome(fetcher, site_server.url("/tim-kiem?q=x"))
+    assert isinstance(result, FetchError) and result.reason == "robots_disallowed"

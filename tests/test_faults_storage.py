@@ -222,3 +222,24 @@ def test_s8_a_backup_taken_during_a_crawl_is_sound(tmp_path: Path, site_server: 
     assert child.returncode == 0
     assert_whole(tmp_path / "backup.db")
     assert 3 <= articles(tmp_path / "backup.db") <= 14
+
+
+def test_time_limit_ends_the_run_cleanly_and_the_next_run_finishes(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server, delay=0.2)
+    db = tmp_path / "archive.db"
+    child = subprocess.run(
+        [sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--quiet", "--time-limit", "1.5"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == 0, child.stderr
+    assert rows(db, "SELECT status FROM runs") == [("time_limit",)]
+    assert 0 < articles(db) < 14
+    assert rows(db, "SELECT count(*) FROM frontier")[0][0] > 0  # what is left, kept for the next run
+    assert_whole(db)
+    crawl(config)
+    assert articles(db) == 14
