@@ -165,6 +165,28 @@ def open_archive(path: str | Path) -> Database:
     return db
 
 
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs"}
+)
+
+
+def filesystem_of(path: Path, mounts: str | None = None) -> str:
+    """The file-system type of the mount holding path (from /proc/self/mounts), or "" when unknown."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8")
+        except OSError:
+            return ""
+    target, best, kind = str(path.resolve()), "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3 or len(fields[1]) <= len(best):
+            continue
+        if target == fields[1] or target.startswith(fields[1].rstrip("/") + "/"):
+            best, kind = fields[1], fields[2]  # the longest matching mount point holds the path
+    return kind
+
+
 def _check_writable(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -175,6 +197,12 @@ def _check_writable(path: Path) -> None:
         )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StorageError(f"{path}: the archive is read-only")
+    kind = filesystem_of(folder)
+    if kind in NETWORK_FILESYSTEMS:
+        # WAL needs shared memory on one host; over NFS/SMB locking breaks and files corrupt (sqlite.org/wal.html).
+        raise StorageError(
+            f"{path}: the archive is on a network file system ({kind}); keep it on a local disk"
+        )
 
 
 def open_reader(path: str | Path) -> Database:

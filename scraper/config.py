@@ -41,6 +41,7 @@ SITE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "delay": ((int, float), "a number of seconds"),
     "selectors": ((dict,), "a table of CSS selectors"),
     "ca_bundle": ((str,), "a path to a PEM file"),
+    "allow_private": ((bool,), "true or false"),
 }
 
 
@@ -78,7 +79,7 @@ def _reject_unknown(table: dict[str, Any], known: set[str], source: str, prefix:
 
 def _check_type(value: Any, spec: tuple[tuple[type, ...], str], source: str, key: str) -> None:
     types, name = spec
-    if isinstance(value, bool) or not isinstance(value, types):
+    if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
         raise ConfigError(source, key, f"must be {name}, got {type(value).__name__} {value!r}")
 
 
@@ -134,6 +135,7 @@ def _parse_site(entry: Any, source: str, where: str) -> Site:
         delay=float(entry["delay"]) if "delay" in entry else None,
         selectors=_selectors(entry.get("selectors", {}), source, f"{where}.selectors"),
         ca_bundle=_existing_file(entry.get("ca_bundle"), source, f"{where}.ca_bundle"),
+        allow_private=entry.get("allow_private", False),
     )
 
 

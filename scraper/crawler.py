@@ -14,6 +14,7 @@ import functools
 import ipaddress
 import logging
 import re
+import socket
 import ssl
 import time
 import zlib
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import certifi
@@ -131,7 +132,8 @@ class Fetcher:
         self.politeness = politeness or Politeness()
         self.attempts: list[Attempt] = []
         self.robots: dict[str, Protego | str] = {}  # rules, or why the host is not crawled this run
-        self.resolved: set[str] = set()  # host names whose addresses were checked
+        self.pinned: dict[str, str] = {}  # host name -> the checked address every request to it goes to
+        self.resolve = system_addresses
         self.sleep = asyncio.sleep
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
@@ -194,7 +196,6 @@ class Fetcher:
     async def _attempt(
         self, url: str, kind: str, html_only: bool, headers: dict[str, str] | None = None
     ) -> Page:
-        await self._check_address(url, kind)
         gate = self.politeness.gate(host_of(url), self._delay())
         async with gate.lock:
             await self.sleep(max(0.0, gate.next_at - time.monotonic()))
@@ -235,7 +236,7 @@ class Fetcher:
     ) -> Page:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            request = self.client.build_request("GET", current, headers=headers)
+            request = await self._pinned_request(current, headers)
             response = await self.client.send(request, stream=True)
             try:
                 if response.has_redirect_location:  # not is_redirect: that is any 3xx, 304 included
@@ -308,25 +309,36 @@ class Fetcher:
         if not rules.can_fetch(url, "scraper"):
             raise FetchError(url, "robots_disallowed")
 
-    async def _check_address(self, url: str, kind: str) -> None:
-        """Refuse a host name that resolves to a loopback, private or link-local address (SSRF, P4, X1).
+    async def _pinned_request(self, url: str, headers: dict[str, str]) -> httpx.Request:
+        """A request sent to the address we checked, not to whatever DNS says a moment later (X1, X2).
 
-        A site configured with an IP literal (a test server, an intranet portal) meant it; a DNS name of a
-        public portal that resolves inward is an attack or a mistake.
+        The name is resolved once per run and every address must be public (unless the site allows private
+        addresses: an intranet portal); the connection then goes to that pinned address, with the name kept in
+        the Host header and in TLS SNI, so certificates are still checked against the name.
         """
-        host = urlsplit(url).hostname or ""
-        if host in self.resolved or _is_ip_literal(host):
-            return
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if _is_ip_literal(host):
+            return self.client.build_request("GET", url, headers=headers)
+        address = self.pinned.get(host) or await self._pin(url, host)
+        netloc = f"{_bracket(address)}:{parts.port}" if parts.port else _bracket(address)
+        wire = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        return self.client.build_request(
+            "GET", wire, headers=headers | {"Host": parts.netloc}, extensions=extensions
+        )
+
+    async def _pin(self, url: str, host: str) -> str:
         try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
-        except OSError:
-            return  # unresolvable: the request itself fails and is recorded as a connect error
-        addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
-        inward = [a for a in addresses if not _public(a)]
-        if inward:
-            self._record(url, utc_now(), time.monotonic(), None, "blocked_ssrf", 0, kind)
+            addresses = [ipaddress.ip_address(a) for a in await self.resolve(host)]
+        except (OSError, ValueError):
+            raise RetryableFetchError(url, "dns_failed") from None
+        if not addresses:
+            raise RetryableFetchError(url, "dns_failed")
+        if not self.site.allow_private and any(not _public(a) for a in addresses):
             raise FetchError(url, "blocked_ssrf")
-        self.resolved.add(host)
+        self.pinned[host] = str(addresses[0])
+        return self.pinned[host]
 
     def sitemaps(self) -> list[str]:
         """Sitemap URLs the robots.txt files of this site's hosts declare."""
@@ -403,6 +415,16 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+async def system_addresses(host: str) -> list[str]:
+    """The addresses the system resolver gives for a host name."""
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def _bracket(address: str) -> str:
+    return f"[{address}]" if ":" in address else address
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -40,6 +40,7 @@ class Site:
     delay: float | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     ca_bundle: str | None = None
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ only; no file is ever named after a URL.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import socket
 import sqlite3
@@ -188,3 +189,49 @@ def test_tls_verification_is_never_turned_off_in_the_archive_either(config_file:
         assert not conn.execute("SELECT count(*) FROM captures WHERE headers LIKE '%Set-Cookie%'").fetchone()[
             0
         ]
+
+
+def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: SiteServer) -> None:
+    from tests.test_faults_network import fetcher_for
+
+    port = site_server.base_url.rsplit(":", 1)[1]
+    canary = socket.socket()
+    try:
+        canary.bind(("127.0.0.2", int(port)))  # the address a rebinding DNS would switch to
+    except OSError:
+        pytest.skip("cannot bind 127.0.0.2 here")
+    canary.listen(8)
+    canary.settimeout(0.1)
+    answers = iter([["127.0.0.1"], ["127.0.0.2"], ["127.0.0.2"], ["127.0.0.2"]])
+    asked: list[str] = []
+
+    async def rebinding_dns(host: str) -> list[str]:
+        asked.append(host)
+        return next(answers)
+
+    base = f"http://portal.test:{port}"
+    fetcher = fetcher_for(base)
+    fetcher.site = type(fetcher.site)(name="intranet", start_urls=(base + "/",), allow_private=True)
+    fetcher.resolve = rebinding_dns
+
+    async def three_pages() -> list[object]:
+        async with fetcher:
+            return [await fetcher.fetch(f"{base}{path}") for path in (LISTING, SEED, LISTING + "?start=6")]
+
+    pages = asyncio.run(three_pages())
+    try:
+        canary.accept()
+        contacted = True
+    except TimeoutError:
+        contacted = False
+    canary.close()
+    assert [getattr(p, "status", None) for p in pages] == [200, 200, 200]
+    assert asked == ["portal.test"] and not contacted
+    assert {headers.get("Host") for _, _, headers in site_server.requests} == {f"portal.test:{port}"}
+
+
+def test_x1_private_addresses_need_the_site_to_allow_them(tmp_path: Path, site_server: SiteServer) -> None:
+    config = write_config(tmp_path, site_server, site="allow_private = true")
+    config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
+    db = crawl(config)
+    assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14  # an intranet portal, named on purpose

@@ -243,3 +243,32 @@ def test_time_limit_ends_the_run_cleanly_and_the_next_run_finishes(
     assert_whole(db)
     crawl(config)
     assert articles(db) == 14
+
+
+MOUNTS = """/dev/vda1 / ext4 rw,relatime 0 0
+tmpfs /tmp tmpfs rw 0 0
+nas:/export/archive /srv/archive nfs4 rw,vers=4.2 0 0
+//nas/share /mnt/share cifs rw 0 0
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/srv/archive/archive.db", "nfs4"),
+        ("/mnt/share/x/archive.db", "cifs"),
+        ("/srv/archived.db", "ext4"),
+        ("/tmp/a.db", "tmpfs"),
+    ],
+    ids=["nfs", "smb", "prefix-is-not-a-mount", "local"],
+)
+def test_s8_network_file_systems_are_recognised(path: str, kind: str) -> None:
+    from scraper.archive import filesystem_of
+
+    assert filesystem_of(Path(path), MOUNTS) == kind
+
+
+def test_s8_the_real_archive_folder_is_local(tmp_path: Path) -> None:
+    from scraper.archive import NETWORK_FILESYSTEMS, filesystem_of
+
+    assert filesystem_of(tmp_path) not in NETWORK_FILESYSTEMS and filesystem_of(tmp_path) != ""
