@@ -256,3 +256,15 @@ def test_x9_robots_txt_is_read_through_redirects_and_only_its_first_500_kib(
     fetcher = fetcher_for(site_server.base_url)
     result = outcome(fetcher, site_server.url("/tim-kiem?q=x"))
     assert isinstance(result, FetchError) and result.reason == "robots_disallowed"
+
+
+def test_n1_a_name_that_does_not_resolve_is_retried_then_recorded() -> None:
+    # The resolver is swapped (a real lookup of a .invalid name would leave this machine); the rest is real.
+    async def no_such_name(host: str) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    fetcher = fetcher_for("http://portal.invalid", retries=2)
+    fetcher.resolve = no_such_name
+    result = outcome(fetcher, "http://portal.invalid" + ARTICLE)
+    assert isinstance(result, FetchError) and result.reason == "robots_unreachable"
+    assert [a.error for a in fetcher.attempts] == ["dns_failed"]
