@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import os
+import random
+import re
 import sys
 import tempfile
 import time
@@ -24,50 +26,116 @@ from warcio.warcwriter import WARCWriter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scraper.archive import open_archive  # noqa: E402
 from scraper.crawler import Attempt  # noqa: E402
-from scraper.encoding import decode_html  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
+import build_site  # noqa: E402
+from articles import ARTICLES  # noqa: E402
+
 from scraper.extractor import extract_article  # noqa: E402
 from scraper.loader import save_article, start_run  # noqa: E402
 from scraper.models import Article, Page  # noqa: E402
 
-PAGES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "site" / "pages"
 BASE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/"
 
 
-def corpus(n: int) -> list[tuple[Page, Article]]:
-    """n distinct (page, article) pairs: fixture pages with a unique sentence added to bytes and text."""
-    templates = []
-    for path in sorted(PAGES.glob("*.html")):
-        raw = path.read_bytes()
-        templates.append((raw, extract_article(decode_html(raw)[0], BASE + path.stem)))
+# The menus a real portal page carries: diensanh.quangtri.gov.vn repeats its full menu four times per page
+# (reference/html/diensanh_quangtri_liferay_text_excerpts.txt); our fixture pages carry one short menu.
+MENU = [
+    "Trang nhất",
+    "Giới thiệu",
+    "Thủ tục hành chính",
+    "Hệ thống văn bản",
+    "Hình ảnh",
+    "Video clip",
+    "Liên hệ",
+    "Quản trị",
+    "Đại hội Đảng",
+    "Thông tin tuyên truyền",
+    "Tổ chức hành chính",
+    *[f"Thôn {n}" for n in range(1, 10)],
+    "Thôn Tân Diên",
+    "Thôn Diên Trường",
+    "Ủy ban nhân dân",
+    "Quy hoạch, xây dựng đô thị văn minh",
+    "Niêm yết công khai",
+    "QCDCCS",
+    "Đảng ủy",
+    "Thông tin hoạt động đơn vị",
+    "Giới thiệu chung",
+    "Tổng quan về xã",
+    "Danh bạ thư điện tử",
+    "Tổ chức bộ máy",
+    "Danh bạ điện thoại",
+    "Chức năng - Nhiệm vụ",
+    "Hội đồng nhân dân",
+    "Cải cách hành chính",
+    "Mặt trận và các đoàn thể",
+    "Mặt trận",
+    "Hội LHPN",
+    "Đoàn Thanh niên",
+    "Hội Nông dân",
+    "Hội CCB",
+]
+
+
+def portal_chrome(copies: int) -> str:
+    """`copies` full menus, as Liferay themes render them (nested lists of links with icons and titles)."""
+    items = "".join(
+        f'<li class="lfr-nav-item"><a href="/{i}-{abs(hash(t)) % 10**6}" title="{t}"><span class="icon"></span>'
+        f"<span>{t}</span></a></li>"
+        for i, t in enumerate(MENU)
+    )
+    return "".join(
+        f'<nav class="menu-{c}" role="navigation"><ul class="nav">{items}</ul></nav>' for c in range(copies)
+    )
+
+
+def corpus(n: int, menus: int = 0) -> list[tuple[Page, Article]]:
+    """n distinct pages: the fixture portal's chrome around a body of its own for every article.
+
+    Each body is random text drawn from the fixture articles' syllables, so pages share only what real portal
+    pages share (menus, counter, footer). Cloning fixture articles instead would flatter any compressor that
+    learns from earlier pages (a zstd dictionary most of all).
+    """
+    chance = random.Random(5000)
+    words = sorted({w for spec in ARTICLES for p in spec["paragraphs"] for w in re.findall(r"\w+", p)})
+    site = {"name": "Thị xã Quảng Trị", "articles": ARTICLES, "counter": "seed"}
     items = []
     for i in range(n):
-        raw, article = templates[i % len(templates)]
-        marker = f"Bài số {i}: tin bổ sung của bộ phận một cửa thị xã."
-        body = raw.replace(b"</body>", f"<p>{marker}</p></body>".encode())
-        url = f"{BASE}{1700000000000 + i}"
+        spec = dict(ARTICLES[i % len(ARTICLES)])
+        spec["id"] = 1_700_000_000_000 + i
+        spec["title"] = " ".join(chance.choices(words, k=14)).capitalize()
+        spec["paragraphs"] = [
+            " ".join(chance.choices(words, k=chance.randint(40, 90))).capitalize() + "." for _ in range(4)
+        ]
+        spec["byline"], spec["template"] = "Bình Nguyên", "seed"
+        html = build_site.chrome(
+            site,
+            "Chi tiết tin - Thị xã Quảng Trị",
+            build_site.article_main(site, spec),
+            build_site.visits(i),
+            build_site.debug_lines(3),
+        )
+        html = html.replace("</header>", portal_chrome(menus) + "</header>")
+        raw = html.encode()
+        url = f"{BASE}{spec['id']}"
         page = Page(
             url,
             url,
             200,
             (("Content-Type", "text/html; charset=utf-8"),),
-            body,
+            raw,
             "",
             "utf-8",
             "2026-11-29T00:00:00.000000Z",
             120,
         )
-        items.append(
-            (
-                page,
-                replace(
-                    article, url=url, title=f"{article.title} ({i})", body=article.body + "\n\n" + marker
-                ),
-            )
-        )
+        items.append((page, extract_article(html, url)))
     return items
 
 
 def load_all(db_path: Path, items: list[tuple[Page, Article]], edit_every: int = 0) -> float:
+    """Articles per second through save_article, optionally editing every edit_every-th article."""
     db = open_archive(db_path)
     run = start_run(db, 1)
     started = time.perf_counter()
@@ -98,8 +166,9 @@ def warc_gz_size(items: list[tuple[Page, Article]]) -> int:
     return len(out.getvalue())
 
 
-def main(n: int) -> None:
-    items = corpus(n)
+def measure(n: int, menus: int) -> None:
+    items = corpus(n, menus)
+    page_kb = sum(len(page.body) for page, _ in items) / n / 1024
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
         new_rate = load_all(db_path, items)
@@ -113,7 +182,10 @@ def main(n: int) -> None:
         db.close()
         archive_bytes = os.path.getsize(db_path)
     warc_bytes = warc_gz_size(items)
-    print(f"articles: {n}; rows after 3 passes: {counts[0]} articles, {counts[1]} versions")
+    print(
+        f"\npages of {page_kb:.1f} KB ({menus} full menus): {n} articles; after 3 passes {counts[0]} articles, "
+        f"{counts[1]} versions"
+    )
     print(f"load new articles:        {new_rate:8.0f} articles/s")
     print(f"reload unchanged:         {same_rate:8.0f} articles/s")
     print(f"reload with 10% edited:   {edit_rate:8.0f} articles/s")
@@ -121,6 +193,11 @@ def main(n: int) -> None:
         f"archive.db (3 passes):    {archive_bytes / n:8.0f} bytes/article  (captures, text, versions, FTS index)"
     )
     print(f"WARC.gz of the captures:  {warc_bytes / n:8.0f} bytes/article  (one pass, bodies only)")
+
+
+def main(n: int) -> None:
+    measure(n, menus=0)  # the fixture pages as they are
+    measure(n, menus=4)  # with the menus a real portal page carries
 
 
 if __name__ == "__main__":

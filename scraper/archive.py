@@ -115,7 +115,14 @@ SCHEMA_V4 = """
 ALTER TABLE articles ADD COLUMN flags TEXT;
 """
 
-MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4))
+SCHEMA_V5 = """
+CREATE TABLE capture_dicts (
+    id INTEGER PRIMARY KEY, site TEXT NOT NULL, created_at TEXT NOT NULL, samples INTEGER NOT NULL, dict BLOB NOT NULL
+) STRICT;
+CREATE INDEX captures_site ON captures(site, compression);
+"""
+
+MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4), (5, SCHEMA_V5))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);
 # every run ends with a TRUNCATE checkpoint, so the WAL does not stay large.

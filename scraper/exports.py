@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zlib
 from collections.abc import Iterator
 from http.client import responses
 from typing import IO, Any
@@ -14,6 +13,7 @@ from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from .captures import decompress
 from .queries import site_since
 
 ARTICLE_COLUMNS = (
@@ -64,7 +64,7 @@ def write_warc(db: Database, out: IO[bytes], site: str | None = None, since: str
     )
     count = 0
     for url, fetched_at, status, headers, compression, content in db.execute(sql + " ORDER BY id", params):
-        body = zlib.decompress(content) if compression == "zlib" else content
+        body = decompress(db, compression, content)
         http_headers = StatusAndHeaders(
             f"{status} {responses.get(status, '')}".strip(),
             [(k, v) for k, v in json.loads(headers or "[]") if k.lower() not in WIRE_HEADERS],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .archive import text_hash, transaction
+from .captures import compress
 from .crawler import Attempt
 from .models import Article, Page, SiteVisits, utc_now
 from .text import clean_line
@@ -131,9 +131,8 @@ def _insert_capture(db: Database, site: str, page: Page) -> int:
         "headers": json.dumps(page.headers, ensure_ascii=False),
         "sha256": digest,
         "encoding": page.encoding,
-        "compression": "zlib",
-        "content": zlib.compress(page.body, 6),
     }
+    row["compression"], row["content"] = compress(db, site, page.body)
     return _insert(db, "captures", row)
 
 

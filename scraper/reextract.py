@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +10,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from .archive import transaction
+from .captures import decompress
 from .encoding import decode_html
 from .errors import ExtractError
 from .extractor import extract_article
@@ -81,7 +81,7 @@ def _extract_capture(
     fetched_at, headers, compression, content = db.execute(
         "SELECT fetched_at, headers, compression, content FROM captures WHERE id = ?", [capture_id]
     ).fetchone()
-    body = zlib.decompress(content) if compression == "zlib" else content
+    body = decompress(db, compression, content)
     content_type = next((v for k, v in json.loads(headers or "[]") if k.lower() == "content-type"), None)
     text = decode_html(body, content_type)[0]
     now = datetime.fromisoformat(

@@ -12,7 +12,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from scraper.archive import archive_lock
+from scraper.archive import archive_lock, open_reader
+from scraper.captures import decompress
 from scraper.cli import cli
 from scraper.sitesrv import SiteServer
 from tests.conftest import FIXTURES, MISSING_ARTICLE, SITE, expected_articles, write_config
@@ -115,14 +116,13 @@ def test_a_share_link_with_tracking_parameters_is_not_fetched_again(
 
 
 def test_raw_captures_are_kept_for_re_extraction(config_file: Path, site_server: SiteServer) -> None:
-    import zlib
-
     db = crawl(config_file)
-    content, encoding = rows(
-        db, "SELECT content, encoding FROM captures WHERE url = ?", site_server.url(ARTICLE)
+    content, encoding, compression = rows(
+        db, "SELECT content, encoding, compression FROM captures WHERE url = ?", site_server.url(ARTICLE)
     )[0]
     assert encoding == "utf-8"
-    assert zlib.decompress(content) == (SITE / "pages" / "1661778300000.html").read_bytes()
+    stored = decompress(open_reader(db), compression, content)
+    assert stored == (SITE / "pages" / "1661778300000.html").read_bytes()
 
 
 def test_max_articles_caps_new_articles_per_site(config_file: Path) -> None:

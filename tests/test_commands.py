@@ -6,12 +6,13 @@ import csv
 import io
 import json
 import sqlite3
-import zlib
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from scraper.archive import open_reader
+from scraper.captures import decompress
 from scraper.sitesrv import SiteServer
 from tests.conftest import SITE, write_config
 from tests.test_cli import crawl, rows, run
@@ -161,9 +162,14 @@ def test_reading_commands_refuse_a_missing_archive_cleanly(tmp_path: Path, comma
 
 
 def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: SiteServer) -> None:
-    status, headers, content, site = rows(
-        archive, "SELECT status, headers, content, site FROM captures WHERE url = ?", site_server.url(SEED)
+    status, headers, content, site, compression = rows(
+        archive,
+        "SELECT status, headers, content, site, compression FROM captures WHERE url = ?",
+        site_server.url(SEED),
     )[0]
     assert (status, site) == (200, "thixaquangtri")
     assert ["Content-Type", "text/html; charset=utf-8"] in [[k.title(), v] for k, v in json.loads(headers)]
-    assert zlib.decompress(content) == (SITE / "pages" / "1661778300000.html").read_bytes()
+    assert (
+        decompress(open_reader(archive), compression, content)
+        == (SITE / "pages" / "1661778300000.html").read_bytes()
+    )
