@@ -59,6 +59,8 @@ BLOCK_TAGS = frozenset(
     ]
 )
 BREAK_TAGS = frozenset({"br", "img", "hr"})
+# Never text: stripped before blocks are built (selectolax's .text() keeps script and style, reliability.md P10).
+STRIPPED_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "select"]
 
 
 @dataclass(frozen=True)

@@ -13,22 +13,18 @@ import email.utils
 import functools
 import ipaddress
 import logging
-import re
 import socket
 import ssl
 import time
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from xml.etree import ElementTree
 
 import certifi
 import httpx
 from protego import Protego
-from selectolax.lexbor import LexborHTMLParser
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -40,15 +36,13 @@ from tenacity import (
 from .encoding import decode_html
 from .errors import FetchError, RetryableFetchError
 from .models import CrawlSettings, Page, Site, utc_now
-from .profiles import PROFILES
-from .urls import canonicalize, host_of, in_scope, is_pagination_of, trap_reason
+from .urls import canonicalize, host_of, in_scope
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml|application/xml|text/xml", re.I)
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of sleeping
 MAX_CRAWL_DELAY = 120.0  # a robots.txt asking for more: the host is skipped this run
@@ -453,99 +447,3 @@ def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
         # A portal with an incomplete chain gets its missing intermediate added, never verification off (P9).
         context.load_verify_locations(cafile=ca_bundle)
     return context
-
-
-# -- discovery ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Links:
-    """What a listing page points to: articles and further pages of the listing."""
-
-    articles: tuple[str, ...]
-    listings: tuple[str, ...]
-    feeds: tuple[str, ...] = ()
-
-
-# Link texts of "next page" in the pagers of these portals; numbers are page links too.
-PAGER_TEXT = re.compile(r"(?:trang sau|trang kế|tiếp|tiếp theo|sau|next|next page|[»›>]+|\d{1,4})", re.I)
-
-
-def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
-    """Article links and pagination links on a listing page, canonical, in scope, in page order."""
-    tree = LexborHTMLParser(page.text)
-    articles: dict[str, None] = {}
-    listings: dict[str, None] = {}
-    feeds: dict[str, None] = {}
-    allowed = set(hosts)
-    for href, text, rel in _anchors(tree):
-        try:
-            url = canonicalize(urljoin(page.final_url, href))
-        except ValueError:  # a malformed href (bad port, broken IPv6 literal): not a link we can follow
-            continue
-        if not in_scope(url, allowed) or trap_reason(url):
-            continue
-        if rel.lower() == "alternate" and FEED_TYPES.search(text):
-            feeds.setdefault(url)
-        elif is_article_url(url, site):
-            articles.setdefault(url)
-        elif is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, page.final_url)):
-            listings.setdefault(url)
-    return Links(tuple(articles), tuple(listings), tuple(feeds))
-
-
-def _anchors(tree: LexborHTMLParser) -> list[tuple[str, str, str]]:
-    found = []
-    for node in tree.css("a[href], link[rel][href]"):
-        href = (node.attributes.get("href") or "").strip()
-        if href and urlsplit(href).scheme in ("", "http", "https"):
-            # For <link>, the "text" is its type: <link rel="alternate" type="application/rss+xml" href=...>.
-            text = node.text(strip=True) if node.tag == "a" else node.attributes.get("type") or ""
-            found.append((href, text, node.attributes.get("rel") or ""))
-    return found
-
-
-def _is_pager_link(text: str, rel: str) -> bool:
-    return "next" in rel.lower().split() or PAGER_TEXT.fullmatch(text.strip()) is not None
-
-
-def _same_listing(url: str, listing: str) -> bool:
-    # A pager link text alone is not enough: it must stay under the listing's own path.
-    path, base = urlsplit(url).path.rstrip("/"), urlsplit(listing).path.rstrip("/")
-    return path == base or path.startswith(base + "/") or path.rsplit("/", 1)[0] == base.rsplit("/", 1)[0]
-
-
-def is_article_url(url: str, site: Site) -> bool:
-    """Whether a URL is an article of the site: its article_pattern, else its profile's URL shapes."""
-    if site.article_pattern:
-        return re.search(site.article_pattern, url) is not None
-    profiles = [PROFILES[site.profile]] if site.profile else PROFILES.values()
-    return any(p.search(url) for profile in profiles for p in profile.article_urls)
-
-
-def is_listing_url(url: str, site: Site) -> bool:
-    """Whether a URL is a further page of one of the site's listings."""
-    if site.listing_pattern:
-        return re.search(site.listing_pattern, url) is not None
-    return any(is_pagination_of(url, canonicalize(start)) for start in site.start_urls)
-
-
-def feed_links(document: bytes, limit: int = 50_000) -> tuple[list[str], list[str]]:
-    """(page URLs, nested sitemap URLs) in a sitemap, sitemap index, RSS or Atom document."""
-    try:
-        root = ElementTree.fromstring(document)
-    except ElementTree.ParseError:
-        return [], []
-    pages: list[str] = []
-    nested: list[str] = []
-    for element in root.iter():
-        name = element.tag.rsplit("}", 1)[-1]
-        if name == "loc" and element.text:
-            (nested if root.tag.endswith("sitemapindex") else pages).append(element.text.strip())
-        elif name == "link":
-            href = element.attrib.get("href") or (element.text or "")
-            if href.strip():
-                pages.append(href.strip())
-        if len(pages) >= limit:
-            break
-    return pages, nested

@@ -17,14 +17,14 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block, blocks_of
+from .blocks import STRIPPED_TAGS, Block, blocks_of
+from .counters import find_site_visits, views_in
 from .dates import parse_datetime
 from .errors import ExtractError
-from .models import Article, Attachment, SiteVisits
+from .models import Article, Attachment
 from .profiles import (
     ATTACHMENT_URL,
     AUTHOR_LINE,
-    COUNTER_LABELS,
     DATE_LINE,
     NOISE_LINES,
     PROFILES,
@@ -34,22 +34,8 @@ from .profiles import (
 )
 from .text import clean_line, parse_count, text_flags
 
-STRIPPED_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "select"]
 MAX_TITLE_CHARS = 400
 MAX_BYLINE_CHARS = 60
-
-_COUNTER_VALUE = {
-    key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*)", re.I)
-    for key, labels in COUNTER_LABELS.items()
-}
-_COUNTER_LABEL = {
-    key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?", re.I)
-    for key, labels in COUNTER_LABELS.items()
-}
-_NUMBER_ONLY = re.compile(r"\d[\d.,\s]*")
-_ANY_COUNTER_LABEL = re.compile(
-    "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels), re.I
-)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 
 
@@ -132,7 +118,7 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
         raise ExtractError("missing_field:title")
     end_at = _find_end(blocks, date_at, profile)
     body = [b for b in blocks[date_at + 1 : end_at] if not _is_noise(b.text)]
-    views = _views_in([blocks[date_at], *body])
+    views = views_in([blocks[date_at], *body])
     body = [b for b in body if not VIEW_COUNT.fullmatch(b.text)]
     author, body = _split_byline(body)
     return _Fields(
@@ -403,7 +389,7 @@ def _views(
     # Otherwise only near the article (its container's parents), never in a related-news list elsewhere.
     scope = body_node.parent.parent if body_node is not None and body_node.parent is not None else None
     if scope is not None and scope.parent is not None:
-        return _views_in(blocks_of(scope))
+        return views_in(blocks_of(scope))
     return None
 
 
@@ -432,40 +418,6 @@ def _apply_site_selectors(
 
 
 # -- fields found the same way on every family ------------------------------------------------------------
-
-
-def _views_in(blocks: Iterable[Block]) -> int | None:
-    for block in blocks:
-        if match := VIEW_COUNT.search(block.text):
-            return parse_count(match.group(1))
-    return None
-
-
-def find_site_visits(blocks: list[Block]) -> SiteVisits | None:
-    """The site-wide visitor counter, label and number in one block or in two neighbouring blocks."""
-    found: dict[str, int | None] = {}
-    for i, block in enumerate(blocks):
-        if len(block.text) > 60 or not _ANY_COUNTER_LABEL.match(block.text):
-            continue
-        for key in COUNTER_LABELS:
-            if key not in found and (value := _counter_value(blocks, i, key)) is not None:
-                found[key] = value
-    if not found:
-        return None
-    return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
-
-
-def _counter_value(blocks: list[Block], i: int, key: str) -> int | None:
-    text = blocks[i].text
-    if match := _COUNTER_VALUE[key].fullmatch(text):
-        return parse_count(match.group(1))
-    if (
-        _COUNTER_LABEL[key].fullmatch(text)
-        and i + 1 < len(blocks)
-        and _NUMBER_ONLY.fullmatch(blocks[i + 1].text)
-    ):
-        return parse_count(blocks[i + 1].text)
-    return None
 
 
 def _attachments(body: list[Block], url: str | None) -> tuple[Attachment, ...]:
@@ -497,11 +449,3 @@ def _finish(fields: _Fields, blocks: list[Block], profile: Profile, url: str | N
         sources=fields.sources,
         category=clean_line(fields.category) if fields.category else None,
     )
-
-
-def site_visits_of(html: str) -> SiteVisits | None:
-    """The visitor counter of any page (listing pages show it too)."""
-    tree = LexborHTMLParser(html)
-    tree.strip_tags(STRIPPED_TAGS)
-    root = tree.body or tree.root
-    return find_site_visits(blocks_of(root)) if root is not None else None

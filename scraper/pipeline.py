@@ -17,9 +17,11 @@ from sqlite_utils import Database
 
 from . import frontier
 from .archive import archive_lock, open_archive
-from .crawler import Fetcher, Links, Politeness, discover_links, feed_links, is_article_url
+from .counters import site_visits_of
+from .crawler import Fetcher, Politeness
+from .discovery import Links, discover_links, feed_links, is_article_url
 from .errors import ConfigError, ExtractError, FetchError, StorageError
-from .extractor import extract_article, site_visits_of
+from .extractor import extract_article
 from .loader import (
     due_revisits,
     finish_run,

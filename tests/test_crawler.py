@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawler import Fetcher, discover_links, feed_links, parse_retry_after
+from scraper.crawler import Fetcher, parse_retry_after
+from scraper.discovery import discover_links, feed_links
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
 from scraper.sitesrv import SiteServer, serve_site

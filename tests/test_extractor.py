@@ -9,8 +9,9 @@ import pytest
 
 from scraper import extract
 from scraper.blocks import Block
+from scraper.counters import site_visits_of
 from scraper.errors import ExtractError
-from scraper.extractor import extract_article, is_byline, site_visits_of
+from scraper.extractor import extract_article, is_byline
 from scraper.models import SiteVisits
 
 FIXTURES = Path(__file__).parent / "fixtures"
