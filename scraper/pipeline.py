@@ -161,6 +161,8 @@ class SiteCrawl:
     walked: set[str] = field(default_factory=set)
     feeds: dict[str, str] = field(default_factory=dict)
     budget: int = 0
+    listing_pages: int = 0
+    article_links: int = 0
 
     async def run(self, politeness: Politeness) -> None:
         """The whole site, in the order that keeps new articles first and resumes cleanly after a kill."""
@@ -171,6 +173,12 @@ class SiteCrawl:
         self.budget = self.settings.max_listing_pages
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
             await self._walk_listings(fetcher)
+            if self.listing_pages and not self.article_links:
+                log.warning(
+                    "%s: no article links on its %d listing page(s); set article_pattern (or profile) in config.toml",
+                    self.site.name,
+                    self.listing_pages,
+                )
             await self._read_feeds(fetcher)
             await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, "article"))
             await self._revisit(fetcher)
@@ -235,6 +243,8 @@ class SiteCrawl:
         self.progress.page_done(self.site.name, "listing", page.final_url)
         links = discover_links(page, self.site, fetcher.hosts)
         self.feeds.update(dict.fromkeys(links.feeds, "feed"))
+        self.listing_pages += 1
+        self.article_links += len(links.articles)
         return links
 
     async def _read_feeds(self, fetcher: Fetcher) -> None:

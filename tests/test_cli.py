@@ -218,3 +218,11 @@ def test_python_dash_m_runs_the_same_cli() -> None:
         [sys.executable, "-m", "scraper", "--help"], capture_output=True, text=True, check=True
     )
     assert "crawl" in result.stdout and "demo" in result.stdout
+
+
+def test_a_site_whose_listings_show_no_article_link_says_what_to_set(
+    tmp_path: Path, site_server: SiteServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
+    crawl(config)
+    assert "thixaquangtri: no article links on its" in caplog.text and "set article_pattern" in caplog.text
