@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
-import sqlite3
 import time
 from pathlib import Path
 
@@ -181,14 +180,6 @@ def test_x8_no_file_is_ever_named_after_a_url(
         "config.toml",
         "listing.html",
     }
-
-
-def test_tls_verification_is_never_turned_off_in_the_archive_either(config_file: Path) -> None:
-    db = crawl(config_file)
-    with sqlite3.connect(db) as conn:  # the archive holds no credentials or cookies to leak
-        assert not conn.execute("SELECT count(*) FROM captures WHERE headers LIKE '%Set-Cookie%'").fetchone()[
-            0
-        ]
 
 
 def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: SiteServer) -> None:
