@@ -122,7 +122,11 @@ CREATE TABLE capture_dicts (
 CREATE INDEX captures_site ON captures(site, compression);
 """
 
-MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4), (5, SCHEMA_V5))
+SCHEMA_V6 = """
+ALTER TABLE articles ADD COLUMN category TEXT;
+"""
+
+MIGRATIONS = ((1, SCHEMA_V1), (2, SCHEMA_V2), (3, SCHEMA_V3), (4, SCHEMA_V4), (5, SCHEMA_V5), (6, SCHEMA_V6))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);
 # every run ends with a TRUNCATE checkpoint, so the WAL does not stay large.

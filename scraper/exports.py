@@ -17,7 +17,7 @@ from .captures import decompress
 from .queries import site_since
 
 ARTICLE_COLUMNS = (
-    "id, site, url, title, published_at, author, body, views, profile, attachments, "
+    "id, site, url, title, published_at, author, body, views, category, profile, attachments, flags, "
     "first_seen_at, last_seen_at, changed_at, removed_at"
 )
 # Stored bodies are already decoded: these headers described the bytes on the wire, not the stored payload.
@@ -32,7 +32,10 @@ def iter_articles(
     for row in db.query(
         f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1 = 1{conditions} ORDER BY published_at, id", params
     ):
-        yield row | {"attachments": json.loads(row["attachments"] or "[]")}
+        yield row | {
+            "attachments": json.loads(row["attachments"] or "[]"),
+            "flags": json.loads(row["flags"] or "[]"),
+        }
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:

@@ -255,6 +255,7 @@ def store_article(
         "text_hash": text_hash(article.title, article.body),
     }
     update |= {"views": article.views, "last_seen_at": at, "changed_at": at, "removed_at": None}
+    update["category"] = article.category
     if capture_id is not None:
         update["capture_id"] = capture_id
     _update(db, "articles", article_id, update)
@@ -280,7 +281,10 @@ def _insert_article(
         "content_hash": digest,
     }
     record |= {"text_hash": key, "profile": article.profile, "capture_id": capture_id}
-    record |= {"flags": json.dumps(list(article.flags)) if article.flags else None}
+    record |= {
+        "flags": json.dumps(list(article.flags)) if article.flags else None,
+        "category": article.category,
+    }
     record |= {"attachments": json.dumps([vars(a) for a in article.attachments], ensure_ascii=False)}
     article_id = _insert(db, "articles", record | {"first_seen_at": at, "last_seen_at": at, "changed_at": at})
     _insert_version(db, article_id, article, digest, capture_id, at)

@@ -173,3 +173,15 @@ def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: 
         decompress(open_reader(archive), compression, content)
         == (SITE / "pages" / "1661778300000.html").read_bytes()
     )
+
+
+def test_the_category_a_page_shows_is_stored_and_exported(archive: Path, site_server: SiteServer) -> None:
+    flower_market = site_server.url("/chi-tiet-tin/-/view-article/1/1651191623178/1767777868978")
+    assert rows(archive, "SELECT category FROM articles WHERE url = ?", flower_market) == [
+        ("VĂN HÓA - XÃ HỘI",)
+    ]
+    _, out, _ = run("export", "--format", "jsonl", "--db", str(archive))
+    exported = {json.loads(line)["url"]: json.loads(line) for line in out.splitlines()}
+    assert (
+        exported[flower_market]["category"] == "VĂN HÓA - XÃ HỘI" and exported[flower_market]["flags"] == []
+    )
