@@ -46,7 +46,6 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "today": ("Truy cập hôm nay", "Hôm nay"),
     "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Tổng"),
 }
-COUNTER_HEADINGS = ("Thống kê lượt truy cập", "Thống kê truy cập", "Số lượng truy cập", "Thống kê")
 
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 AUTHOR_LINE = re.compile(

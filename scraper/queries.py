@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -97,7 +98,7 @@ def articles_per_month(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-def last_run(db: Database) -> dict[str, object] | None:
+def last_run(db: Database) -> dict[str, Any] | None:
     """The newest `runs` row."""
     rows = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None

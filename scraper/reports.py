@@ -61,7 +61,7 @@ def print_stats(db: Database) -> None:
         f"{run['pages_fetched']} pages, {run['articles_new']} new, {run['articles_changed']} changed, "
         f"{run['failures']} failed"
     )
-    for reason, count in failures(db, int(str(run["id"]))):
+    for reason, count in failures(db, run["id"]):
         click.echo(f"  {count:5d}  {reason}")
 
 

@@ -28,13 +28,6 @@ def parse_count(text: str) -> int | None:
     return int(re.sub(r"\D", "", match.group()))
 
 
-def fold(text: str) -> str:
-    """A search and dedup key: NFC, casefolded, diacritics and đ folded, white space collapsed."""
-    decomposed = unicodedata.normalize("NFD", clean_line(text).casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("đ", "d").replace("ð", "d")
-
-
 # Old and new tone placement spell the same word: "hoà"/"hòa", "thuỷ"/"thủy" (cms-families.md §8). The dedup
 # key moves the tone to the new place; stored text keeps whatever the site wrote.
 _TONES = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")

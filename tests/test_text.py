@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from scraper.encoding import decode_html
-from scraper.text import clean_line, fold, parse_count
+from scraper.text import clean_line, parse_count
 
 
 @pytest.mark.parametrize(
@@ -42,10 +42,6 @@ def test_parse_count(text: str, count: int) -> None:
 
 def test_parse_count_without_digits_is_none() -> None:
     assert parse_count("—") is None
-
-
-def test_fold_ignores_case_tones_and_d_stroke() -> None:
-    assert fold("Đảm bảo AN NINH trật tự") == fold("dam bao an ninh trat tu") == "dam bao an ninh trat tu"
 
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
