@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scraper.crawler import Fetcher
+from scraper.errors import FetchError
+from scraper.models import CrawlSettings, Page, Site
 from scraper.sitesrv import SiteServer, serve_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,3 +59,30 @@ start_urls = ["{server.url(LISTING)}"]
 def config_file(tmp_path: Path, site_server: SiteServer) -> Path:
     """A valid config for the served fixture site, in a temp dir."""
     return write_config(tmp_path, site_server)
+
+
+def make_fetcher(start_url: str, **settings: object) -> tuple[Fetcher, list[float]]:
+    """A fetcher for the site starting at start_url; its backoff and politeness sleeps are recorded, not slept."""
+    site = Site(name="fixture", start_urls=(start_url,))
+    fetcher = Fetcher(site, CrawlSettings(**{"delay": 0, "timeout": 5} | settings))  # type: ignore[arg-type]
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        if seconds > 0:
+            waits.append(seconds)
+
+    fetcher.sleep = record
+    return fetcher, waits
+
+
+def outcome(fetcher: Fetcher, url: str) -> Page | FetchError:
+    """Fetch one URL with the fetcher: the page, or the FetchError that ended it."""
+
+    async def go() -> Page | FetchError:
+        async with fetcher:
+            try:
+                return await fetcher.fetch(url)
+            except FetchError as error:
+                return error
+
+    return asyncio.run(go())

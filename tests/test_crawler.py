@@ -15,33 +15,18 @@ from scraper.discovery import discover_links, feed_links
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
 from scraper.sitesrv import SiteServer, serve_site
-from tests.conftest import LISTING, MISSING_ARTICLE, SITE
+from tests.conftest import LISTING, MISSING_ARTICLE, SITE, make_fetcher, outcome
 
 SITE_ROOT = SITE
 
 ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
 
-def make_fetcher(server: SiteServer, **settings: object) -> tuple[Fetcher, list[float]]:
-    """A fetcher for the fixture site whose backoff sleeps are recorded instead of slept."""
-    site = Site(name="fixture", start_urls=(server.url(LISTING),))
-    fetcher = Fetcher(site, CrawlSettings(**{"delay": 0, "timeout": 5} | settings))  # type: ignore[arg-type]
-    waits: list[float] = []
-
-    async def record(seconds: float) -> None:
-        if seconds > 0:
-            waits.append(seconds)
-
-    fetcher.sleep = record
-    return fetcher, waits
-
-
 def fetch(fetcher: Fetcher, url: str) -> Page:
-    async def go() -> Page:
-        async with fetcher:
-            return await fetcher.fetch(url)
-
-    return asyncio.run(go())
+    result = outcome(fetcher, url)
+    if isinstance(result, FetchError):
+        raise result
+    return result
 
 
 def fetch_error(fetcher: Fetcher, url: str) -> FetchError:
@@ -51,7 +36,7 @@ def fetch_error(fetcher: Fetcher, url: str) -> FetchError:
 
 
 def test_listing_page_yields_articles_in_page_order_and_its_other_pages(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(LISTING))
     links = discover_links(page, fetcher.site, fetcher.hosts)
     assert len(links.articles) == 6
@@ -62,7 +47,7 @@ def test_listing_page_yields_articles_in_page_order_and_its_other_pages(site_ser
 def test_share_links_with_tracking_parameters_and_other_hosts_are_not_new_articles(
     site_server: SiteServer,
 ) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     links = discover_links(fetch(fetcher, site_server.url(LISTING + "?start=6")), fetcher.site, fetcher.hosts)
     assert site_server.url(ARTICLE) in links.articles  # the utm_* variant, canonicalised
     assert not any("www.quangtri.gov.vn" in url for url in links.articles)
@@ -70,7 +55,7 @@ def test_share_links_with_tracking_parameters_and_other_hosts_are_not_new_articl
 
 
 def test_gzip_pages_are_decoded_and_the_charset_recorded(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
     assert "UBND Phường 1" in page.text
     assert page.encoding == "utf-8"
@@ -80,7 +65,7 @@ def test_gzip_pages_are_decoded_and_the_charset_recorded(site_server: SiteServer
 
 def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_server: SiteServer) -> None:
     site_server.set_route(ARTICLE, file=f"pages/{ARTICLE.rsplit('/', 1)[1]}.html", statuses=[503, 503, 200])
-    fetcher, waits = make_fetcher(site_server)
+    fetcher, waits = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
     assert page.status == 200
     assert site_server.hits(ARTICLE) == 3
@@ -102,73 +87,73 @@ def test_retry_after_is_honoured(site_server: SiteServer) -> None:
         statuses=[429, 200],
         headers={"Retry-After": "7"},
     )
-    fetcher, waits = make_fetcher(site_server)
+    fetcher, waits = make_fetcher(site_server.url(LISTING))
     fetch(fetcher, site_server.url(ARTICLE))
     assert waits and waits[0] >= 7
 
 
 def test_a_long_retry_after_defers_the_url_to_the_next_run(site_server: SiteServer) -> None:
     site_server.set_route(ARTICLE, status=503, headers={"Retry-After": "3600"})
-    fetcher, waits = make_fetcher(site_server)
+    fetcher, waits = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "deferred_retry_after"
     assert site_server.hits(ARTICLE) == 1 and waits == []
 
 
 def test_persistent_5xx_gives_up_after_the_configured_attempts(site_server: SiteServer) -> None:
     site_server.set_route(ARTICLE, status=502)
-    fetcher, _ = make_fetcher(site_server, retries=2)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), retries=2)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "http_502"
     assert site_server.hits(ARTICLE) == 3
 
 
 def test_404_is_final_after_one_request(site_server: SiteServer) -> None:
-    fetcher, waits = make_fetcher(site_server)
+    fetcher, waits = make_fetcher(site_server.url(LISTING))
     error = fetch_error(fetcher, site_server.url(MISSING_ARTICLE))
     assert (error.reason, error.status) == ("http_404", 404)
     assert site_server.hits(MISSING_ARTICLE) == 1 and waits == []
 
 
 def test_robots_disallowed_paths_are_never_requested(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/tim-kiem?q=an+ninh")).reason == "robots_disallowed"
     assert site_server.hits("/tim-kiem?q=an+ninh") == 0
 
 
 def test_robots_5xx_means_disallow_all_for_the_run(site_server: SiteServer) -> None:
     site_server.set_route("/robots.txt", status=500)
-    fetcher, _ = make_fetcher(site_server, retries=0)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), retries=0)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "robots_unreachable"
     assert site_server.hits(ARTICLE) == 0
 
 
 def test_robots_404_allows_everything(site_server: SiteServer) -> None:
     site_server.set_route("/robots.txt", status=404)
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch(fetcher, site_server.url(ARTICLE)).status == 200
 
 
 def test_redirects_are_followed_within_the_site(site_server: SiteServer) -> None:
     site_server.set_route("/old-link", redirect=ARTICLE)
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url("/old-link"))
     assert page.final_url == site_server.url(ARTICLE)
 
 
 def test_a_redirect_to_another_host_is_refused(site_server: SiteServer) -> None:
     site_server.set_route("/away", redirect="http://127.0.0.2:9/chi-tiet-tin/-/view-article/1/2/3")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/away")).reason == "redirect_out_of_scope"
 
 
 def test_a_redirect_loop_stops_at_our_limit(site_server: SiteServer) -> None:
     site_server.set_route("/loop", redirect="/loop")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/loop")).reason == "redirect_limit"
     assert site_server.hits("/loop") == 6
 
 
 def test_a_body_over_the_cap_is_refused(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server, max_bytes=2000)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), max_bytes=2000)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason.startswith("too_large")
 
 
@@ -176,7 +161,7 @@ def test_a_gzip_bomb_stops_at_the_decoded_cap(site_server: SiteServer, tmp_path:
     bomb = tmp_path / "bomb.gz"
     bomb.write_bytes(gzip.compress(b"<html>" + b"\0" * (50 * 1024 * 1024), compresslevel=9))
     site_server.set_route("/bomb", file=str(bomb), raw=True, headers={"Content-Encoding": "gzip"})
-    fetcher, _ = make_fetcher(site_server, max_bytes=1024 * 1024)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), max_bytes=1024 * 1024)
     assert fetch_error(fetcher, site_server.url("/bomb")).reason == "too_large_decoded"
 
 
@@ -184,7 +169,7 @@ def test_attachments_are_not_treated_as_pages(site_server: SiteServer, tmp_path:
     pdf = tmp_path / "kh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     site_server.set_route("/documents/1/0/kh.pdf", file=str(pdf), type="application/pdf")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/documents/1/0/kh.pdf")).reason == "non_html:application/pdf"
 
 
@@ -193,7 +178,7 @@ def test_a_slow_drip_body_hits_the_total_deadline(site_server: SiteServer, tmp_p
     drip = tmp_path / "drip.html"
     drip.write_bytes(b"<html><body>" + b"x" * 40 + b"</body></html>")
     site_server.set_route("/drip", file=str(drip), raw=True, drip=0.2)
-    fetcher, _ = make_fetcher(site_server, timeout=1, retries=0)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), timeout=1, retries=0)
     started = time.monotonic()
     assert fetch_error(fetcher, site_server.url("/drip")).reason == "timeout_total"
     assert time.monotonic() - started < 2.5
@@ -208,19 +193,19 @@ def test_parse_retry_after(value: str, seconds: float | None) -> None:
 
 def test_a_redirect_to_a_file_url_is_refused(site_server: SiteServer) -> None:
     site_server.set_route("/evil", redirect="file:///etc/passwd")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/evil")).reason == "redirect_out_of_scope"
 
 
 def test_a_lying_charset_header_does_not_garble_vietnamese(site_server: SiteServer) -> None:
     site_server.set_route(ARTICLE, file="pages/1661778300000.html", type="text/html; charset=iso-8859-1")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
     assert "UBND Phường 1" in page.text and page.encoding == "utf-8"
 
 
 def test_requests_to_one_host_are_spaced_by_the_delay_and_never_overlap(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server, delay=0.2)
+    fetcher, _ = make_fetcher(site_server.url(LISTING), delay=0.2)
     fetcher.sleep = asyncio.sleep  # real waiting: the server's clock is the judge
 
     async def go() -> None:
@@ -238,7 +223,7 @@ def test_robots_crawl_delay_is_honoured(site_server: SiteServer, tmp_path: Path)
     robots = tmp_path / "robots.txt"
     robots.write_text("User-agent: *\nCrawl-delay: 0.3\n")
     site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     fetcher.sleep = asyncio.sleep
 
     async def go() -> None:
@@ -257,7 +242,7 @@ def test_a_host_asking_for_an_excessive_crawl_delay_is_skipped_this_run(
     robots = tmp_path / "robots.txt"
     robots.write_text("User-agent: *\nCrawl-delay: 3600\n")
     site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "robots_crawl_delay_too_long"
     assert site_server.hits(ARTICLE) == 0
 
@@ -270,7 +255,7 @@ def page_with_links(server: SiteServer, links: str, path: str = LISTING) -> Page
 
 
 def test_crawl_traps_are_not_followed(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     traps = [
         "/a/a/a/chi-tiet-tin/-/view-article/1/2/3",
         "/" + "/".join(f"s{i}" for i in range(25)) + "/chi-tiet-tin/-/view-article/1/2/4",
@@ -285,7 +270,7 @@ def test_crawl_traps_are_not_followed(site_server: SiteServer) -> None:
 
 
 def test_pager_links_by_text_and_rel_next_are_followed(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     anchors = (
         '<a href="/tin-tuc/trang-2.html">Trang sau</a><a href="/tin-tuc/trang-3.html">»</a>'
         '<link rel="next" href="/tin-tuc/trang-4.html"><a href="/lien-he">Liên hệ</a>'
@@ -297,7 +282,7 @@ def test_pager_links_by_text_and_rel_next_are_followed(site_server: SiteServer) 
 
 
 def test_feeds_are_announced_by_link_rel_alternate(site_server: SiteServer) -> None:
-    fetcher, _ = make_fetcher(site_server)
+    fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = page_with_links(
         site_server, '<link rel="alternate" type="application/rss+xml" href="/rss/tin-tuc.rss">'
     )

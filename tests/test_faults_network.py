@@ -18,34 +18,12 @@ import pytest
 import tests.rawserver as raw
 from scraper.crawler import Fetcher
 from scraper.errors import FetchError
-from scraper.models import CrawlSettings, Page, Site
+from scraper.models import Page
 from scraper.sitesrv import SiteServer
+from tests.conftest import make_fetcher, outcome
 from tests.rawserver import OK_PAGE, hang, raw_server, reset, response
 
 ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
-
-
-def fetcher_for(base: str, **settings: object) -> Fetcher:
-    fetcher = Fetcher(
-        Site(name="fault", start_urls=(base + "/",)), CrawlSettings(**{"delay": 0, "timeout": 2} | settings)
-    )  # type: ignore[arg-type]
-
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    fetcher.sleep = no_wait
-    return fetcher
-
-
-def outcome(fetcher: Fetcher, url: str) -> Page | FetchError:
-    async def go() -> Page | FetchError:
-        async with fetcher:
-            try:
-                return await fetcher.fetch(url)
-            except FetchError as error:
-                return error
-
-    return asyncio.run(go())
 
 
 def page_attempts(fetcher: Fetcher) -> list[tuple[int | None, str | None]]:
@@ -57,7 +35,7 @@ def test_n1_connection_refused_is_retried_then_recorded() -> None:
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()  # nothing listens there now
-    fetcher = fetcher_for(f"http://127.0.0.1:{port}", retries=2)
+    fetcher = make_fetcher(f"http://127.0.0.1:{port}", retries=2)[0]
     result = outcome(fetcher, f"http://127.0.0.1:{port}{ARTICLE}")
     assert isinstance(result, FetchError) and result.reason == "robots_unreachable"
     robots = [a.error for a in fetcher.attempts if a.kind == "robots"]
@@ -75,7 +53,7 @@ def test_n2_a_full_accept_queue_times_out_at_connect() -> None:
         filler.setblocking(False)
         filler.connect_ex(("127.0.0.1", port))
         fillers.append(filler)
-    fetcher = fetcher_for(f"http://127.0.0.1:{port}", timeout=1, retries=0)
+    fetcher = make_fetcher(f"http://127.0.0.1:{port}", timeout=1, retries=0)[0]
     started = time.monotonic()
     result = outcome(fetcher, f"http://127.0.0.1:{port}{ARTICLE}")
     elapsed = time.monotonic() - started
@@ -94,7 +72,7 @@ def test_n3_a_server_that_stops_answering_hits_the_deadline(after_headers: bool)
         hang(conn, 3)
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url, timeout=0.5, retries=1)
+        fetcher = make_fetcher(server.url, timeout=0.5, retries=1)[0]
         result = outcome(fetcher, server.url + ARTICLE)
     assert isinstance(result, FetchError)
     assert [error for _, error in page_attempts(fetcher)] == ["timeout_total", "timeout_total"]
@@ -117,7 +95,7 @@ def test_n5_dropped_connections_are_retried_and_the_retry_succeeds(fault, expect
             conn.sendall(response(OK_PAGE))
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url)
+        fetcher = make_fetcher(server.url)[0]
         result = outcome(fetcher, server.url + ARTICLE)
     assert isinstance(result, Page) and result.body == OK_PAGE
     first, second = page_attempts(fetcher)
@@ -130,7 +108,7 @@ def test_n5_a_stale_keep_alive_connection_is_retried() -> None:
         conn.close()
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url)
+        fetcher = make_fetcher(server.url)[0]
 
         async def twice() -> list[Page]:
             async with fetcher:
@@ -156,7 +134,7 @@ def test_n6_a_truncated_body_is_never_returned(truncated: bytes) -> None:
         conn.close()
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url, retries=1)
+        fetcher = make_fetcher(server.url, retries=1)[0]
         result = outcome(fetcher, server.url + ARTICLE)
     assert isinstance(result, FetchError)
     assert all(
@@ -169,20 +147,14 @@ def test_n7_retry_after_as_an_http_date_is_honoured(site_server: SiteServer) -> 
     site_server.set_route(
         ARTICLE, file="pages/1661778300000.html", statuses=[503, 200], headers={"Retry-After": when}
     )
-    fetcher = fetcher_for(site_server.base_url)
-    waits: list[float] = []
-
-    async def record(seconds: float) -> None:
-        waits.append(seconds)
-
-    fetcher.sleep = record
+    fetcher, waits = make_fetcher(site_server.base_url)
     assert isinstance(outcome(fetcher, site_server.url(ARTICLE)), Page)
     assert max(waits) >= 28
 
 
 def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: SiteServer) -> None:
     site_server.set_route(ARTICLE, status=503)
-    fetcher = fetcher_for(site_server.base_url, retries=3)
+    fetcher = make_fetcher(site_server.base_url, retries=3)[0]
     result = outcome(fetcher, site_server.url(ARTICLE))
     assert isinstance(result, FetchError) and result.reason == "http_503"
     assert site_server.hits(ARTICLE) == 4
@@ -191,7 +163,7 @@ def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: SiteServ
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
 def test_n9_client_errors_are_asked_once(site_server: SiteServer, status: int) -> None:
     site_server.set_route(ARTICLE, status=status)
-    fetcher = fetcher_for(site_server.base_url)
+    fetcher = make_fetcher(site_server.base_url)[0]
     result = outcome(fetcher, site_server.url(ARTICLE))
     assert isinstance(result, FetchError) and result.reason == f"http_{status}"
     assert site_server.hits(ARTICLE) == 1
@@ -200,7 +172,7 @@ def test_n9_client_errors_are_asked_once(site_server: SiteServer, status: int) -
 def test_n10_a_long_redirect_chain_stops_at_five_hops(site_server: SiteServer) -> None:
     for n in range(10):
         site_server.set_route(f"/chain/{n}", redirect=f"/chain/{n + 1}")
-    fetcher = fetcher_for(site_server.base_url)
+    fetcher = make_fetcher(site_server.base_url)[0]
     result = outcome(fetcher, site_server.url("/chain/0"))
     assert isinstance(result, FetchError) and result.reason == "redirect_limit"
     assert sum(site_server.hits(f"/chain/{n}") for n in range(10)) == 6
@@ -218,7 +190,7 @@ def test_n11_never_more_than_one_request_in_flight_per_host(site_server: SiteSer
         conn.sendall(response(OK_PAGE))
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url)
+        fetcher = make_fetcher(server.url)[0]
 
         async def many() -> None:
             async with fetcher:
@@ -233,7 +205,7 @@ def test_x9_a_robots_txt_that_never_answers_means_no_crawl_this_run() -> None:
         conn.sendall(response(OK_PAGE))
 
     with raw_server(script) as server:
-        fetcher = fetcher_for(server.url, timeout=0.5, retries=0)
+        fetcher = make_fetcher(server.url, timeout=0.5, retries=0)[0]
 
         original, raw.ROBOTS = raw.ROBOTS, b""  # the robots.txt request gets no answer at all
         try:
@@ -251,9 +223,9 @@ def test_x9_robots_txt_is_read_through_redirects_and_only_its_first_500_kib(
     site_server.set_route("/robots.txt", redirect="/r1")
     site_server.set_route("/r1", redirect="/r2")
     site_server.set_route("/r2", file=str(huge), type="text/plain")
-    fetcher = fetcher_for(site_server.base_url)
+    fetcher = make_fetcher(site_server.base_url)[0]
     assert isinstance(outcome(fetcher, site_server.url(ARTICLE)), Page)  # "Disallow: /" lies past 500 KiB
-    fetcher = fetcher_for(site_server.base_url)
+    fetcher = make_fetcher(site_server.base_url)[0]
     result = outcome(fetcher, site_server.url("/tim-kiem?q=x"))
     assert isinstance(result, FetchError) and result.reason == "robots_disallowed"
 
@@ -263,7 +235,7 @@ def test_n1_a_name_that_does_not_resolve_is_retried_then_recorded() -> None:
     async def no_such_name(host: str) -> list[str]:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    fetcher = fetcher_for("http://portal.invalid", retries=2)
+    fetcher = make_fetcher("http://portal.invalid", retries=2)[0]
     fetcher.resolve = no_such_name
     result = outcome(fetcher, "http://portal.invalid" + ARTICLE)
     assert isinstance(result, FetchError) and result.reason == "robots_unreachable"

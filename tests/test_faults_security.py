@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from scraper.sitesrv import SiteServer
-from tests.conftest import LISTING, SITE, write_config
+from tests.conftest import LISTING, SITE, make_fetcher, outcome, write_config
 from tests.rawserver import OK_PAGE, raw_server, response
 from tests.test_cli import crawl, rows
 
@@ -86,11 +86,9 @@ def test_x3_a_bomb_in_a_redirect_body_is_never_read() -> None:
         else:
             conn.sendall(response(OK_PAGE))
 
-    from tests.test_faults_network import fetcher_for, outcome
-
     with raw_server(script) as server:
         started = time.monotonic()
-        result = outcome(fetcher_for(server.url), server.url + "/start")
+        result = outcome(make_fetcher(server.url)[0], server.url + "/start")
     assert getattr(result, "body", None) == OK_PAGE and time.monotonic() - started < 3
 
 
@@ -115,10 +113,8 @@ def test_x4_huge_responses_are_refused_without_reading_them_whole(head: str, rea
         except OSError:
             return
 
-    from tests.test_faults_network import fetcher_for, outcome
-
     with raw_server(script) as server:
-        result = outcome(fetcher_for(server.url, max_bytes=1024 * 1024), server.url + "/big")
+        result = outcome(make_fetcher(server.url, max_bytes=1024 * 1024)[0], server.url + "/big")
     assert getattr(result, "reason", None) == reason
 
 
@@ -183,8 +179,6 @@ def test_x8_no_file_is_ever_named_after_a_url(
 
 
 def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: SiteServer) -> None:
-    from tests.test_faults_network import fetcher_for
-
     port = site_server.base_url.rsplit(":", 1)[1]
     canary = socket.socket()
     try:
@@ -201,7 +195,7 @@ def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: 
         return next(answers)
 
     base = f"http://portal.test:{port}"
-    fetcher = fetcher_for(base)
+    fetcher = make_fetcher(base)[0]
     fetcher.site = type(fetcher.site)(name="intranet", start_urls=(base + "/",), allow_private=True)
     fetcher.resolve = rebinding_dns
 
