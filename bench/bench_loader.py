@@ -81,7 +81,7 @@ MENU = [
 def portal_chrome(copies: int) -> str:
     """`copies` full menus, as Liferay themes render them (nested lists of links with icons and titles)."""
     items = "".join(
-        f'<li class="lfr-nav-item"><a href="/{i}-{abs(hash(t)) % 10**6}" title="{t}"><span class="icon"></span>'
+        f'<li class="lfr-nav-item"><a href="/menu/{i}" title="{t}"><span class="icon"></span>'
         f"<span>{t}</span></a></li>"
         for i, t in enumerate(MENU)
     )
