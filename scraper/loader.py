@@ -155,7 +155,8 @@ def save_article(
         _insert_attempts(db, run_id, site, attempts)
         capture_id = _insert_capture(db, site, page)
         result = store_article(db, site, url, article, capture_id, page.fetched_at)
-        _schedule(db, result.article_id, page)
+        if result.outcome != "alias":  # another URL's ETag and schedule are not the canonical URL's
+            _schedule(db, result.article_id, page)
         if article.views is not None:
             _insert(
                 db,

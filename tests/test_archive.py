@@ -158,3 +158,21 @@ def test_datasette_metadata_describes_every_table_and_column(tmp_path: Path) -> 
     assert sorted(described) == sorted(tables)
     for table in tables:
         assert sorted(described[table]["columns"]) == sorted(db[table].columns_dict), table
+
+
+def test_an_alias_leaves_the_canonical_articles_validators_and_schedule_alone(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    run = start_run(db, 1)
+    canonical = replace(page(), headers=(("ETag", '"canonical"'),))
+    save_article(db, run, "tx", URL, canonical, article(), [attempt()])
+    before = db.execute("SELECT etag, next_visit_at FROM articles").fetchone()
+    other = replace(
+        page("2026-12-20T00:00:00.000000Z"),
+        url=OTHER_URL,
+        final_url=OTHER_URL,
+        headers=(("ETag", '"alias"'),),
+    )
+    assert (
+        save_article(db, run, "tx", OTHER_URL, other, article(url=OTHER_URL), [attempt()]).outcome == "alias"
+    )
+    assert db.execute("SELECT etag, next_visit_at FROM articles").fetchone() == before
