@@ -259,6 +259,7 @@ def store_article(
     update["category"] = article.category
     if capture_id is not None:
         update["capture_id"] = capture_id
+    _keep_superseded_text(db, article_id)
     _update(db, "articles", article_id, update)
     _insert_version(db, article_id, article, digest, capture_id, at)
     return LoadResult(article_id, "changed")
@@ -304,5 +305,16 @@ def _version_fields(article: Article) -> dict[str, Any]:
 def _insert_version(
     db: Database, article_id: int, article: Article, digest: str, capture_id: int | None, at: str
 ) -> None:
+    """The new current version: its text lives in `articles` until it is superseded (schema v7)."""
     version = {"article_id": article_id, "observed_at": at, "content_hash": digest, "capture_id": capture_id}
-    _insert(db, "article_versions", version | _version_fields(article))
+    _insert(db, "article_versions_data", version)
+
+
+def _keep_superseded_text(db: Database, article_id: int) -> None:
+    """Copy the article's current text into its current version, before `articles` takes the new text."""
+    db.execute(
+        "UPDATE article_versions_data SET (title, published_at, author, body) = "
+        "(SELECT title, published_at, author, body FROM articles WHERE id = ?) "
+        "WHERE article_id = ? AND body IS NULL",
+        [article_id, article_id],
+    )

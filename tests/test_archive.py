@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import SCHEMA_V1, SCHEMA_VERSION, open_archive, open_reader, transaction
+from scraper.archive import (
+    SCHEMA_V1,
+    SCHEMA_VERSION,
+    connect,
+    migrate,
+    open_archive,
+    open_reader,
+    transaction,
+)
 from scraper.errors import StorageError
 from scraper.loader import known_urls, save_article, start_run, store_article
 from scraper.queries import search
@@ -46,6 +54,30 @@ def test_an_archive_of_the_first_schema_upgrades_in_place_without_loss(tmp_path:
     assert db.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 1
     assert [h.url for h in search(db, "an ninh trat tu")] == [URL]  # the search index was built from old rows
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_archive_with_edit_history_keeps_every_version_when_versions_become_a_view(tmp_path: Path) -> None:
+    path = tmp_path / "v6.db"
+    old = connect(path)
+    migrate(old, until=6)  # article_versions was a table holding every version's text
+    old.execute(
+        "INSERT INTO articles (site, url, title, body, content_hash, first_seen_at, last_seen_at, changed_at) "
+        "VALUES ('tx', ?, 'Tin mới', 'Bản sửa.', 'h2', 't1', 't2', 't2')",
+        [URL],
+    )
+    for hash_, body in (("h1", "Bản đầu."), ("h2", "Bản sửa.")):
+        old.execute(
+            "INSERT INTO article_versions (article_id, observed_at, content_hash, title, body) VALUES (1, ?, ?, 'Tin mới', ?)",
+            [hash_, hash_, body],
+        )
+    before = old.execute("SELECT * FROM article_versions ORDER BY id").fetchall()
+    old.conn.close()
+    db = open_archive(path)
+    assert db.execute("SELECT * FROM article_versions ORDER BY id").fetchall() == before
+    assert [r[0] for r in db.execute("SELECT body FROM article_versions_data ORDER BY id")] == [
+        "Bản đầu.",
+        None,
+    ]
 
 
 def test_a_failed_migration_leaves_the_old_archive_untouched(tmp_path: Path) -> None:
@@ -154,7 +186,7 @@ def test_datasette_metadata_describes_every_table_and_column(tmp_path: Path) -> 
     metadata = json.loads((Path(__file__).parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]["tables"]
     db = open_archive(tmp_path / "archive.db")
-    tables = [t for t in db.table_names() if not t.startswith("articles_fts")]
+    tables = [t for t in db.table_names() + db.view_names() if not t.startswith("articles_fts")]
     assert sorted(described) == sorted(tables)
     for table in tables:
         assert sorted(described[table]["columns"]) == sorted(db[table].columns_dict), table

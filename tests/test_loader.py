@@ -54,7 +54,7 @@ def db_path(tmp_path: Path) -> Path:
 
 def test_a_new_archive_has_the_contract_tables_in_wal_mode(db_path: Path) -> None:
     db = open_archive(db_path)
-    tables = set(db.table_names())
+    tables = set(db.table_names()) | set(db.view_names())
     assert {
         "articles",
         "article_versions",
@@ -113,6 +113,20 @@ def test_an_edited_article_gets_a_new_version_and_keeps_the_old_one(db_path: Pat
         "Nội dung đã sửa.",
         "2026-12-01T01:00:00.000000Z",
     )
+
+
+def test_history_shows_every_version_whole_but_stores_the_current_text_once(db_path: Path) -> None:
+    db = open_archive(db_path)
+    run = start_run(db, 1)
+    bodies = ["Bản đầu.", "Bản sửa lần một.", "Bản đầu."]  # edited, then put back
+    for day, body in enumerate(bodies, start=1):
+        at = f"2026-12-0{day}T01:00:00.000000Z"
+        save_article(db, run, "tx", URL, page(at, body.encode()), article(body=body), [attempt(at)])
+    history = db.execute("SELECT body, title, author FROM article_versions ORDER BY id").fetchall()
+    assert history == [(body, article().title, "Bình Nguyên") for body in bodies]
+    stored = [r[0] for r in db.execute("SELECT body FROM article_versions_data ORDER BY id")]
+    assert stored == ["Bản đầu.", "Bản sửa lần một.", None]  # the current text lives in articles only
+    assert db.execute("SELECT body FROM articles").fetchone() == ("Bản đầu.",)
 
 
 def test_nfc_and_nfd_spellings_of_a_title_hash_the_same() -> None:
