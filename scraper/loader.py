@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .archive import text_hash, transaction
+from .archive import index_queued, queue_for_index, text_hash, transaction
 from .captures import compress
 from .crawler import Attempt
 from .models import Article, Page, SiteVisits, utc_now
@@ -260,6 +260,7 @@ def store_article(
     if capture_id is not None:
         update["capture_id"] = capture_id
     _keep_superseded_text(db, article_id)
+    index_queued(db)  # the update trigger takes the old text out of the index: it must be in it first
     _update(db, "articles", article_id, update)
     _insert_version(db, article_id, article, digest, capture_id, at)
     return LoadResult(article_id, "changed")
@@ -289,6 +290,7 @@ def _insert_article(
     }
     record |= {"attachments": json.dumps([vars(a) for a in article.attachments], ensure_ascii=False)}
     article_id = _insert(db, "articles", record | {"first_seen_at": at, "last_seen_at": at, "changed_at": at})
+    queue_for_index(db, article_id)
     _insert_version(db, article_id, article, digest, capture_id, at)
     return LoadResult(article_id, "new")
 

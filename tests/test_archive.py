@@ -172,6 +172,53 @@ def test_search_follows_edits(tmp_path: Path) -> None:
     assert search(db, "giao thong") == [] and len(search(db, "moi truong")) == 1
 
 
+def index_matches_articles(db: object) -> bool:
+    """FTS5's own check that the index holds exactly the text of the articles table (raises otherwise)."""
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")  # type: ignore[attr-defined]
+    return True
+
+
+def test_articles_and_their_search_entries_commit_together(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    db = open_archive(path)
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(RuntimeError), transaction(db):
+        store_article(db, "tx", URL, article(body="Bài bị bỏ dở."), None, "2026-11-29T00:00:00Z")
+        raise RuntimeError("killed mid-write")
+    with transaction(db):
+        store_article(db, "tx", OTHER_URL, article(url=OTHER_URL), None, "2026-11-29T00:00:00Z")
+        assert reader.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hoi'"
+        ).fetchone() == (0,)
+    assert reader.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hoi'").fetchone() == (
+        1,
+    )
+    assert search(db, "bo do") == [] and index_matches_articles(db)
+
+
+def test_an_article_new_and_edited_in_one_batch_is_indexed_with_its_last_text(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "a.db")
+    with transaction(db):
+        for body in ("Nội dung cũ về giao thông.", "Nội dung mới về môi trường."):
+            with transaction(db):  # a unit inside a batch joins it
+                store_article(db, "tx", URL, article(body=body), None, "2026-11-29T00:00:00Z")
+    assert search(db, "giao thong") == [] and len(search(db, "moi truong")) == 1
+    assert index_matches_articles(db)
+
+
+def test_an_article_inserted_by_hand_is_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    open_archive(path).conn.close()
+    with sqlite3.connect(path) as conn:  # an analyst's own row, through the sqlite3 shell
+        conn.execute(
+            "INSERT INTO articles (site, url, title, body, content_hash, first_seen_at, last_seen_at, changed_at) "
+            "VALUES ('tx', ?, 'Lễ hội đua thuyền', 'Nội dung.', 'h', 't', 't', 't')",
+            [URL],
+        )
+    db = open_archive(path)
+    assert [hit.url for hit in search(db, "dua thuyen")] == [URL] and index_matches_articles(db)
+
+
 def test_readers_refuse_missing_and_foreign_files(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="no archive here"):
         open_reader(tmp_path / "absent.db")
