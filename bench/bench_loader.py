@@ -2,10 +2,13 @@
 
     python bench/bench_loader.py [N]
 
-Loads N distinct articles built from the fixture pages (each with unique text and bytes) through the real
-save_article path: one BEGIN IMMEDIATE transaction per article with its fetch row, zlib capture, article,
-version, view count and visitor-counter reading. Then reloads them all unchanged, then with 10% edited.
+Loads N distinct articles (each with unique text and bytes) through the real save_article path, with its
+fetch row, capture, article, version, view count and visitor-counter reading: first one BEGIN IMMEDIATE
+transaction per article (as a crawl writes), then into a fresh archive 200 per transaction (as
+`scraper reextract` writes). Then reloads them all unchanged, then with 10% edited.
 The WARC.gz holds the same response bodies, written by warcio as `scraper export --format warc` does.
+Three page kinds: our fixture pages, the same with four full menus, and a real Liferay 6.2 portal page
+(bench/pages/) with the article in place of its listing.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scraper.archive import open_archive  # noqa: E402
+from scraper.archive import open_archive, transaction  # noqa: E402
 from scraper.crawler import Attempt  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
@@ -36,6 +39,8 @@ from scraper.loader import save_article, start_run  # noqa: E402
 from scraper.models import Article, Page  # noqa: E402
 
 BASE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/"
+REAL_PAGE = Path(__file__).parent / "pages" / "hanoi_sotttt_liferay62_listing_pctn_vi.html"
+BATCH = 200  # as scraper/reextract.py
 
 
 # The menus a real portal page carries: diensanh.quangtri.gov.vn repeats its full menu four times per page
@@ -90,8 +95,16 @@ def portal_chrome(copies: int) -> str:
     )
 
 
-def corpus(n: int, menus: int = 0) -> list[tuple[Page, Article]]:
-    """n distinct pages: the fixture portal's chrome around a body of its own for every article.
+def liferay62_page(main: str) -> str:
+    """A real Liferay 6.2 portal page with `main` in place of its 20 listing items."""
+    real = REAL_PAGE.read_text(encoding="utf-8")
+    start = real.index('<div class="asset-bounddary"')
+    end = real.rindex("<div", 0, real.index("taglib-page-iterator"))
+    return real[:start] + main + real[end:]
+
+
+def corpus(n: int, kind: str) -> list[tuple[Page, Article]]:
+    """n distinct pages of one kind ("fixture", "menus", "liferay62"), each around a body of its own.
 
     Each body is random text drawn from the fixture articles' syllables, so pages share only what real portal
     pages share (menus, counter, footer). Cloning fixture articles instead would flatter any compressor that
@@ -109,41 +122,36 @@ def corpus(n: int, menus: int = 0) -> list[tuple[Page, Article]]:
             " ".join(chance.choices(words, k=chance.randint(40, 90))).capitalize() + "." for _ in range(4)
         ]
         spec["byline"], spec["template"] = "Bình Nguyên", "seed"
+        main = build_site.article_main(site, spec)
         html = build_site.chrome(
-            site,
-            "Chi tiết tin - Thị xã Quảng Trị",
-            build_site.article_main(site, spec),
-            build_site.visits(i),
-            build_site.debug_lines(3),
+            site, "Chi tiết tin - Thị xã Quảng Trị", main, build_site.visits(i), build_site.debug_lines(3)
         )
-        html = html.replace("</header>", portal_chrome(menus) + "</header>")
-        raw = html.encode()
-        url = f"{BASE}{spec['id']}"
-        page = Page(
-            url,
-            url,
-            200,
-            (("Content-Type", "text/html; charset=utf-8"),),
-            raw,
-            "",
-            "utf-8",
-            "2026-11-29T00:00:00.000000Z",
-            120,
-        )
-        items.append((page, extract_article(html, url)))
+        article = extract_article(html, f"{BASE}{spec['id']}")
+        if kind == "menus":
+            html = html.replace("</header>", portal_chrome(4) + "</header>")
+        elif kind == "liferay62":
+            html = liferay62_page(main)
+        items.append((bench_page(f"{BASE}{spec['id']}", html.encode()), article))
     return items
 
 
-def load_all(db_path: Path, items: list[tuple[Page, Article]], edit_every: int = 0) -> float:
-    """Articles per second through save_article, optionally editing every edit_every-th article."""
+def bench_page(url: str, raw: bytes) -> Page:
+    headers = (("Content-Type", "text/html; charset=utf-8"),)
+    return Page(url, url, 200, headers, raw, "", "utf-8", "2026-11-29T00:00:00.000000Z", 120)
+
+
+def load_all(db_path: Path, items: list[tuple[Page, Article]], edit_every: int = 0, batch: int = 1) -> float:
+    """Articles per second through save_article, `batch` articles per transaction, optionally editing some."""
     db = open_archive(db_path)
     run = start_run(db, 1)
     started = time.perf_counter()
-    for i, (page, article) in enumerate(items):
-        if edit_every and i % edit_every == 0:
-            article = replace(article, body=article.body + " (đã cập nhật)")
-        attempt = Attempt(page.url, page.fetched_at, 200, None, 120, len(page.body), "article")
-        save_article(db, run, "bench", page.url, page, article, [attempt])
+    for start in range(0, len(items), batch):
+        with transaction(db):
+            for i, (page, article) in enumerate(items[start : start + batch], start):
+                if edit_every and i % edit_every == 0:
+                    article = replace(article, body=article.body + " (đã cập nhật)")
+                attempt = Attempt(page.url, page.fetched_at, 200, None, 120, len(page.body), "article")
+                save_article(db, run, "bench", page.url, page, article, [attempt])
     elapsed = time.perf_counter() - started
     db.close()
     return len(items) / elapsed
@@ -166,10 +174,11 @@ def warc_gz_size(items: list[tuple[Page, Article]]) -> int:
     return len(out.getvalue())
 
 
-def measure(n: int, menus: int) -> None:
-    items = corpus(n, menus)
+def measure(n: int, kind: str) -> None:
+    items = corpus(n, kind)
     page_kb = sum(len(page.body) for page, _ in items) / n / 1024
     with tempfile.TemporaryDirectory() as tmp:
+        batched_rate = load_all(Path(tmp) / "batched.db", items, batch=BATCH)
         db_path = Path(tmp) / "bench.db"
         new_rate = load_all(db_path, items)
         same_rate = load_all(db_path, items)
@@ -183,21 +192,19 @@ def measure(n: int, menus: int) -> None:
         archive_bytes = os.path.getsize(db_path)
     warc_bytes = warc_gz_size(items)
     print(
-        f"\npages of {page_kb:.1f} KB ({menus} full menus): {n} articles; after 3 passes {counts[0]} articles, "
-        f"{counts[1]} versions"
+        f"\n{kind} pages of {page_kb:.1f} KB: {n} articles; after 3 passes {counts[0]} articles, {counts[1]} versions"
     )
-    print(f"load new articles:        {new_rate:8.0f} articles/s")
-    print(f"reload unchanged:         {same_rate:8.0f} articles/s")
-    print(f"reload with 10% edited:   {edit_rate:8.0f} articles/s")
-    print(
-        f"archive.db (3 passes):    {archive_bytes / n:8.0f} bytes/article  (captures, text, versions, FTS index)"
-    )
-    print(f"WARC.gz of the captures:  {warc_bytes / n:8.0f} bytes/article  (one pass, bodies only)")
+    print(f"load new, 1 per transaction:      {new_rate:8.0f} articles/s  (crawl)")
+    print(f"load new, {BATCH} per transaction:    {batched_rate:8.0f} articles/s  (reextract)")
+    print(f"reload unchanged:                 {same_rate:8.0f} articles/s")
+    print(f"reload with 10% edited:           {edit_rate:8.0f} articles/s")
+    print(f"archive.db (3 passes):            {archive_bytes / n:8.0f} bytes/article")
+    print(f"WARC.gz of the captures:          {warc_bytes / n:8.0f} bytes/article  (one pass)")
 
 
 def main(n: int) -> None:
-    measure(n, menus=0)  # the fixture pages as they are
-    measure(n, menus=4)  # with the menus a real portal page carries
+    for kind in ("fixture", "menus", "liferay62"):
+        measure(n, kind)
 
 
 if __name__ == "__main__":
