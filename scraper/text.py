@@ -42,8 +42,6 @@ _OLD_TONE_AT_END = re.compile("(" + "|".join(_OLD_TONE) + r")(?!\w)")
 def dedup_key(text: str) -> str:
     """A key equal for the same text in NFC or NFD, either case, old or new tone placement, Đ or Ð."""
     key = clean_line(text).casefold().replace("\u00f0", "\u0111")  # Icelandic ð typed for Vietnamese đ
-    if not any(old in key for old in _OLD_TONE):  # 0.5 µs against 7 µs for the regex on a 1 KB paragraph
-        return key
     return _OLD_TONE_AT_END.sub(lambda m: _OLD_TONE[m.group(1)], key)
 
 
