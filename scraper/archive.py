@@ -164,6 +164,16 @@ CREATE TRIGGER articles_ai AFTER INSERT ON articles WHEN new.text_hash IS NULL B
 END;
 """
 
+# Removal from a listing: when each article was last seen on a listing page of its site, when each start
+# listing was last walked to its end, and why an article counts as removed ("gone": 404/410 on a revisit;
+# "unlisted": on no listing page of a complete walk).
+SCHEMA_V8 = """
+ALTER TABLE articles ADD COLUMN listed_at TEXT;
+ALTER TABLE articles ADD COLUMN removed_reason TEXT;
+UPDATE articles SET removed_reason = 'gone' WHERE removed_at IS NOT NULL;
+ALTER TABLE listings ADD COLUMN swept_at TEXT;
+"""
+
 MIGRATIONS = (
     (1, SCHEMA_V1),
     (2, SCHEMA_V2),
@@ -172,6 +182,7 @@ MIGRATIONS = (
     (5, SCHEMA_V5),
     (6, SCHEMA_V6),
     (7, SCHEMA_V7),
+    (8, SCHEMA_V8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);

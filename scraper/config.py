@@ -30,6 +30,7 @@ CRAWL_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "time_limit": ((int, float), "a number of seconds"),
     "max_bytes": ((int,), "a whole number of bytes"),
     "retries": ((int,), "a whole number"),
+    "sweep_days": ((int, float), "a number of days"),
 }
 SITE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a string"),
@@ -97,6 +98,7 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
         "max_revisits",
         "retries",
         "time_limit",
+        "sweep_days",
     ):
         if key in table and table[key] < 0:
             raise ConfigError(source, f"crawl.{key}", "must not be negative")
@@ -105,7 +107,7 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
         raise ConfigError(source, key, "must be greater than zero")
     defaults = {f.name: f.default for f in fields(CrawlSettings)}
     merged = {**defaults, **table}
-    for key in ("delay", "timeout", "time_limit"):
+    for key in ("delay", "timeout", "time_limit", "sweep_days"):
         merged[key] = float(merged[key])
     return CrawlSettings(**merged)
 

@@ -85,6 +85,21 @@ def mark_backfilled(db: Database, site: str, listing: str) -> None:
     _set_listing(db, site, listing, "backfilled_at")
 
 
+def last_complete_walk(db: Database, site: str, listing: str) -> str | None:
+    """When a listing was last walked to its end (its backfill or a sweep); None before its backfill ends."""
+    row = db.execute(
+        "SELECT max(backfilled_at, coalesce(swept_at, '')) FROM listings "
+        "WHERE site = ? AND url = ? AND backfilled_at IS NOT NULL",
+        [site, listing],
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def mark_swept(db: Database, site: str, listing: str) -> None:
+    """Record that a listing was walked to its end again, to see which articles left it."""
+    _set_listing(db, site, listing, "swept_at")
+
+
 def mark_walked(db: Database, site: str, listing: str) -> None:
     """Record that a listing page was walked (a backfill never queues it again)."""
     _set_listing(db, site, listing, "walked_at")

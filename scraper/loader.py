@@ -222,7 +222,8 @@ def touch_article(
             "SELECT id, published_at, first_seen_at FROM articles WHERE url = ?", [url]
         ).fetchone()
         visit = next_visit(row[1], row[2], at)
-        _update(db, "articles", row[0], {"last_seen_at": at, "next_visit_at": visit, "removed_at": None})
+        values = {"last_seen_at": at, "next_visit_at": visit, "removed_at": None, "removed_reason": None}
+        _update(db, "articles", row[0], values)
 
 
 def mark_removed(
@@ -231,7 +232,45 @@ def mark_removed(
     """An archived article answered 404/410: keep it, with the date it disappeared (never deleted)."""
     with transaction(db):
         _insert_attempts(db, run_id, site, attempts)
-        db.execute("UPDATE articles SET removed_at = coalesce(removed_at, ?) WHERE url = ?", [at, url])
+        db.execute(
+            "UPDATE articles SET removed_at = coalesce(removed_at, ?), removed_reason = 'gone' WHERE url = ?",
+            [at, url],
+        )
+
+
+def mark_listed(db: Database, site: str, urls: Iterable[str], at: str) -> None:
+    """Articles seen on a listing page (under their URL or an alias); one that had left its listing is back."""
+    listed = json.dumps(list(urls))
+    with transaction(db):
+        db.execute(
+            "UPDATE articles SET listed_at = ?, "
+            "removed_at = CASE WHEN removed_reason = 'unlisted' THEN NULL ELSE removed_at END, "
+            "removed_reason = CASE WHEN removed_reason = 'unlisted' THEN NULL ELSE removed_reason END "
+            "WHERE site = ? AND (url IN (SELECT value FROM json_each(?)) "
+            "OR id IN (SELECT article_id FROM article_aliases WHERE url IN (SELECT value FROM json_each(?))))",
+            [at, site, listed, listed],
+        )
+
+
+def unlisted_since(db: Database, site: str, since: str) -> tuple[int, int]:
+    """(articles listed and not removed, those of them on no listing page since `since`)."""
+    row = db.execute(
+        "SELECT count(*), count(*) FILTER (WHERE listed_at < ?) FROM articles "
+        "WHERE site = ? AND listed_at IS NOT NULL AND removed_at IS NULL",
+        [since, site],
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def mark_unlisted(db: Database, site: str, since: str, at: str) -> int:
+    """Mark the articles on no listing page since `since` (a complete walk's start) as removed; how many."""
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE articles SET removed_at = ?, removed_reason = 'unlisted' "
+            "WHERE site = ? AND listed_at < ? AND removed_at IS NULL",
+            [at, site, since],
+        )
+    return int(cursor.rowcount)
 
 
 def store_article(
@@ -249,13 +288,15 @@ def store_article(
     article_id, old_hash = row
     digest = content_hash(article)
     if old_hash == digest:
-        _update(db, "articles", article_id, {"last_seen_at": at, "views": article.views, "removed_at": None})
+        values = {"last_seen_at": at, "views": article.views, "removed_at": None, "removed_reason": None}
+        _update(db, "articles", article_id, values)
         return LoadResult(article_id, "unchanged")
     update = _version_fields(article) | {
         "content_hash": digest,
         "text_hash": text_hash(article.title, article.body),
     }
-    update |= {"views": article.views, "last_seen_at": at, "changed_at": at, "removed_at": None}
+    update |= {"views": article.views, "last_seen_at": at, "changed_at": at}
+    update |= {"removed_at": None, "removed_reason": None}
     update["category"] = article.category
     if capture_id is not None:
         update["capture_id"] = capture_id

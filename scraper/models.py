@@ -25,6 +25,7 @@ class CrawlSettings:
     time_limit: float = 0.0
     max_bytes: int = 10 * 1024 * 1024
     retries: int = 3
+    sweep_days: float = 30.0  # walk every listing to its end this often, to see what left it; 0 = never
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import logging
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -26,13 +26,16 @@ from .loader import (
     due_revisits,
     finish_run,
     known_urls,
+    mark_listed,
     mark_removed,
+    mark_unlisted,
     save_article,
     save_attempts,
     save_page,
     save_visits,
     start_run,
     touch_article,
+    unlisted_since,
 )
 from .models import Config, CrawlSettings, Page, Site, utc_now
 from .progress import Progress
@@ -41,6 +44,10 @@ from .urls import canonicalize, in_scope
 log = logging.getLogger(__name__)
 
 BARREN_LISTING_PAGES = 2  # a walk ends after this many pages in a row with no unseen article link
+MAX_SWEEP_PAGES = 2000  # listing pages one sweep may walk (40,000 articles at 20 a page)
+# A sweep that would mark more than this share of a site's listed articles as gone is not believed: a pager
+# that broke, or a listing cut to its latest pages, looks the same as a purge.
+MAX_UNLISTED_SHARE = 0.5
 MAX_FEEDS = 20  # sitemaps and feeds read per site per run (sitemap indexes nest)
 DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages failed is "degraded"
 
@@ -188,42 +195,88 @@ class SiteCrawl:
         """Each start listing from its first page; then pages a cut-short backfill left in the frontier."""
         starts = list(dict.fromkeys(canonicalize(u) for u in self.site.start_urls))
         continuation = frontier.pending(self.db, self.site.name, "listing")
+        if not continuation and self._sweep_due(starts):
+            await self._sweep(fetcher, starts)
+            return
         for start in starts:
             # While a backfill is pending, the head walk only looks for what is new; the budget left goes on.
             backfilling = not continuation and not frontier.backfilled(self.db, self.site.name, start)
-            if await self._walk(fetcher, [start], backfilling) and backfilling:
+            if await self._walk(fetcher, [start], "backfill" if backfilling else "head") and backfilling:
                 frontier.mark_backfilled(self.db, self.site.name, start)
-        if continuation and await self._walk(fetcher, continuation, True):
+        if continuation and await self._walk(fetcher, continuation, "backfill"):
             for start in starts:
                 frontier.mark_backfilled(self.db, self.site.name, start)
 
-    async def _walk(self, fetcher: Fetcher, start: list[str], backfilling: bool) -> bool:
+    def _sweep_due(self, starts: list[str]) -> bool:
+        walks = [frontier.last_complete_walk(self.db, self.site.name, start) for start in starts]
+        if not self.settings.sweep_days or any(walk is None for walk in walks):
+            return False  # sweeps are off, or a listing is still being backfilled (walked to its end anyway)
+        due = datetime.now(UTC) - timedelta(days=self.settings.sweep_days)
+        return min(str(walk) for walk in walks) < due.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    async def _sweep(self, fetcher: Fetcher, starts: list[str]) -> None:
+        """Walk every listing to its end; articles listed before but on none of its pages now have left it."""
+        began = utc_now()
+        self.budget = max(self.budget, MAX_SWEEP_PAGES)
+        complete = True
+        for start in starts:
+            complete = await self._walk(fetcher, [start], "sweep") and complete
+        if not complete:
+            log.info(
+                "%s: the listing sweep did not reach every page; it is tried again next run", self.site.name
+            )
+            return
+        for start in starts:
+            frontier.mark_swept(self.db, self.site.name, start)
+        listed, unlisted = unlisted_since(self.db, self.site.name, began)
+        if unlisted > MAX_UNLISTED_SHARE * listed:
+            log.warning(
+                "%s: %d of %d listed articles are on no listing page now; not marked removed (a broken pager?)",
+                self.site.name,
+                unlisted,
+                listed,
+            )
+            return
+        removed = mark_unlisted(self.db, self.site.name, began, utc_now())
+        self.counts.articles_removed += removed
+        if removed:
+            log.info("%s: %d articles left every listing; marked removed (unlisted)", self.site.name, removed)
+
+    async def _walk(self, fetcher: Fetcher, start: list[str], mode: str) -> bool:
         """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
 
-        A backfilling walk follows every page (the first crawl of a listing, or one cut short before); after
-        that a walk stops at the first page with no new article. BARREN_LISTING_PAGES pages in a row with no
-        unseen link end any walk: a pager that repeats itself forever is a crawl trap.
+        A "backfill" follows every page (the first crawl of a listing, or one cut short before) and keeps its
+        queue in the frontier; a "sweep" follows every page again, and fails on any page it cannot read; a
+        "head" walk stops at the first page with no new article. BARREN_LISTING_PAGES pages in a row with no
+        article link unseen in this walk end any walk: a pager that repeats itself forever is a crawl trap.
         """
-        queue, queued, barren = deque(start), set(start), 0
+        queue, queued, seen, barren = deque(start), set(start), set[str](), 0
         while queue and barren < BARREN_LISTING_PAGES:
             if self.budget <= 0 or self._quota_reached():
-                frontier.add(self.db, self.site.name, list(queue), "listing")
+                if mode == "backfill":
+                    frontier.add(self.db, self.site.name, list(queue), "listing")
                 return False
             self.budget -= 1
             links = await self._listing(fetcher, queue.popleft())
             if links is None:
+                if mode == "sweep":
+                    return False  # what that page lists is unknown, so nothing may be called gone
                 continue
             new = [u for u in links.articles if u not in self.known and u not in self.queued]
             frontier.add(self.db, self.site.name, new, "article")
             self.queued.update(new)
-            barren = 0 if new else barren + 1
             await self._fetch_articles(fetcher, new)
-            if not new and not backfilling:
+            mark_listed(self.db, self.site.name, links.articles, utc_now())
+            barren = 0 if set(links.articles) - seen else barren + 1
+            seen.update(links.articles)
+            if not new and mode == "head":
                 break  # listings are newest first: a whole page of known articles means the rest is known
             # A backfill skips pages walked on earlier runs, so a cut-short backfill moves on instead of around;
             # what it has still to walk is in the frontier at once, so a kill or a time limit loses nothing.
-            follow = [u for u in links.listings if u not in queued and not (backfilling and u in self.walked)]
-            if backfilling:
+            follow = [
+                u for u in links.listings if u not in queued and not (mode == "backfill" and u in self.walked)
+            ]
+            if mode == "backfill":
                 frontier.add(self.db, self.site.name, follow, "listing")
             queue.extend(follow)
             queued.update(follow)

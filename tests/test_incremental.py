@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -112,7 +113,76 @@ def test_an_article_taken_down_is_kept_with_the_date_it_disappeared(
         0
     ]
     assert body.startswith("Chiều ngày 15/8/2022") and removed_at is not None
+    assert removed(db) == [(site_server.url(SEED), "gone")]
     assert rows(db, "SELECT articles_removed, failures FROM runs WHERE id = 2") == [(1, 0)]
+
+
+TAKEN_OFF = "/chi-tiet-tin/-/view-article/1/1651212986853/1757898000000"  # listed on page 2
+
+
+def take_off_listing(server: SiteServer, tmp_path: Path, page: str, path: str) -> None:
+    """The portal drops an article's link from a listing page; the article's own page stays online."""
+    html = (SITE / page).read_text(encoding="utf-8")
+    link = re.search(f'<a href="{re.escape(path)}">[^<]*</a>', html)
+    assert link is not None
+    changed = tmp_path / f"{page}-without"
+    changed.write_text(html.replace(link.group(), ""), encoding="utf-8")
+    server.set_route(LISTING + "?start=6", file=str(changed))
+
+
+def make_sweep_due(db: Path) -> None:
+    """As if the listings were last walked to their end long ago (sweep_days ago and more)."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE listings SET backfilled_at = '2000-01-01T00:00:00.000000Z', swept_at = NULL")
+
+
+def removed(db: Path) -> list[tuple]:
+    return rows(db, "SELECT url, removed_reason FROM articles WHERE removed_at IS NOT NULL")
+
+
+def test_an_article_taken_off_its_listing_is_marked_unlisted_at_the_next_sweep_and_back_when_relisted(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    db = crawl(config_file)
+    take_off_listing(site_server, tmp_path, "listing-2.html", TAKEN_OFF)
+    crawl(config_file)
+    assert removed(db) == []  # a head walk sees only the newest page: it cannot tell
+    make_sweep_due(db)
+    mark = len(site_server.requests)
+    crawl(config_file)
+    assert LISTING + "?start=12" in requests_since(site_server, mark)  # the sweep walked to the end
+    assert removed(db) == [(site_server.url(TAKEN_OFF), "unlisted")]
+    assert rows(db, "SELECT articles_removed FROM runs WHERE id = 3") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM listings WHERE swept_at IS NOT NULL") == [(1,)]
+    site_server.set_route(LISTING + "?start=6", file=str(SITE / "listing-2.html"))
+    make_sweep_due(db)
+    crawl(config_file)
+    assert removed(db) == []
+
+
+def test_a_sweep_that_cannot_read_every_listing_page_marks_nothing(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    db = crawl(config_file)
+    take_off_listing(site_server, tmp_path, "listing-2.html", TAKEN_OFF)
+    site_server.set_route(LISTING + "?start=12", status=500)
+    make_sweep_due(db)
+    crawl(config_file)
+    assert removed(db) == []
+    assert rows(db, "SELECT count(*) FROM listings WHERE swept_at IS NOT NULL") == [(0,)]  # due again
+
+
+def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    db = crawl(config_file)
+    first = (SITE / "listing-1.html").read_text(encoding="utf-8")
+    broken = tmp_path / "listing-1-no-pager.html"  # the pager broke: pages 2 and 3 cannot be reached
+    broken.write_text(re.sub(r'<a href="[^"]*\?start=\d+"[^>]*>[^<]*</a>', "", first), encoding="utf-8")
+    site_server.set_route(LISTING, file=str(broken))
+    make_sweep_due(db)
+    crawl(config_file)
+    assert removed(db) == []
 
 
 def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
