@@ -164,11 +164,13 @@ CREATE TRIGGER articles_ai AFTER INSERT ON articles WHEN new.text_hash IS NULL B
 END;
 """
 
-# Removal from a listing: when each article was last seen on a listing page of its site, when each start
-# listing was last walked to its end, and why an article counts as removed ("gone": 404/410 on a revisit;
+# Removal from a listing: when each article was last seen on a listing page of its site and under which start
+# listing (so dropping a start listing from config.toml never reads as removal), when each start listing was
+# last walked to its end, and why an article counts as removed ("gone": 404/410 on a revisit;
 # "unlisted": on no listing page of a complete walk).
 SCHEMA_V8 = """
 ALTER TABLE articles ADD COLUMN listed_at TEXT;
+ALTER TABLE articles ADD COLUMN listed_via TEXT;
 ALTER TABLE articles ADD COLUMN removed_reason TEXT;
 UPDATE articles SET removed_reason = 'gone' WHERE removed_at IS NOT NULL;
 ALTER TABLE listings ADD COLUMN swept_at TEXT;

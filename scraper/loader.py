@@ -238,37 +238,41 @@ def mark_removed(
         )
 
 
-def mark_listed(db: Database, site: str, urls: Iterable[str], at: str) -> None:
-    """Articles seen on a listing page (under their URL or an alias); one that had left its listing is back."""
+def mark_listed(db: Database, site: str, urls: Iterable[str], at: str, via: str | None) -> None:
+    """Articles seen on a listing page (under their URL or an alias) walked from start listing `via`.
+
+    An article that had left its listing is back. `via` is None on a backfill continuation, whose pages
+    are not tied to one start listing: the article keeps the start listing it had.
+    """
     listed = json.dumps(list(urls))
     with transaction(db):
         db.execute(
-            "UPDATE articles SET listed_at = ?, "
+            "UPDATE articles SET listed_at = ?, listed_via = coalesce(?, listed_via), "
             "removed_at = CASE WHEN removed_reason = 'unlisted' THEN NULL ELSE removed_at END, "
             "removed_reason = CASE WHEN removed_reason = 'unlisted' THEN NULL ELSE removed_reason END "
             "WHERE site = ? AND (url IN (SELECT value FROM json_each(?)) "
             "OR id IN (SELECT article_id FROM article_aliases WHERE url IN (SELECT value FROM json_each(?))))",
-            [at, site, listed, listed],
+            [at, via, site, listed, listed],
         )
 
 
-def unlisted_since(db: Database, site: str, since: str) -> tuple[int, int]:
-    """(articles listed and not removed, those of them on no listing page since `since`)."""
+def unlisted_since(db: Database, site: str, starts: Iterable[str], since: str) -> tuple[int, int]:
+    """(articles listed under these start listings and not removed, those of them unseen since `since`)."""
     row = db.execute(
-        "SELECT count(*), count(*) FILTER (WHERE listed_at < ?) FROM articles "
-        "WHERE site = ? AND listed_at IS NOT NULL AND removed_at IS NULL",
-        [since, site],
+        "SELECT count(*), count(*) FILTER (WHERE listed_at < ?) FROM articles WHERE site = ? "
+        "AND listed_via IN (SELECT value FROM json_each(?)) AND removed_at IS NULL",
+        [since, site, json.dumps(list(starts))],
     ).fetchone()
     return int(row[0]), int(row[1])
 
 
-def mark_unlisted(db: Database, site: str, since: str, at: str) -> int:
-    """Mark the articles on no listing page since `since` (a complete walk's start) as removed; how many."""
+def mark_unlisted(db: Database, site: str, starts: Iterable[str], since: str, at: str) -> int:
+    """Mark articles of these start listings unseen since `since` (a complete sweep's start) removed; how many."""
     with transaction(db):
         cursor = db.execute(
-            "UPDATE articles SET removed_at = ?, removed_reason = 'unlisted' "
-            "WHERE site = ? AND listed_at < ? AND removed_at IS NULL",
-            [at, site, since],
+            "UPDATE articles SET removed_at = ?, removed_reason = 'unlisted' WHERE site = ? "
+            "AND listed_via IN (SELECT value FROM json_each(?)) AND listed_at < ? AND removed_at IS NULL",
+            [at, site, json.dumps(list(starts)), since],
         )
     return int(cursor.rowcount)
 

@@ -201,9 +201,12 @@ class SiteCrawl:
         for start in starts:
             # While a backfill is pending, the head walk only looks for what is new; the budget left goes on.
             backfilling = not continuation and not frontier.backfilled(self.db, self.site.name, start)
-            if await self._walk(fetcher, [start], "backfill" if backfilling else "head") and backfilling:
+            if (
+                await self._walk(fetcher, [start], "backfill" if backfilling else "head", start)
+                and backfilling
+            ):
                 frontier.mark_backfilled(self.db, self.site.name, start)
-        if continuation and await self._walk(fetcher, continuation, "backfill"):
+        if continuation and await self._walk(fetcher, continuation, "backfill", None):
             for start in starts:
                 frontier.mark_backfilled(self.db, self.site.name, start)
 
@@ -220,7 +223,7 @@ class SiteCrawl:
         self.budget = max(self.budget, MAX_SWEEP_PAGES)
         complete = True
         for start in starts:
-            complete = await self._walk(fetcher, [start], "sweep") and complete
+            complete = await self._walk(fetcher, [start], "sweep", start) and complete
         if not complete:
             log.info(
                 "%s: the listing sweep did not reach every page; it is tried again next run", self.site.name
@@ -228,7 +231,7 @@ class SiteCrawl:
             return
         for start in starts:
             frontier.mark_swept(self.db, self.site.name, start)
-        listed, unlisted = unlisted_since(self.db, self.site.name, began)
+        listed, unlisted = unlisted_since(self.db, self.site.name, starts, began)
         if unlisted > MAX_UNLISTED_SHARE * listed:
             log.warning(
                 "%s: %d of %d listed articles are on no listing page now; not marked removed (a broken pager?)",
@@ -237,17 +240,17 @@ class SiteCrawl:
                 listed,
             )
             return
-        removed = mark_unlisted(self.db, self.site.name, began, utc_now())
+        removed = mark_unlisted(self.db, self.site.name, starts, began, utc_now())
         self.counts.articles_removed += removed
         if removed:
             log.info("%s: %d articles left every listing; marked removed (unlisted)", self.site.name, removed)
 
-    async def _walk(self, fetcher: Fetcher, start: list[str], mode: str) -> bool:
+    async def _walk(self, fetcher: Fetcher, start: list[str], mode: str, via: str | None) -> bool:
         """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
 
         A "backfill" follows every page (the first crawl of a listing, or one cut short before) and keeps its
         queue in the frontier; a "sweep" follows every page again, and fails on any page it cannot read; a
-        "head" walk stops at the first page with no new article. BARREN_LISTING_PAGES pages in a row with no
+        "head" walk stops at the first page with no new article. `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no
         article link unseen in this walk end any walk: a pager that repeats itself forever is a crawl trap.
         """
         queue, queued, seen, barren = deque(start), set(start), set[str](), 0
@@ -266,7 +269,7 @@ class SiteCrawl:
             frontier.add(self.db, self.site.name, new, "article")
             self.queued.update(new)
             await self._fetch_articles(fetcher, new)
-            mark_listed(self.db, self.site.name, links.articles, utc_now())
+            mark_listed(self.db, self.site.name, links.articles, utc_now(), via)
             barren = 0 if set(links.articles) - seen else barren + 1
             seen.update(links.articles)
             if not new and mode == "head":

@@ -185,6 +185,34 @@ def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
     assert removed(db) == []
 
 
+def test_dropping_a_start_listing_from_the_config_never_reads_as_removal(
+    site_server: SiteServer, tmp_path: Path
+) -> None:
+    template = (SITE / "pages" / "1767777868978.html").read_text(encoding="utf-8")
+    links = ""
+    for i in range(2):  # a second category with two articles of its own
+        path = f"/chi-tiet-tin/-/view-article/1/1651212986999/{1771000000000 + i}"
+        page = tmp_path / f"other-{i}.html"
+        page.write_text(template.replace("Chợ hoa xuân Bính Ngọ", f"Tin hoạt động {i + 1}"), encoding="utf-8")
+        site_server.set_route(path, file=str(page))
+        links += f'<div><a href="{path}">Tin hoạt động {i + 1}</a></div>'
+    other = tmp_path / "other-listing.html"
+    other.write_text(f"<html><body><h2>Tin hoạt động</h2>{links}</body></html>", encoding="utf-8")
+    site_server.set_route("/tin-hoat-dong", file=str(other))
+    config = write_config(tmp_path, site_server)
+    text = config.read_text(encoding="utf-8")
+    start = f'"{site_server.url(LISTING)}"'
+    config.write_text(
+        text.replace(start, f'{start}, "{site_server.url("/tin-hoat-dong")}"'), encoding="utf-8"
+    )
+    db = crawl(config)
+    assert rows(db, "SELECT count(*) FROM articles") == [(16,)]
+    config = write_config(tmp_path, site_server)  # the researcher drops the second category
+    make_sweep_due(db)
+    crawl(config)
+    assert removed(db) == []
+
+
 def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
     tmp_path: Path, site_server: SiteServer
 ) -> None:
