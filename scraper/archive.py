@@ -174,6 +174,7 @@ ALTER TABLE articles ADD COLUMN listed_via TEXT;
 ALTER TABLE articles ADD COLUMN removed_reason TEXT;
 UPDATE articles SET removed_reason = 'gone' WHERE removed_at IS NOT NULL;
 ALTER TABLE listings ADD COLUMN swept_at TEXT;
+ALTER TABLE listings ADD COLUMN sweep_tried_at TEXT;
 """
 
 MIGRATIONS = (

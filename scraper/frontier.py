@@ -100,6 +100,19 @@ def mark_swept(db: Database, site: str, listing: str) -> None:
     _set_listing(db, site, listing, "swept_at")
 
 
+def mark_sweep_tried(db: Database, site: str, listing: str) -> None:
+    """Record a sweep that could not reach every page (tried again after SWEEP_RETRY, not every run)."""
+    _set_listing(db, site, listing, "sweep_tried_at")
+
+
+def sweep_tried_since(db: Database, site: str, listing: str, since: str) -> bool:
+    """Whether a sweep of this listing was tried (and fell short) after `since`."""
+    row = db.execute(
+        "SELECT sweep_tried_at > ? FROM listings WHERE site = ? AND url = ?", [since, site, listing]
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def mark_walked(db: Database, site: str, listing: str) -> None:
     """Record that a listing page was walked (a backfill never queues it again)."""
     _set_listing(db, site, listing, "walked_at")
