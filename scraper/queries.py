@@ -82,9 +82,10 @@ def search(
 
 
 def site_summary(db: Database) -> list[tuple[object, ...]]:
-    """Per site: articles, removed, versions, first and last publication, last seen."""
+    """Per site: articles, gone (404/410), unlisted, versions, first and last publication, last seen."""
     return db.execute(
-        "SELECT a.site, count(*), count(a.removed_at), "
+        "SELECT a.site, count(*), count(a.removed_at) FILTER (WHERE a.removed_reason IS NOT 'unlisted'), "
+        "count(a.removed_at) FILTER (WHERE a.removed_reason = 'unlisted'), "
         "(SELECT count(*) FROM article_versions v JOIN articles b ON b.id = v.article_id WHERE b.site = a.site), "
         "min(a.published_at), max(a.published_at), max(a.last_seen_at) FROM articles a GROUP BY a.site ORDER BY a.site"
     ).fetchall()

@@ -44,10 +44,13 @@ def print_archive(db_path: str) -> None:
 
 def print_stats(db: Database) -> None:
     """Articles per site and per month, then the last run and why its failures failed."""
-    click.echo("site                 articles  removed  versions  first published  last published  last seen")
-    for site, articles, removed, versions, first, last, seen in site_summary(db):
+    click.echo(
+        "site                 articles  gone  unlisted  versions  first published  last published  last seen"
+    )
+    for site, articles, gone, unlisted, versions, first, last, seen in site_summary(db):
         click.echo(
-            f"{site:20s} {articles:8d} {removed:8d} {versions:9d}  {str(first)[:10]:15s}  {str(last)[:10]:14s}  {seen}"
+            f"{site:20s} {articles:8d} {gone:5d} {unlisted:9d} {versions:9d}  {str(first)[:10]:15s}  "
+            f"{str(last)[:10]:14s}  {seen}"
         )
     click.echo("\narticles per month")
     for site, month, count in articles_per_month(db):

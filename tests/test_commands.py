@@ -146,7 +146,7 @@ def test_stats_summarises_sites_months_and_the_last_run(archive: Path) -> None:
     code, out, _ = run("stats", "--db", str(archive))
     assert code == 0
     site_row = next(line.split() for line in out.splitlines() if line.startswith("thixaquangtri "))
-    assert site_row[:6] == ["thixaquangtri", "14", "0", "14", "2022-08-29", "2026-01-12"]
+    assert site_row[:7] == ["thixaquangtri", "14", "0", "0", "14", "2022-08-29", "2026-01-12"]
     assert ["thixaquangtri", "2026-01", "4"] in [line.split() for line in out.splitlines()]
     assert "last run 1: ok" in out and "1  http_404" in out
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scraper.sitesrv import SiteServer
 from tests.conftest import LISTING, SITE, write_config
-from tests.test_cli import crawl, rows
+from tests.test_cli import crawl, rows, run
 
 SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -153,6 +153,13 @@ def test_an_article_taken_off_its_listing_is_marked_unlisted_at_the_next_sweep_a
     assert LISTING + "?start=12" in requests_since(site_server, mark)  # the sweep walked to the end
     assert removed(db) == [(site_server.url(TAKEN_OFF), "unlisted")]
     assert rows(db, "SELECT articles_removed FROM runs WHERE id = 3") == [(1,)]
+    stats = run("stats", "--db", str(db))[1].splitlines()
+    assert next(line.split()[:4] for line in stats if line.startswith("thixaquangtri ")) == [
+        "thixaquangtri",
+        "14",
+        "0",
+        "1",
+    ]
     assert rows(db, "SELECT count(*) FROM listings WHERE swept_at IS NOT NULL") == [(1,)]
     site_server.set_route(LISTING + "?start=6", file=str(SITE / "listing-2.html"))
     make_sweep_due(db)
