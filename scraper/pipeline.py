@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 
 BARREN_LISTING_PAGES = 2  # a walk ends after this many pages in a row with no unseen article link
 MAX_SWEEP_PAGES = 2000  # listing pages one sweep may walk (40,000 articles at 20 a page)
+SWEEP_RETRY = timedelta(
+    days=1
+)  # after a sweep fell short: not every run, a whole listing is a lot of requests
 # A sweep that would mark more than this share of a site's listed articles as gone is not believed: a pager
 # that broke, or a listing cut to its latest pages, looks the same as a purge.
 MAX_UNLISTED_SHARE = 0.5
@@ -214,8 +217,12 @@ class SiteCrawl:
         walks = [frontier.last_complete_walk(self.db, self.site.name, start) for start in starts]
         if not self.settings.sweep_days or any(walk is None for walk in walks):
             return False  # sweeps are off, or a listing is still being backfilled (walked to its end anyway)
-        due = datetime.now(UTC) - timedelta(days=self.settings.sweep_days)
-        return min(str(walk) for walk in walks) < due.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        now = datetime.now(UTC)
+        due = (now - timedelta(days=self.settings.sweep_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        retry = (now - SWEEP_RETRY).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if any(frontier.sweep_tried_since(self.db, self.site.name, start, retry) for start in starts):
+            return False
+        return min(str(walk) for walk in walks) < due
 
     async def _sweep(self, fetcher: Fetcher, starts: list[str]) -> None:
         """Walk every listing to its end; articles listed before but on none of its pages now have left it."""
@@ -225,9 +232,9 @@ class SiteCrawl:
         for start in starts:
             complete = await self._walk(fetcher, [start], "sweep", start) and complete
         if not complete:
-            log.info(
-                "%s: the listing sweep did not reach every page; it is tried again next run", self.site.name
-            )
+            for start in starts:
+                frontier.mark_sweep_tried(self.db, self.site.name, start)
+            log.info("%s: the listing sweep did not reach every page; tried again in a day", self.site.name)
             return
         for start in starts:
             frontier.mark_swept(self.db, self.site.name, start)
@@ -250,8 +257,9 @@ class SiteCrawl:
 
         A "backfill" follows every page (the first crawl of a listing, or one cut short before) and keeps its
         queue in the frontier; a "sweep" follows every page again, and fails on any page it cannot read; a
-        "head" walk stops at the first page with no new article. `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no
-        article link unseen in this walk end any walk: a pager that repeats itself forever is a crawl trap.
+        "head" walk stops at the first page with no new article. `via` is the start listing walked from.
+        BARREN_LISTING_PAGES pages in a row with no article link unseen in this walk end any walk: a pager
+        that repeats itself forever is a crawl trap.
         """
         queue, queued, seen, barren = deque(start), set(start), set[str](), 0
         while queue and barren < BARREN_LISTING_PAGES:

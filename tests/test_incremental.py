@@ -176,7 +176,15 @@ def test_a_sweep_that_cannot_read_every_listing_page_marks_nothing(
     make_sweep_due(db)
     crawl(config_file)
     assert removed(db) == []
-    assert rows(db, "SELECT count(*) FROM listings WHERE swept_at IS NOT NULL") == [(0,)]  # due again
+    assert rows(db, "SELECT count(*) FROM listings WHERE swept_at IS NOT NULL") == [(0,)]
+    mark = len(site_server.requests)
+    crawl(config_file)  # the next run, an hour later: not another whole walk yet (a day later it is)
+    assert LISTING + "?start=6" not in requests_since(site_server, mark)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE listings SET sweep_tried_at = '2000-01-01T00:00:00.000000Z'")
+    site_server.set_route(LISTING + "?start=12", file=str(SITE / "listing-3.html"))
+    crawl(config_file)
+    assert removed(db) == [(site_server.url(TAKEN_OFF), "unlisted")]
 
 
 def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
