@@ -278,9 +278,13 @@ def mark_unlisted(db: Database, site: str, starts: Iterable[str], since: str, at
 
 
 def store_article(
-    db: Database, site: str, url: str, article: Article, capture_id: int | None, at: str
+    db: Database, site: str, url: str, article: Article, capture_id: int | None, at: str, seen: bool = True
 ) -> LoadResult:
-    """Insert or update one article inside the caller's transaction; a version only when content changes."""
+    """Insert or update one article inside the caller's transaction; a version only when content changes.
+
+    `seen` is False when the article comes from a stored capture (reextract), not from a visit to the site:
+    then it says nothing of the article being there now, so last_seen_at, views and removal stay as they are.
+    """
     row = db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
     if row is None:
         row = db.execute(
@@ -288,37 +292,43 @@ def store_article(
             [url],
         ).fetchone()
     if row is None:
-        return _insert_article(db, site, url, article, capture_id, at)
+        return _insert_article(db, site, url, article, capture_id, at, seen)
     article_id, old_hash = row
     digest = content_hash(article)
+    observed = _observed(article, at) if seen else {}
     if old_hash == digest:
-        values = {"last_seen_at": at, "views": article.views, "removed_at": None, "removed_reason": None}
-        _update(db, "articles", article_id, values)
+        if observed:
+            _update(db, "articles", article_id, observed)
         return LoadResult(article_id, "unchanged")
     update = _version_fields(article) | {
         "content_hash": digest,
         "text_hash": text_hash(article.title, article.body),
     }
-    update |= {"views": article.views, "last_seen_at": at, "changed_at": at}
-    update |= {"removed_at": None, "removed_reason": None}
-    update["category"] = article.category
+    update |= observed | {"changed_at": at, "category": article.category}
+    update["flags"] = json.dumps(list(article.flags)) if article.flags else None
     if capture_id is not None:
         update["capture_id"] = capture_id
     _keep_superseded_text(db, article_id)
     index_queued(db)  # the update trigger takes the old text out of the index: it must be in it first
     _update(db, "articles", article_id, update)
-    _insert_version(db, article_id, article, digest, capture_id, at)
+    _insert_version(db, article_id, digest, capture_id, at)
     return LoadResult(article_id, "changed")
 
 
+def _observed(article: Article, at: str) -> dict[str, Any]:
+    """What a visit to the article tells: it is there (again) now, with this view count."""
+    return {"last_seen_at": at, "views": article.views, "removed_at": None, "removed_reason": None}
+
+
 def _insert_article(
-    db: Database, site: str, url: str, article: Article, capture_id: int | None, at: str
+    db: Database, site: str, url: str, article: Article, capture_id: int | None, at: str, seen: bool
 ) -> LoadResult:
     key = text_hash(article.title, article.body)
     same = db.execute("SELECT id FROM articles WHERE site = ? AND text_hash = ?", [site, key]).fetchone()
     if same is not None:  # the same article under another URL: an alias, not a second article
         _insert(db, "article_aliases", {"article_id": same[0], "url": url, "first_seen_at": at})
-        _update(db, "articles", same[0], {"last_seen_at": at})
+        if seen:
+            _update(db, "articles", same[0], {"last_seen_at": at})
         return LoadResult(same[0], "alias")
     digest = content_hash(article)
     record = {
@@ -336,7 +346,7 @@ def _insert_article(
     record |= {"attachments": json.dumps([vars(a) for a in article.attachments], ensure_ascii=False)}
     article_id = _insert(db, "articles", record | {"first_seen_at": at, "last_seen_at": at, "changed_at": at})
     queue_for_index(db, article_id)
-    _insert_version(db, article_id, article, digest, capture_id, at)
+    _insert_version(db, article_id, digest, capture_id, at)
     return LoadResult(article_id, "new")
 
 
@@ -349,9 +359,7 @@ def _version_fields(article: Article) -> dict[str, Any]:
     }
 
 
-def _insert_version(
-    db: Database, article_id: int, article: Article, digest: str, capture_id: int | None, at: str
-) -> None:
+def _insert_version(db: Database, article_id: int, digest: str, capture_id: int | None, at: str) -> None:
     """The new current version: its text lives in `articles` until it is superseded (schema v7)."""
     version = {"article_id": article_id, "observed_at": at, "content_hash": digest, "capture_id": capture_id}
     _insert(db, "article_versions_data", version)

@@ -67,7 +67,7 @@ def _reextract_one(
     except ExtractError as error:
         counts.failed[error.reason] = counts.failed.get(error.reason, 0) + 1
         return
-    outcome = store_article(db, site_name, url, article, capture_id, utc_now()).outcome
+    outcome = store_article(db, site_name, url, article, capture_id, utc_now(), seen=False).outcome
     setattr(counts, outcome, getattr(counts, outcome) + 1)
 
 

@@ -119,6 +119,23 @@ def test_reextract_records_what_a_better_extractor_changes(archive: Path, site_s
     assert body.startswith("Chiều ngày 15/8/2022") and versions == 2
 
 
+def test_reextract_leaves_what_only_a_visit_can_tell_alone(archive: Path, site_server: SiteServer) -> None:
+    with sqlite3.connect(archive) as conn:  # one article taken down since, one of them also badly extracted
+        conn.execute(
+            "UPDATE articles SET removed_at = '2026-12-01T00:00:00Z', removed_reason = 'gone', "
+            "last_seen_at = '2026-11-30T00:00:00Z'"
+        )
+        conn.execute(
+            "UPDATE articles SET body = 'cắt cụt', content_hash = 'old' WHERE url = ?",
+            [site_server.url(SEED)],
+        )
+    code, out, _ = run("reextract", "--db", str(archive))
+    assert code == 0 and out.startswith("re-extracted 14 captures: 1 changed, 13 unchanged")
+    assert rows(archive, "SELECT DISTINCT removed_reason, last_seen_at FROM articles") == [
+        ("gone", "2026-11-30T00:00:00Z")
+    ]
+
+
 def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_server: SiteServer) -> None:
     redesigned = tmp_path / "redesigned.html"
     redesigned.write_text(
