@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.archive import open_reader
 from scraper.captures import decompress
+from scraper.queries import search
 from scraper.sitesrv import SiteServer
 from tests.conftest import SITE, write_config
 from tests.test_cli import crawl, rows, run
@@ -157,6 +160,32 @@ def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_se
     assert rows(db, "SELECT title FROM articles WHERE url = ?", site_server.url(SEED)) == [
         ("Thông báo lịch tiếp công dân tháng 12",)
     ]
+
+
+def test_datasette_serves_the_archive_with_its_metadata(archive: Path) -> None:
+    """What an analyst gets from `datasette archive.db --metadata datasette-metadata.json`."""
+    from datasette.app import Datasette
+
+    metadata = json.loads((Path(__file__).parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
+
+    async def browse() -> list[Any]:
+        ds = Datasette(files=[str(archive)], metadata=metadata)
+        await ds.invoke_startup()
+        pages = [
+            "/archive/articles.json?_search=an+ninh&_shape=array&_size=max",  # its search box: our FTS index
+            "/archive/article_versions.json?_shape=array&_size=max",  # the view of the edit history
+            "/archive/articles.json?_size=0",  # the facets the metadata asks for
+        ]
+        answers = [await ds.client.get(page) for page in pages]
+        assert [a.status_code for a in answers] == [200, 200, 200]
+        return [a.json() for a in answers]
+
+    found, versions, table = asyncio.run(browse())
+    ours = search(open_reader(archive), "an ninh", limit=100)
+    assert sorted(a["url"] for a in found) == sorted(hit.url for hit in ours) and len(ours) >= 2
+    bodies = rows(archive, "SELECT id, body FROM articles ORDER BY id")
+    assert sorted((v["article_id"], v["body"]) for v in versions) == bodies
+    assert {"site", "category", "removed_reason"} <= set(table["facet_results"])
 
 
 def test_stats_summarises_sites_months_and_the_last_run(archive: Path) -> None:
