@@ -30,10 +30,12 @@ from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
 from .pipeline import RunSummary, run_crawl, select_sites
 from .progress import make_progress
+from .queries import article_history
 from .queries import search as search_archive
 from .reextract import reextract as reextract_archive
-from .reports import print_archive, print_reextract, print_stats, print_summary
+from .reports import print_archive, print_history, print_reextract, print_stats, print_summary
 from .sitesrv import serve_site
+from .urls import canonicalize
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_SITE = Path(__file__).parent / "demo" / "site"
@@ -304,6 +306,25 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     except ScraperError as error:
         fail(str(error), exit_code(error))
     print_reextract(counts)
+
+
+@cli.command()
+@click.argument("url")
+@archive_options
+def history(url: str, db_path: str | None, config_path: str) -> None:
+    """Every version of one archived article, and what changed between them.
+
+    \b
+    Example:
+        scraper history "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
+    """
+    try:
+        versions = article_history(open_reader(resolve_db(db_path, config_path)), canonicalize(url))
+    except ScraperError as error:
+        fail(str(error), exit_code(error))
+    if not versions:
+        fail(f"no archived article at {url}", 1)
+    print_history(canonicalize(url), versions)
 
 
 @cli.command()

@@ -22,6 +22,28 @@ class Hit:
     url: str
 
 
+@dataclass(frozen=True)
+class Version:
+    """One distinct content of an article, as article_versions keeps it."""
+
+    observed_at: str
+    title: str
+    published_at: str | None
+    author: str | None
+    body: str
+
+
+def article_history(db: Database, url: str) -> list[Version]:
+    """Every distinct content of the article at a canonical URL (or one of its aliases), oldest first."""
+    rows = db.execute(
+        "SELECT v.observed_at, v.title, v.published_at, v.author, v.body FROM article_versions v "
+        "WHERE v.article_id IN (SELECT id FROM articles WHERE url = ? "
+        "UNION SELECT article_id FROM article_aliases WHERE url = ?) ORDER BY v.id",
+        [url, url],
+    )
+    return [Version(*row) for row in rows]
+
+
 def site_since(
     site: str | None, since: str | None, site_column: str = "site", date_column: str = "published_at"
 ) -> tuple[str, list[object]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 import textwrap
 
@@ -9,7 +10,7 @@ import click
 from sqlite_utils import Database
 
 from .pipeline import RunSummary
-from .queries import articles_per_month, failures, last_run, site_summary
+from .queries import Version, articles_per_month, failures, last_run, site_summary
 from .reextract import ReextractCounts
 
 
@@ -76,3 +77,26 @@ def print_reextract(counts: ReextractCounts) -> None:
     )
     for reason, count in sorted(counts.failed.items()):
         click.echo(f"  {count:5d}  {reason}")
+
+
+def print_history(url: str, versions: list[Version]) -> None:
+    """Each version of an article, and what changed from the one before, paragraph by paragraph."""
+    click.echo(f"{len(versions)} version{'s' if len(versions) != 1 else ''} of {url}")
+    previous: list[str] = []
+    for number, version in enumerate(versions, start=1):
+        click.echo(f"\nversion {number}, first seen {version.observed_at}: {version.title}")
+        lines = _version_lines(version)
+        if number > 1:
+            for line in difflib.unified_diff(previous, lines, lineterm="", n=0):
+                if not line.startswith(("---", "+++", "@@")):
+                    click.echo(f"  {line}")
+        previous = lines
+
+
+def _version_lines(version: Version) -> list[str]:
+    head = [
+        f"title: {version.title}",
+        f"published_at: {version.published_at}",
+        f"author: {version.author}",
+    ]
+    return head + version.body.split("\n\n")

@@ -139,6 +139,26 @@ def test_reextract_leaves_what_only_a_visit_can_tell_alone(archive: Path, site_s
     ]
 
 
+def test_history_shows_each_version_and_what_changed(archive: Path, site_server: SiteServer) -> None:
+    with sqlite3.connect(archive) as conn:  # an older extractor cut the body short; reextract mends it
+        conn.execute(
+            "UPDATE articles SET body = 'Nội dung bị cắt cụt.', content_hash = 'old' WHERE url = ?",
+            [site_server.url(SEED)],
+        )
+    run("reextract", "--db", str(archive))
+    code, out, _ = run("history", site_server.url(SEED) + "?utm_source=zalo", "--db", str(archive))
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == f"2 versions of {site_server.url(SEED)}"
+    assert "  -Nội dung bị cắt cụt." in lines
+    assert any(line.startswith("  +Chiều ngày 15/8/2022") for line in lines)
+    assert not any(line.startswith(("  -title", "  +title")) for line in lines)  # the title did not change
+
+
+def test_history_of_an_unknown_url_says_so(archive: Path) -> None:
+    code, _, err = run("history", "https://example.gov.vn/khong-co", "--db", str(archive))
+    assert code == 1 and "no archived article at https://example.gov.vn/khong-co" in err
+
+
 def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_server: SiteServer) -> None:
     redesigned = tmp_path / "redesigned.html"
     redesigned.write_text(
