@@ -4,8 +4,8 @@
 
 Loads N distinct articles (each with unique text and bytes) through the real save_article path, with its
 fetch row, capture, article, version, view count and visitor-counter reading: first one BEGIN IMMEDIATE
-transaction per article (as a crawl writes), then into a fresh archive 200 per transaction (as
-`scraper reextract` writes). Then reloads them all unchanged, then with 10% edited.
+transaction per article (as a crawl writes), then into a fresh archive 200 per transaction (the
+batching `scraper reextract` uses, here with the crawl's whole write: capture, fetch and counter rows too). Then reloads them all unchanged, then with 10% edited.
 The WARC.gz holds the same response bodies, written by warcio as `scraper export --format warc` does.
 Three page kinds: our fixture pages, the same with four full menus, and a real Liferay 6.2 portal page
 (bench/pages/) with the article in place of its listing.
@@ -203,7 +203,7 @@ def measure(n: int, kind: str) -> None:
         f"\n{kind} pages of {page_kb:.1f} KB: {n} articles; after 3 passes {counts[0]} articles, {counts[1]} versions"
     )
     print(f"load new, 1 per transaction:      {new_rate:8.0f} articles/s  (crawl)")
-    print(f"load new, {BATCH} per transaction:    {batched_rate:8.0f} articles/s  (reextract)")
+    print(f"load new, {BATCH} per transaction:    {batched_rate:8.0f} articles/s  (batched)")
     print(f"reload unchanged:                 {same_rate:8.0f} articles/s")
     print(f"reload with 10% edited:           {edit_rate:8.0f} articles/s")
     print(f"archive.db after the first pass:  {first_bytes / n:8.0f} bytes/article")
