@@ -52,9 +52,13 @@ def wait_for(predicate, seconds: float = 15) -> None:  # type: ignore[no-untyped
 
 
 def assert_whole(db: Path) -> None:
-    """integrity_check ok, and no half article: every article has a version, a capture and a fetch row."""
+    """integrity_check ok, and no half article: every article has a version, a capture, a fetch row and its
+    search entry (FTS5's own check raises when the index and the articles differ)."""
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        indexed = "SELECT (SELECT count(*) FROM articles_fts_docsize) - (SELECT count(*) FROM articles)"
+        assert conn.execute(indexed).fetchone()[0] == 0
         orphans = conn.execute(
             "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_versions v WHERE v.article_id = a.id)"
             " OR NOT EXISTS (SELECT 1 FROM captures c WHERE c.id = a.capture_id)"
