@@ -18,26 +18,33 @@ from tests.test_cli import crawl, rows, run
 SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
 
+def serve_edited(server: SiteServer, tmp_path: Path, source: str, route: str, old: str, new: str) -> None:
+    """The portal serves at `route` the fixture file `source` with the text `old` replaced by `new`."""
+    text = (SITE / source).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {source}"
+    copy = tmp_path / (re.sub(r"\W", "_", route) + ".html")
+    copy.write_text(text.replace(old, new), encoding="utf-8")
+    server.set_route(route, file=str(copy))
+
+
+def serve_new_articles(server: SiteServer, tmp_path: Path, category: str, titles: list[str]) -> list[str]:
+    """New article pages (copies of a fixture article under new titles) in a category; their paths."""
+    paths = [f"/chi-tiet-tin/-/view-article/1/{category}/{1770000000000 + i}" for i in range(len(titles))]
+    for path, title in zip(paths, titles, strict=True):
+        serve_edited(server, tmp_path, "pages/1767777868978.html", path, "Chợ hoa xuân Bính Ngọ", title)
+    return paths
+
+
+def links_to(paths: list[str], titles: list[str]) -> str:
+    return "".join(f'<div><a href="{p}">{t}</a></div>' for p, t in zip(paths, titles, strict=True))
+
+
 def publish_new_articles(server: SiteServer, tmp_path: Path, count: int) -> list[str]:
     """The portal publishes `count` new articles: new pages, linked at the top of listing page 1."""
-    template = (SITE / "pages" / "1767777868978.html").read_text(encoding="utf-8")
-    paths = []
-    for i in range(count):
-        path = f"/chi-tiet-tin/-/view-article/1/1651191623178/{1770000000000 + i}"
-        page = tmp_path / f"new-{i}.html"
-        page.write_text(
-            template.replace("Chợ hoa xuân Bính Ngọ", f"Hội chợ nông sản lần thứ {i + 1}"), encoding="utf-8"
-        )
-        server.set_route(path, file=str(page))
-        paths.append(path)
-    listing = (SITE / "listing-1.html").read_text(encoding="utf-8")
-    links = "".join(
-        f'<div><a href="{p}">Hội chợ nông sản lần thứ {i + 1}</a></div>' for i, p in enumerate(paths)
-    )
+    titles = [f"Hội chợ nông sản lần thứ {i + 1}" for i in range(count)]
+    paths = serve_new_articles(server, tmp_path, "1651191623178", titles)
     marker = "<h2>Thông tin tuyên truyền</h2>"
-    fresh = tmp_path / "listing-1-new.html"
-    fresh.write_text(listing.replace(marker, marker + links), encoding="utf-8")
-    server.set_route(LISTING, file=str(fresh))
+    serve_edited(server, tmp_path, "listing-1.html", LISTING, marker, marker + links_to(paths, titles))
     return paths
 
 
@@ -83,14 +90,9 @@ def test_a_revisit_that_finds_an_edit_keeps_both_versions(
     config_file: Path, site_server: SiteServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
-    edited = tmp_path / "edited.html"
-    edited.write_text(
-        (SITE / "pages" / "1661778300000.html")
-        .read_text(encoding="utf-8")
-        .replace("10 lượt tập thể", "12 lượt tập thể"),
-        encoding="utf-8",
+    serve_edited(
+        site_server, tmp_path, "pages/1661778300000.html", SEED, "10 lượt tập thể", "12 lượt tập thể"
     )
-    site_server.set_route(SEED, file=str(edited))
     make_due(db)
     crawl(config_file)
     versions = rows(
@@ -122,12 +124,9 @@ TAKEN_OFF = "/chi-tiet-tin/-/view-article/1/1651212986853/1757898000000"  # list
 
 def take_off_listing(server: SiteServer, tmp_path: Path, page: str, path: str) -> None:
     """The portal drops an article's link from a listing page; the article's own page stays online."""
-    html = (SITE / page).read_text(encoding="utf-8")
-    link = re.search(f'<a href="{re.escape(path)}">[^<]*</a>', html)
+    link = re.search(f'<a href="{re.escape(path)}">[^<]*</a>', (SITE / page).read_text(encoding="utf-8"))
     assert link is not None
-    changed = tmp_path / f"{page}-without"
-    changed.write_text(html.replace(link.group(), ""), encoding="utf-8")
-    server.set_route(LISTING + "?start=6", file=str(changed))
+    serve_edited(server, tmp_path, page, LISTING + "?start=6", link.group(), "")
 
 
 def make_sweep_due(db: Path) -> None:
@@ -203,16 +202,12 @@ def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
 def test_dropping_a_start_listing_from_the_config_never_reads_as_removal(
     site_server: SiteServer, tmp_path: Path
 ) -> None:
-    template = (SITE / "pages" / "1767777868978.html").read_text(encoding="utf-8")
-    links = ""
-    for i in range(2):  # a second category with two articles of its own
-        path = f"/chi-tiet-tin/-/view-article/1/1651212986999/{1771000000000 + i}"
-        page = tmp_path / f"other-{i}.html"
-        page.write_text(template.replace("Chợ hoa xuân Bính Ngọ", f"Tin hoạt động {i + 1}"), encoding="utf-8")
-        site_server.set_route(path, file=str(page))
-        links += f'<div><a href="{path}">Tin hoạt động {i + 1}</a></div>'
+    titles = ["Tin hoạt động 1", "Tin hoạt động 2"]  # a second category with two articles of its own
+    paths = serve_new_articles(site_server, tmp_path, "1651212986999", titles)
     other = tmp_path / "other-listing.html"
-    other.write_text(f"<html><body><h2>Tin hoạt động</h2>{links}</body></html>", encoding="utf-8")
+    other.write_text(
+        f"<html><body><h2>Tin hoạt động</h2>{links_to(paths, titles)}</body></html>", encoding="utf-8"
+    )
     site_server.set_route("/tin-hoat-dong", file=str(other))
     config = write_config(tmp_path, site_server)
     text = config.read_text(encoding="utf-8")
@@ -282,14 +277,9 @@ def test_articles_only_a_sitemap_lists_are_archived_too(
     config_file: Path, site_server: SiteServer, tmp_path: Path
 ) -> None:
     hidden = "/chi-tiet-tin/-/view-article/1/1651191623178/1771111111111"
-    page = tmp_path / "hidden.html"
-    page.write_text(
-        (SITE / "pages" / "1767777868978.html")
-        .read_text(encoding="utf-8")
-        .replace("Chợ hoa xuân", "Lễ hội đua thuyền"),
-        encoding="utf-8",
+    serve_edited(
+        site_server, tmp_path, "pages/1767777868978.html", hidden, "Chợ hoa xuân", "Lễ hội đua thuyền"
     )
-    site_server.set_route(hidden, file=str(page))
     sitemap = tmp_path / "sitemap.xml"
     sitemap.write_text(
         '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
