@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 
 from .archive import transaction
-from .models import utc_now
+from .models import utc_iso, utc_now
 
 RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24))
 MAX_ATTEMPTS = 10
@@ -63,7 +63,7 @@ def failed(db: Database, site: str, url: str, reason: str, kind: str = "article"
             + 1
         )
         delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-        next_at = (datetime.now(UTC) + delay).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        next_at = utc_iso(datetime.now(UTC) + delay)
         gave_up = utc_now() if attempts >= MAX_ATTEMPTS else None
         db.execute(
             "UPDATE frontier SET attempts = ?, next_attempt_at = ?, last_error = ?, gave_up_at = ? "

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from .archive import index_queued, queue_for_index, text_hash, transaction
 from .captures import compress
 from .crawler import Attempt
-from .models import Article, Page, SiteVisits, utc_now
+from .models import Article, Page, SiteVisits, utc_iso, utc_now
 from .text import clean_line
 
 
@@ -184,7 +184,7 @@ def next_visit(published_at: str | None, first_seen_at: str, visited_at: str) ->
     born = _utc(published_at) if published_at else _utc(first_seen_at)
     age = visited - born
     interval = next((every for limit, every in REVISIT_AFTER if age < limit), REVISIT_OLD)
-    return (visited + interval).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_iso(visited + interval)
 
 
 def _utc(value: str) -> datetime:
@@ -256,11 +256,15 @@ def mark_listed(db: Database, site: str, urls: Iterable[str], at: str, via: str 
         )
 
 
+# The articles a sweep of some start listings answers for; one clause, so the share check counts exactly
+# what mark_unlisted would mark.
+_LISTED_UNDER = "site = ? AND listed_via IN (SELECT value FROM json_each(?)) AND removed_at IS NULL"
+
+
 def unlisted_since(db: Database, site: str, starts: Iterable[str], since: str) -> tuple[int, int]:
     """(articles listed under these start listings and not removed, those of them unseen since `since`)."""
     row = db.execute(
-        "SELECT count(*), count(*) FILTER (WHERE listed_at < ?) FROM articles WHERE site = ? "
-        "AND listed_via IN (SELECT value FROM json_each(?)) AND removed_at IS NULL",
+        f"SELECT count(*), count(*) FILTER (WHERE listed_at < ?) FROM articles WHERE {_LISTED_UNDER}",
         [since, site, json.dumps(list(starts))],
     ).fetchone()
     return int(row[0]), int(row[1])
@@ -270,8 +274,8 @@ def mark_unlisted(db: Database, site: str, starts: Iterable[str], since: str, at
     """Mark articles of these start listings unseen since `since` (a complete sweep's start) removed; how many."""
     with transaction(db):
         cursor = db.execute(
-            "UPDATE articles SET removed_at = ?, removed_reason = 'unlisted' WHERE site = ? "
-            "AND listed_via IN (SELECT value FROM json_each(?)) AND listed_at < ? AND removed_at IS NULL",
+            f"UPDATE articles SET removed_at = ?, removed_reason = 'unlisted' WHERE {_LISTED_UNDER} "
+            "AND listed_at < ?",
             [at, site, json.dumps(list(starts)), since],
         )
     return int(cursor.rowcount)

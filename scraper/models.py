@@ -6,9 +6,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
+def utc_iso(moment: datetime) -> str:
+    """A UTC time as the archive writes it: ISO 8601 ending in Z (these strings sort as times)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def utc_now() -> str:
-    """The current time as the archive writes it: ISO 8601 UTC ending in Z."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """The current time as the archive writes it."""
+    return utc_iso(datetime.now(UTC))
 
 
 @dataclass(frozen=True)

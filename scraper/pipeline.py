@@ -37,7 +37,7 @@ from .loader import (
     touch_article,
     unlisted_since,
 )
-from .models import Config, CrawlSettings, Page, Site, utc_now
+from .models import Config, CrawlSettings, Page, Site, utc_iso, utc_now
 from .progress import Progress
 from .urls import canonicalize, in_scope
 
@@ -218,8 +218,7 @@ class SiteCrawl:
         if not self.settings.sweep_days or any(walk is None for walk in walks):
             return False  # sweeps are off, or a listing is still being backfilled (walked to its end anyway)
         now = datetime.now(UTC)
-        due = (now - timedelta(days=self.settings.sweep_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        retry = (now - SWEEP_RETRY).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        due, retry = utc_iso(now - timedelta(days=self.settings.sweep_days)), utc_iso(now - SWEEP_RETRY)
         if any(frontier.sweep_tried_since(self.db, self.site.name, start, retry) for start in starts):
             return False
         return min(str(walk) for walk in walks) < due
