@@ -34,14 +34,13 @@ from tenacity import (
 )
 
 from .encoding import decode_html
-from .errors import FetchError, RetryableFetchError
+from .errors import FetchError, Reason, RetryableFetchError
 from .models import CrawlSettings, Page, Site, utc_now
 from .urls import canonicalize, host_of, in_scope
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
-RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of sleeping
@@ -62,6 +61,7 @@ class Attempt:
     elapsed_ms: int
     bytes: int
     kind: str
+    detail: str | None = None  # the free text behind `error` (an exception's message), for the log
 
 
 @dataclass
@@ -95,7 +95,7 @@ class _Inflater:
         elif encoding in ("gzip", "x-gzip", "deflate"):
             self.zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # 32: accept a gzip or zlib header
         else:
-            raise FetchError(url, f"unsupported_encoding:{encoding}")
+            raise FetchError(url, Reason.UNSUPPORTED_ENCODING, detail=encoding)
         self.limit, self.url, self.size = limit, url, 0
 
     def feed(self, data: bytes) -> bytes:
@@ -107,13 +107,13 @@ class _Inflater:
                 out += self._count(self.zlib.decompress(data, INFLATE_STEP))
                 data = self.zlib.unconsumed_tail
         except zlib.error:
-            raise FetchError(self.url, "decoding_error") from None
+            raise FetchError(self.url, Reason.DECODING_ERROR) from None
         return bytes(out)
 
     def _count(self, chunk: bytes) -> bytes:
         self.size += len(chunk)
         if self.size > self.limit:
-            raise FetchError(self.url, "too_large_decoded")
+            raise FetchError(self.url, Reason.TOO_LARGE_DECODED)
         return chunk
 
 
@@ -125,7 +125,7 @@ class Fetcher:
         self.hosts = frozenset(site_hosts(site))
         self.politeness = politeness or Politeness()
         self.attempts: list[Attempt] = []
-        self.robots: dict[str, Protego | str] = {}  # rules, or why the host is not crawled this run
+        self.robots: dict[str, Protego | Reason] = {}  # rules, or why the host is not crawled this run
         self.pinned: dict[str, str] = {}  # host name -> the checked address every request to it goes to
         self.resolve = system_addresses
         self.sleep = asyncio.sleep
@@ -198,32 +198,37 @@ class Fetcher:
                 async with asyncio.timeout(self.settings.timeout):
                     page = await self._get(url, fetched_at, started, html_only, headers or {})
             except FetchError as error:
-                self._record(url, fetched_at, started, error.status, error.reason, 0, kind)
+                self._record(url, fetched_at, started, error.status, error.reason, 0, kind, error.detail)
                 if error.status in (429, 503):
                     gate.delay = min(max(gate.delay * 2, 1.0), MAX_HOST_DELAY)  # the server says: slower
                 raise
-            except httpx.ConnectError as exc:
-                reason = "tls_verify_failed" if "CERTIFICATE_VERIFY_FAILED" in str(exc) else _describe(exc)
-                self._record(url, fetched_at, started, None, reason, 0, kind)
-                if reason == "tls_verify_failed":
-                    raise FetchError(url, reason) from None  # retrying cannot fix a certificate
-                raise RetryableFetchError(url, reason) from None
             except TimeoutError:
-                self._record(url, fetched_at, started, None, "timeout_total", 0, kind)
-                raise RetryableFetchError(url, "timeout_total") from None
-            except RETRY_EXCEPTIONS as exc:
-                self._record(url, fetched_at, started, None, _describe(exc), 0, kind)
-                raise RetryableFetchError(url, _describe(exc)) from None
+                self._record(url, fetched_at, started, None, Reason.TIMEOUT_TOTAL, 0, kind)
+                raise RetryableFetchError(url, Reason.TIMEOUT_TOTAL) from None
+            except httpx.TransportError as exc:
+                reason, detail = network_reason(exc), _describe(exc)
+                self._record(url, fetched_at, started, None, reason, 0, kind, detail)
+                if reason in FINAL_NETWORK_REASONS:
+                    raise FetchError(url, reason, detail=detail) from None  # retrying cannot fix these
+                raise RetryableFetchError(url, reason, detail=detail) from None
             finally:
                 gate.next_at = time.monotonic() + gate.delay
         self._record(url, fetched_at, started, page.status, None, len(page.body), kind)
         return page
 
     def _record(
-        self, url: str, at: str, started: float, status: int | None, error: str | None, size: int, kind: str
+        self,
+        url: str,
+        at: str,
+        started: float,
+        status: int | None,
+        error: str | None,
+        size: int,
+        kind: str,
+        detail: str | None = None,
     ) -> None:
         elapsed = int((time.monotonic() - started) * 1000)
-        self.attempts.append(Attempt(url, at, status, error, elapsed, size, kind))
+        self.attempts.append(Attempt(url, at, status, error, elapsed, size, kind, detail))
 
     async def _get(
         self, url: str, fetched_at: str, started: float, html_only: bool, headers: dict[str, str]
@@ -241,25 +246,25 @@ class Fetcher:
             finally:
                 await response.aclose()
             return self._page(url, current, response, body, fetched_at, started, html_only)
-        raise FetchError(url, "redirect_limit")
+        raise FetchError(url, Reason.REDIRECT_LIMIT)
 
     def _next_hop(self, current: str, response: httpx.Response) -> str:
         target = canonicalize(urljoin(current, response.headers.get("Location", "")))
         if not in_scope(target, self.hosts):
-            raise FetchError(current, "redirect_out_of_scope", response.status_code)
+            raise FetchError(current, Reason.REDIRECT_OUT_OF_SCOPE, response.status_code)
         return target
 
     async def _read_body(self, url: str, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise FetchError(url, "too_large_declared", response.status_code)
+            raise FetchError(url, Reason.TOO_LARGE_DECLARED, response.status_code)
         inflater = _Inflater(response.headers.get("Content-Encoding", "").strip().lower(), limit, url)
         body, raw = bytearray(), 0
         async for chunk in response.aiter_raw():
             raw += len(chunk)
             if raw > limit:
-                raise FetchError(url, "too_large_raw", response.status_code)
+                raise FetchError(url, Reason.TOO_LARGE_RAW, response.status_code)
             body += inflater.feed(chunk)
         return bytes(body)
 
@@ -298,10 +303,10 @@ class Fetcher:
         if host not in self.robots:
             self.robots[host] = await self._load_robots(url)
         rules = self.robots[host]
-        if isinstance(rules, str):
+        if isinstance(rules, Reason):
             raise FetchError(url, rules)
         if not rules.can_fetch(url, "scraper"):
-            raise FetchError(url, "robots_disallowed")
+            raise FetchError(url, Reason.ROBOTS_DISALLOWED)
 
     async def _pinned_request(self, url: str, headers: dict[str, str]) -> httpx.Request:
         """A request sent to the address we checked, not to whatever DNS says a moment later (X1, X2).
@@ -326,19 +331,19 @@ class Fetcher:
         try:
             addresses = [ipaddress.ip_address(a) for a in await self.resolve(host)]
         except (OSError, ValueError):
-            raise RetryableFetchError(url, "dns_failed") from None
+            raise RetryableFetchError(url, Reason.DNS_FAILED) from None
         if not addresses:
-            raise RetryableFetchError(url, "dns_failed")
+            raise RetryableFetchError(url, Reason.DNS_FAILED)
         if not self.site.allow_private and any(not _public(a) for a in addresses):
-            raise FetchError(url, "blocked_ssrf")
+            raise FetchError(url, Reason.BLOCKED_SSRF)
         self.pinned[host] = str(addresses[0])
         return self.pinned[host]
 
     def sitemaps(self) -> list[str]:
         """Sitemap URLs the robots.txt files of this site's hosts declare."""
-        return [u for rules in self.robots.values() if not isinstance(rules, str) for u in rules.sitemaps]
+        return [u for rules in self.robots.values() if not isinstance(rules, Reason) for u in rules.sitemaps]
 
-    async def _load_robots(self, url: str) -> Protego | str:
+    async def _load_robots(self, url: str) -> Protego | Reason:
         robots_url = urljoin(url, "/robots.txt")
         try:
             page = await self._attempt(robots_url, "robots", html_only=False)
@@ -349,7 +354,7 @@ class Fetcher:
             log.warning(
                 "robots.txt unreachable on %s (%s): not crawling it this run", host_of(url), error.reason
             )
-            return "robots_unreachable"
+            return Reason.ROBOTS_UNREACHABLE
         rules = Protego.parse(page.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
         crawl_delay = float(rules.crawl_delay("scraper") or 0)
         if crawl_delay > MAX_CRAWL_DELAY:
@@ -359,7 +364,7 @@ class Fetcher:
                 crawl_delay,
                 MAX_CRAWL_DELAY,
             )
-            return "robots_crawl_delay_too_long"
+            return Reason.ROBOTS_CRAWL_DELAY_TOO_LONG
         self.politeness.gate(host_of(url), crawl_delay)
         return rules
 
@@ -381,20 +386,20 @@ def _check_status(url: str, response: httpx.Response) -> None:
     if status in RETRY_STATUSES:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if retry_after is not None and retry_after > MAX_RETRY_AFTER:
-            raise FetchError(url, "deferred_retry_after", status)
-        raise RetryableFetchError(url, f"http_{status}", status, retry_after)
+            raise FetchError(url, Reason.DEFERRED_RETRY_AFTER, status)
+        raise RetryableFetchError(url, Reason.HTTP_STATUS, status, retry_after)
     if status >= 400:
-        raise FetchError(url, f"http_{status}", status)
+        raise FetchError(url, Reason.HTTP_STATUS, status)
 
 
 def _check_html(url: str, content_type: str, body: bytes, status: int) -> None:
     mime = content_type.split(";")[0].strip().lower()
     if mime and mime not in HTML_TYPES:
-        raise FetchError(url, f"non_html:{mime}", status)
+        raise FetchError(url, Reason.NON_HTML, status, detail=mime)
     if not body.strip():
-        raise FetchError(url, "empty_body", status)
+        raise FetchError(url, Reason.EMPTY_BODY, status)
     if not mime and body.lstrip()[:5] == b"%PDF-":
-        raise FetchError(url, "non_html:application/pdf", status)
+        raise FetchError(url, Reason.NON_HTML, status, detail="application/pdf")
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -433,6 +438,34 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     return address.is_global
+
+
+# Which httpx transport error means what; the first match wins, so subclasses come before their bases.
+NETWORK_REASONS: tuple[tuple[type[Exception], Reason], ...] = (
+    (httpx.ConnectTimeout, Reason.TIMEOUT_CONNECT),
+    (httpx.TimeoutException, Reason.TIMEOUT_READ),
+    (httpx.ConnectError, Reason.CONNECT_FAILED),
+    (httpx.ReadError, Reason.READ_ERROR),
+    (httpx.WriteError, Reason.WRITE_ERROR),
+    (httpx.RemoteProtocolError, Reason.PROTOCOL_ERROR),
+    (httpx.LocalProtocolError, Reason.INVALID_URL),
+    (httpx.UnsupportedProtocol, Reason.INVALID_URL),
+)
+# h11's words for a body that ended before its Content-Length or its last chunk
+TRUNCATION_SIGNS = ("complete message body", "incomplete chunked read")
+FINAL_NETWORK_REASONS = frozenset({Reason.TLS_VERIFY_FAILED, Reason.TLS_ERROR, Reason.INVALID_URL})
+
+
+def network_reason(exc: httpx.TransportError) -> Reason:
+    """The reason code of an httpx transport error (TLS failures told apart: retrying cannot fix them)."""
+    text = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return Reason.TLS_VERIFY_FAILED
+    if isinstance(exc, httpx.ConnectError) and ("SSL" in text or "TLS" in text):
+        return Reason.TLS_ERROR
+    if isinstance(exc, httpx.RemoteProtocolError) and any(sign in text for sign in TRUNCATION_SIGNS):
+        return Reason.TRUNCATED
+    return next((reason for kind, reason in NETWORK_REASONS if isinstance(exc, kind)), Reason.NETWORK_ERROR)
 
 
 def _describe(exc: Exception) -> str:

@@ -11,6 +11,53 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why a URL gave no page: the closed vocabulary of `fetches.error` (with `http_<status>` and `extract:<code>`).
+
+    The free text of an error (an exception's message) goes to the log and to `fetches.detail`, never here, so
+    that `stats` can group by reason.
+    """
+
+    # the network
+    DNS_FAILED = "dns_failed"
+    CONNECT_FAILED = "connect_failed"
+    TIMEOUT_CONNECT = "timeout_connect"
+    TIMEOUT_READ = "timeout_read"
+    TIMEOUT_TOTAL = "timeout_total"
+    READ_ERROR = "read_error"
+    WRITE_ERROR = "write_error"
+    PROTOCOL_ERROR = "protocol_error"
+    NETWORK_ERROR = "network_error"
+    TLS_VERIFY_FAILED = "tls_verify_failed"
+    TLS_ERROR = "tls_error"
+    # the answer
+    HTTP_STATUS = "http_"  # stored as http_<status>, e.g. http_404
+    DEFERRED_RETRY_AFTER = "deferred_retry_after"
+    REDIRECT_LIMIT = "redirect_limit"
+    REDIRECT_OUT_OF_SCOPE = "redirect_out_of_scope"
+    REDIRECT_INVALID = "redirect_invalid"
+    PARTIAL_CONTENT = "partial_content"
+    # the body
+    TOO_LARGE_DECLARED = "too_large_declared"
+    TOO_LARGE_RAW = "too_large_raw"
+    TOO_LARGE_DECODED = "too_large_decoded"
+    TRUNCATED = "truncated"
+    DECODING_ERROR = "decoding_error"
+    UNSUPPORTED_ENCODING = "unsupported_encoding"
+    EMPTY_BODY = "empty_body"
+    NON_HTML = "non_html"
+    # rules of the crawl
+    INVALID_URL = "invalid_url"
+    ROBOTS_DISALLOWED = "robots_disallowed"
+    ROBOTS_UNREACHABLE = "robots_unreachable"
+    ROBOTS_CRAWL_DELAY_TOO_LONG = "robots_crawl_delay_too_long"
+    BLOCKED_SSRF = "blocked_ssrf"
+    # our side: an exception nobody expected while handling this URL (its type and traceback are in the log)
+    INTERNAL_ERROR = "internal_error"
+
 
 class ScraperError(Exception):
     """Base of every error this package raises on purpose."""
@@ -25,20 +72,26 @@ class ConfigError(ScraperError):
 
 
 class FetchError(ScraperError):
-    """A URL could not be fetched; `reason` is a short machine-readable code."""
+    """A URL could not be fetched; `reason` is its code in the closed vocabulary of `fetches.error`."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
-        super().__init__(f"{reason}: {url}")
-        self.url, self.reason, self.status = url, reason, status
+    def __init__(self, url: str, kind: Reason, status: int | None = None, detail: str | None = None) -> None:
+        self.reason = f"http_{status}" if kind is Reason.HTTP_STATUS else kind.value
+        super().__init__(f"{self.reason}: {url}" + (f" ({detail})" if detail else ""))
+        self.url, self.kind, self.status, self.detail = url, kind, status, detail
 
 
 class RetryableFetchError(FetchError):
     """A transient failure: the fetch is tried again with backoff."""
 
     def __init__(
-        self, url: str, reason: str, status: int | None = None, retry_after: float | None = None
+        self,
+        url: str,
+        kind: Reason,
+        status: int | None = None,
+        retry_after: float | None = None,
+        detail: str | None = None,
     ) -> None:
-        super().__init__(url, reason, status)
+        super().__init__(url, kind, status, detail)
         self.retry_after = retry_after
 
 

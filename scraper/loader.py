@@ -77,7 +77,8 @@ def _insert_attempts(
 ) -> None:
     rows = list(attempts)
     for i, attempt in enumerate(rows):
-        row = {k: v for k, v in vars(attempt).items()} | {"run_id": run_id, "site": site}
+        # `detail` (free text) is logged, not stored, until `fetches` has a column for it
+        row = {k: v for k, v in vars(attempt).items() if k != "detail"} | {"run_id": run_id, "site": site}
         if error and i == len(rows) - 1 and attempt.error is None:
             row["error"] = error  # the fetch worked, but the page gave no article: say why on its row
         _insert(db, "fetches", row)

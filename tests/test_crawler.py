@@ -170,7 +170,8 @@ def test_attachments_are_not_treated_as_pages(site_server: SiteServer, tmp_path:
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     site_server.set_route("/documents/1/0/kh.pdf", file=str(pdf), type="application/pdf")
     fetcher, _ = make_fetcher(site_server.url(LISTING))
-    assert fetch_error(fetcher, site_server.url("/documents/1/0/kh.pdf")).reason == "non_html:application/pdf"
+    error = fetch_error(fetcher, site_server.url("/documents/1/0/kh.pdf"))
+    assert (error.reason, error.detail) == ("non_html", "application/pdf")
 
 
 def test_a_slow_drip_body_hits_the_total_deadline(site_server: SiteServer, tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ def test_n1_connection_refused_is_retried_then_recorded() -> None:
     result = outcome(fetcher, f"http://127.0.0.1:{port}{ARTICLE}")
     assert isinstance(result, FetchError) and result.reason == "robots_unreachable"
     robots = [a.error for a in fetcher.attempts if a.kind == "robots"]
-    assert len(robots) == 1 and "ConnectError" in (robots[0] or "")
+    assert robots == ["connect_failed"]
 
 
 def test_n2_a_full_accept_queue_times_out_at_connect() -> None:
@@ -81,13 +81,13 @@ def test_n3_a_server_that_stops_answering_hits_the_deadline(after_headers: bool)
 @pytest.mark.parametrize(
     ("fault", "expected"),
     [
-        (lambda conn: reset(conn), "ReadError"),
-        (lambda conn: (conn.sendall(response(OK_PAGE)[:60]), reset(conn)), "Error"),
-        (lambda conn: conn.close(), "RemoteProtocolError"),
+        (lambda conn: reset(conn), {"read_error"}),
+        (lambda conn: (conn.sendall(response(OK_PAGE)[:60]), reset(conn)), {"read_error", "protocol_error"}),
+        (lambda conn: conn.close(), {"protocol_error"}),
     ],
     ids=["reset-before-response", "reset-mid-body", "closed-without-response"],
 )
-def test_n5_dropped_connections_are_retried_and_the_retry_succeeds(fault, expected: str) -> None:
+def test_n5_dropped_connections_are_retried_and_the_retry_succeeds(fault, expected: set[str]) -> None:
     def script(conn: socket.socket, n: int) -> None:
         if n == 1:
             fault(conn)
@@ -99,7 +99,7 @@ def test_n5_dropped_connections_are_retried_and_the_retry_succeeds(fault, expect
         result = outcome(fetcher, server.url + ARTICLE)
     assert isinstance(result, Page) and result.body == OK_PAGE
     first, second = page_attempts(fetcher)
-    assert expected in (first[1] or "") and second == (200, None)
+    assert first[1] in expected and second == (200, None)
 
 
 def test_n5_a_stale_keep_alive_connection_is_retried() -> None:
@@ -137,9 +137,7 @@ def test_n6_a_truncated_body_is_never_returned(truncated: bytes) -> None:
         fetcher = make_fetcher(server.url, retries=1)[0]
         result = outcome(fetcher, server.url + ARTICLE)
     assert isinstance(result, FetchError)
-    assert all(
-        status is None and "RemoteProtocolError" in (error or "") for status, error in page_attempts(fetcher)
-    )
+    assert page_attempts(fetcher) == [(None, "truncated"), (None, "truncated")]
 
 
 def test_n7_retry_after_as_an_http_date_is_honoured(site_server: SiteServer) -> None:
