@@ -293,13 +293,17 @@ def open_reader(path: str | Path) -> Database:
 
 
 def migrate(db: Database, until: int = SCHEMA_VERSION) -> None:
-    """Bring the schema to `until` (tests build older archives), one atomic step per version; never downgrade."""
+    """Bring the schema to `until` (tests build older archives) in one atomic step; never downgrade.
+
+    One transaction for every version, so a run killed while creating or upgrading an archive leaves it as it
+    was, never at a version between (which readers expecting the full schema would trip over).
+    """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise StorageError(f"archive schema {version} is newer than this scraper knows ({SCHEMA_VERSION})")
-    for target, script in MIGRATIONS:
-        if version < target <= until:
-            with transaction(db):
+    with transaction(db):
+        for target, script in MIGRATIONS:
+            if version < target <= until:
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {target}")

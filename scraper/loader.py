@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,8 @@ from .captures import compress
 from .crawler import Attempt
 from .models import Article, Page, SiteVisits, utc_iso, utc_now
 from .text import clean_line
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,16 @@ def start_run(db: Database, sites: int) -> int:
 
 
 def finish_run(db: Database, run_id: int, status: str, counts: dict[str, int]) -> None:
-    """Close a run with its status and counts, and checkpoint the WAL."""
+    """Close a run with its status and counts, and checkpoint what the WAL holds as far as readers allow."""
     with transaction(db):
         _update(db, "runs", run_id, {"finished_at": utc_now(), "status": status, **counts})
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.execute("PRAGMA optimize")
+    try:
+        # PASSIVE: TRUNCATE waits out busy_timeout (30 s) for every analyst holding a read transaction, and a
+        # checkpoint that cannot finish now is finished by a later one; nothing is lost either way.
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        db.execute("PRAGMA optimize")
+    except sqlite3.Error as exc:  # the run is recorded; a full disk may refuse the housekeeping
+        log.warning("end-of-run checkpoint skipped: %s", exc)
 
 
 def save_attempts(
