@@ -1,12 +1,18 @@
 """The crawl's memory between runs, kept in the archive: URLs still to fetch, and how far listings were walked.
 
 A run killed at any point leaves its pending URLs here, so the next run resumes without refetching what was
-committed; a page that failed comes back after a growing delay, and is given up after MAX_ATTEMPTS.
+committed. A listing page leaves the frontier in the same transaction that puts what it listed and the pages
+after it there, so no interruption can lose the rest of a listing. A page that failed comes back after a
+growing delay; after MAX_ATTEMPTS it goes to a slow lane (monthly, or daily while a listing shows it), never
+away for good.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
 from sqlite_utils import Database
 
@@ -15,9 +21,19 @@ from .models import utc_iso, utc_now
 
 RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24))
 MAX_ATTEMPTS = 10
+SLOW_LANE_DELAY = timedelta(days=30)  # after MAX_ATTEMPTS: a portal can be down for weeks, then come back
+RELISTED_DELAY = timedelta(days=1)  # a slow-lane URL a listing shows again is due within a day
 
 
-def add(db: Database, site: str, urls: list[str], kind: str) -> None:
+class Pending(StrEnum):
+    """What a frontier row waits for."""
+
+    ARTICLE = "article"
+    LISTING = "listing"  # a page of a backfill: the walk goes on to the listing's last page
+    LISTING_HEAD = "listing_head"  # a page of a head walk: the walk goes on while pages show new articles
+
+
+def add(db: Database, site: str, urls: list[str], kind: Pending) -> None:
     """Remember URLs to fetch (already known ones are left as they are)."""
     if not urls:
         return
@@ -30,10 +46,10 @@ def add(db: Database, site: str, urls: list[str], kind: str) -> None:
             )
 
 
-def pending(db: Database, site: str, kind: str, now: str | None = None) -> list[str]:
+def pending(db: Database, site: str, kind: Pending, now: str | None = None) -> list[str]:
     """URLs of a kind that are due: never tried, or their retry time has come; oldest first."""
     rows = db.execute(
-        "SELECT url FROM frontier WHERE site = ? AND kind = ? AND gave_up_at IS NULL "
+        "SELECT url FROM frontier WHERE site = ? AND kind = ? "
         "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id",
         [site, kind, now or utc_now()],
     )
@@ -51,8 +67,17 @@ def done(db: Database, site: str, url: str) -> None:
         db.execute("DELETE FROM frontier WHERE site = ? AND url = ?", [site, url])
 
 
-def failed(db: Database, site: str, url: str, reason: str, kind: str = "article") -> None:
-    """Schedule a failed URL for a later run (1 h, 6 h, then daily), giving up after MAX_ATTEMPTS."""
+def drop(db: Database, site: str, urls: list[str], kind: Pending) -> None:
+    """Forget URLs of a kind that are no longer wanted (a head walk that ended before them)."""
+    with transaction(db):
+        db.execute(
+            "DELETE FROM frontier WHERE site = ? AND kind = ? AND url IN (SELECT value FROM json_each(?))",
+            [site, kind, json.dumps(urls)],
+        )
+
+
+def failed(db: Database, site: str, url: str, reason: str, kind: Pending = Pending.ARTICLE) -> None:
+    """Schedule a failed URL for a later run (1 h, 6 h, then daily; monthly after MAX_ATTEMPTS)."""
     with transaction(db):
         db.execute(
             "INSERT OR IGNORE INTO frontier (site, url, kind, discovered_at) VALUES (?, ?, ?, ?)",
@@ -62,13 +87,23 @@ def failed(db: Database, site: str, url: str, reason: str, kind: str = "article"
             db.execute("SELECT attempts FROM frontier WHERE site = ? AND url = ?", [site, url]).fetchone()[0]
             + 1
         )
-        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-        next_at = utc_iso(datetime.now(UTC) + delay)
-        gave_up = utc_now() if attempts >= MAX_ATTEMPTS else None
+        slow = attempts >= MAX_ATTEMPTS
+        delay = SLOW_LANE_DELAY if slow else RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
         db.execute(
-            "UPDATE frontier SET attempts = ?, next_attempt_at = ?, last_error = ?, gave_up_at = ? "
-            "WHERE site = ? AND url = ?",
-            [attempts, next_at, reason, gave_up, site, url],
+            "UPDATE frontier SET attempts = ?, next_attempt_at = ?, last_error = ?, "
+            "gave_up_at = CASE WHEN ? THEN coalesce(gave_up_at, ?) END WHERE site = ? AND url = ?",
+            [attempts, utc_iso(datetime.now(UTC) + delay), reason, slow, utc_now(), site, url],
+        )
+
+
+def relisted(db: Database, site: str, urls: Iterable[str]) -> None:
+    """URLs a listing shows again: those in the slow lane become due within RELISTED_DELAY."""
+    soon = utc_iso(datetime.now(UTC) + RELISTED_DELAY)
+    with transaction(db):
+        db.execute(
+            "UPDATE frontier SET next_attempt_at = ? WHERE site = ? AND gave_up_at IS NOT NULL "
+            "AND next_attempt_at > ? AND url IN (SELECT value FROM json_each(?))",
+            [utc_now(), site, soon, json.dumps(list(urls))],
         )
 
 

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from sqlite_utils import Database
 
 from . import frontier
-from .archive import archive_lock, open_archive
+from .archive import archive_lock, open_archive, transaction
 from .counters import site_visits_of
-from .crawler import Fetcher, Politeness
+from .crawler import Attempt, Fetcher, Politeness
 from .discovery import Links, discover_links, feed_links, is_article_url
-from .errors import ConfigError, ExtractError, FetchError, StorageError
+from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
+from .frontier import Pending
 from .loader import (
     due_revisits,
     finish_run,
@@ -53,6 +56,8 @@ SWEEP_RETRY = timedelta(
 MAX_UNLISTED_SHARE = 0.5
 MAX_FEEDS = 20  # sitemaps and feeds read per site per run (sitemap indexes nest)
 DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages failed is "degraded"
+MAX_FAILING_STREAK = 25  # pages failing in a row after which a site waits for the next run
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,12 +80,13 @@ class Counts:
 
 @dataclass
 class RunSummary:
-    """The outcome of one crawl."""
+    """The outcome of one crawl; `problems` says, per degraded site, why it is."""
 
     run_id: int
     status: str
     counts: Counts
     sites: dict[str, Counts] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
 
 
 def select_sites(config: Config, names: Sequence[str], source: str) -> tuple[Site, ...]:
@@ -97,19 +103,21 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
     with archive_lock(db_path):
         db = open_archive(db_path)
         run_id = start_run(db, len(sites))
-        per_site = {site.name: Counts() for site in sites}
+        crawls = [SiteCrawl(db, run_id, config.crawl, site, Counts(), progress) for site in sites]
+        per_site = {crawl.site.name: crawl.counts for crawl in crawls}
         try:
-            finished = asyncio.run(_crawl_all(db, run_id, config.crawl, sites, per_site, progress))
+            finished = asyncio.run(_crawl_all(crawls, config.crawl))
         except BaseException:
             _record_abort(db, run_id, _total(per_site))
             raise
         total = _total(per_site)
-        status = "degraded" if any(_degraded(c) for c in per_site.values()) else "ok"
+        problems = {c.site.name: problem for c in crawls if (problem := _problem(c)) is not None}
+        status = "degraded" if problems else "ok"
         if not finished:
             status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
         finish_run(db, run_id, status, total.as_dict())
         db.close()
-    return RunSummary(run_id, status, total, per_site)
+    return RunSummary(run_id, status, total, per_site, problems)
 
 
 def _record_abort(db: Database, run_id: int, counts: Counts) -> None:
@@ -127,33 +135,40 @@ def _total(per_site: dict[str, Counts]) -> Counts:
     return total
 
 
-def _degraded(counts: Counts) -> bool:
-    return counts.pages_fetched == 0 or counts.failures > DEGRADED_SHARE * max(counts.pages_fetched, 1)
+def _problem(crawl: SiteCrawl) -> str | None:
+    """Why a site's part of the run is degraded, or None when it is not."""
+    counts = crawl.counts
+    if crawl.problem is not None:
+        return crawl.problem
+    if counts.pages_fetched == 0:
+        return "no page could be fetched"
+    if counts.failures > DEGRADED_SHARE * counts.pages_fetched:
+        return f"{counts.failures} of {counts.pages_fetched + counts.failures} pages failed"
+    return None
 
 
-async def _crawl_all(
-    db: Database,
-    run_id: int,
-    settings: CrawlSettings,
-    sites: Sequence[Site],
-    per_site: dict[str, Counts],
-    progress: Progress,
-) -> bool:
+async def _crawl_all(crawls: Sequence[SiteCrawl], settings: CrawlSettings) -> bool:
     """Crawl every site concurrently; False when the run's time limit ended it."""
     politeness = Politeness()
-    jobs = [
-        SiteCrawl(db, run_id, settings, site, per_site[site.name], progress).run(politeness) for site in sites
-    ]
     try:
         # Cancellation lands only on an await (a fetch), never inside a write: archive writes are synchronous.
         async with asyncio.timeout(settings.time_limit or None):
-            await asyncio.gather(*jobs)
+            await asyncio.gather(*(crawl.run(politeness) for crawl in crawls))
     except TimeoutError:
         log.warning(
             "time limit of %s s reached: run ended, pending pages kept for the next run", settings.time_limit
         )
         return False
     return True
+
+
+class SiteAbandoned(ScraperError):
+    """A site failed so often in a row that the rest of it waits for the next run."""
+
+
+# What ends a run rather than one URL: the archive cannot be written, or the process is out of memory.
+# Everything else that goes wrong while handling one URL is recorded against that URL (`_guard`).
+ARCHIVE_FAULTS = (StorageError, sqlite3.Error, MemoryError)
 
 
 @dataclass
@@ -168,15 +183,32 @@ class SiteCrawl:
     progress: Progress
     known: set[str] = field(default_factory=set)
     queued: set[str] = field(default_factory=set)
-    walked: set[str] = field(default_factory=set)
+    walked: set[str] = field(default_factory=set)  # listing pages walked on any run
+    walked_now: set[str] = field(default_factory=set)  # listing pages walked on this run
     feeds: dict[str, str] = field(default_factory=dict)
     budget: int = 0
     listing_pages: int = 0
     article_links: int = 0
+    failing_streak: int = 0
+    problem: str | None = None  # why the run is degraded for this site, if it is
 
     async def run(self, politeness: Politeness) -> None:
-        """The whole site, in the order that keeps new articles first and resumes cleanly after a kill."""
+        """The whole site; anything but an archive fault ends only this site's part of the run."""
         self.progress.site_started(self.site.name)
+        try:
+            await self._crawl(politeness)
+        except SiteAbandoned as stop:
+            self.problem = str(stop)
+            log.warning("%s: %s; the rest waits for the next run", self.site.name, stop)
+        except ARCHIVE_FAULTS:
+            raise
+        except Exception as exc:  # the site boundary: one site's fault never stops the others
+            log.error("%s: stopped by an internal error", self.site.name, exc_info=exc)
+            self.problem = f"internal error ({type(exc).__name__})"
+        self.progress.site_finished(self.site.name, self.counts.as_dict())
+
+    async def _crawl(self, politeness: Politeness) -> None:
+        """In the order that keeps new articles first and resumes cleanly after a kill."""
         self.known = known_urls(self.db, self.site.name)
         self.queued = frontier.queued(self.db, self.site.name)
         self.walked = frontier.walked(self.db, self.site.name)
@@ -184,21 +216,22 @@ class SiteCrawl:
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
             await self._walk_listings(fetcher)
             if self.listing_pages and not self.article_links:
+                self.problem = "no article links on its listing pages"
                 log.warning(
                     "%s: no article links on its %d listing page(s); set article_pattern (or profile) in config.toml",
                     self.site.name,
                     self.listing_pages,
                 )
             await self._read_feeds(fetcher)
-            await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, "article"))
+            await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, Pending.ARTICLE))
             await self._revisit(fetcher)
-        self.progress.site_finished(self.site.name, self.counts.as_dict())
 
     async def _walk_listings(self, fetcher: Fetcher) -> None:
-        """Each start listing from its first page; then pages a cut-short backfill left in the frontier."""
+        """Each start listing from its first page; then the pages earlier runs queued and did not reach."""
         starts = list(dict.fromkeys(canonicalize(u) for u in self.site.start_urls))
-        continuation = frontier.pending(self.db, self.site.name, "listing")
-        if not continuation and self._sweep_due(starts):
+        continuation = frontier.pending(self.db, self.site.name, Pending.LISTING)
+        heads = frontier.pending(self.db, self.site.name, Pending.LISTING_HEAD)
+        if not continuation and not heads and self._sweep_due(starts):
             await self._sweep(fetcher, starts)
             return
         for start in starts:
@@ -209,6 +242,10 @@ class SiteCrawl:
                 and backfilling
             ):
                 frontier.mark_backfilled(self.db, self.site.name, start)
+        if heads:
+            await self._walk(fetcher, heads, "head", None)
+        # The continuation gets at least one page, so a budget the head walks use up cannot stall a backfill.
+        self.budget = max(self.budget, 1)
         if continuation and await self._walk(fetcher, continuation, "backfill", None):
             for start in starts:
                 frontier.mark_backfilled(self.db, self.site.name, start)
@@ -254,61 +291,81 @@ class SiteCrawl:
     async def _walk(self, fetcher: Fetcher, start: list[str], mode: str, via: str | None) -> bool:
         """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
 
-        A "backfill" follows every page (the first crawl of a listing, or one cut short before) and keeps its
-        queue in the frontier; a "sweep" follows every page again, and fails on any page it cannot read; a
-        "head" walk stops at the first page with no new article. `via` is the start listing walked from.
-        BARREN_LISTING_PAGES pages in a row with no article link unseen in this walk end any walk: a pager
-        that repeats itself forever is a crawl trap.
+        A "backfill" follows every page (the first crawl of a listing, or one cut short before), skipping pages
+        walked on earlier runs so a resumed backfill moves on instead of around; a "sweep" follows every page
+        again, and fails on any page it cannot read; a "head" walk follows pages while they show new articles.
+        `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no article link unseen
+        in this walk end any walk: a pager that repeats itself forever is a crawl trap.
         """
         queue, queued, seen, barren = deque(start), set(start), set[str](), 0
         while queue and barren < BARREN_LISTING_PAGES:
             if self.budget <= 0 or self._quota_reached():
-                if mode == "backfill":
-                    frontier.add(self.db, self.site.name, list(queue), "listing")
                 return False
             self.budget -= 1
-            links = await self._listing(fetcher, queue.popleft())
-            if links is None:
+            url = queue.popleft()
+            pending = _PENDING_OF_WALK[mode]
+            walked = await self._guard(fetcher, url, pending, self._listing(fetcher, url, mode, via, queued))
+            if walked is None:
                 if mode == "sweep":
                     return False  # what that page lists is unknown, so nothing may be called gone
                 continue
-            new = [u for u in links.articles if u not in self.known and u not in self.queued]
-            frontier.add(self.db, self.site.name, new, "article")
-            self.queued.update(new)
-            await self._fetch_articles(fetcher, new)
-            mark_listed(self.db, self.site.name, links.articles, utc_now(), via)
-            barren = 0 if set(links.articles) - seen else barren + 1
-            seen.update(links.articles)
-            if not new and mode == "head":
-                break  # listings are newest first: a whole page of known articles means the rest is known
-            # A backfill skips pages walked on earlier runs, so a cut-short backfill moves on instead of around;
-            # what it has still to walk is in the frontier at once, so a kill or a time limit loses nothing.
-            follow = [
-                u for u in links.listings if u not in queued and not (mode == "backfill" and u in self.walked)
-            ]
-            if mode == "backfill":
-                frontier.add(self.db, self.site.name, follow, "listing")
-            queue.extend(follow)
-            queued.update(follow)
+            if mode == "head" and not walked.new:
+                # listings are newest first: a whole page of known articles means the rest is known, so the
+                # pages the walk had lined up for its continuation are not needed
+                frontier.drop(self.db, self.site.name, list(queue), Pending.LISTING_HEAD)
+                break
+            barren = 0 if set(walked.listed) - seen else barren + 1
+            seen.update(walked.listed)
+            queue.extend(walked.follow)
+            queued.update(walked.follow)
+            await self._fetch_articles(fetcher, walked.new)
+            mark_listed(self.db, self.site.name, walked.new, utc_now(), via)  # now that they are archived
         return True
 
-    async def _listing(self, fetcher: Fetcher, url: str) -> Links | None:
-        page = await self._fetch(fetcher, url, "listing")
+    async def _listing(
+        self, fetcher: Fetcher, url: str, mode: str, via: str | None, queued: set[str]
+    ) -> Walked | None:
+        """Fetch one listing page and commit what it lists and the pages to walk after it, in one go.
+
+        The page leaves the frontier in the same transaction that puts its new articles and its next pages
+        there: wherever a run is interrupted, the next one finds the rest of the listing waiting.
+        """
+        page = await self._fetch(fetcher, url, "listing", pending=_PENDING_OF_WALK[mode])
         if page is None:
             return None
-        save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
-        frontier.done(self.db, self.site.name, url)
-        frontier.mark_walked(self.db, self.site.name, url)
+        links = discover_links(page, self.site, fetcher.hosts)
+        new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
+        follow = self._follow(links, mode, new, queued)
+        with transaction(self.db):
+            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
+            frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
+            continuation = _PENDING_OF_WALK[mode]
+            if continuation is not None:  # a sweep keeps its queue in memory: cut short, it starts again
+                frontier.add(self.db, self.site.name, follow, continuation)
+            frontier.relisted(self.db, self.site.name, links.articles)
+            mark_listed(self.db, self.site.name, links.articles, utc_now(), via)
+            frontier.done(self.db, self.site.name, url)
+            frontier.mark_walked(self.db, self.site.name, url)
+        self.queued.update(new)
         self.walked.add(url)
+        self.walked_now.add(url)
         visits = site_visits_of(page.text)
         if visits is not None:
             save_visits(self.db, self.run_id, self.site.name, page.final_url, visits, page.fetched_at)
         self.progress.page_done(self.site.name, "listing", page.final_url)
-        links = discover_links(page, self.site, fetcher.hosts)
         self.feeds.update(dict.fromkeys(links.feeds, "feed"))
         self.listing_pages += 1
         self.article_links += len(links.articles)
-        return links
+        return Walked(links.articles, new, follow)
+
+    def _follow(self, links: Links, mode: str, new: list[str], queued: set[str]) -> list[str]:
+        """The listing pages to walk after this one."""
+        if mode == "head" and not new:
+            return []  # the walk ends here (see _walk)
+        # A backfill skips pages walked on any earlier run, a head walk those walked on this one: either way
+        # a walk moves on instead of around (a pager links back to the pages before it too).
+        behind = self.walked if mode == "backfill" else self.walked_now if mode == "head" else set()
+        return [u for u in links.listings if u not in queued and u not in behind]
 
     async def _read_feeds(self, fetcher: Fetcher) -> None:
         """Article URLs from the site's sitemaps (robots.txt) and RSS/Atom feeds (<link rel=alternate>)."""
@@ -321,84 +378,123 @@ class SiteCrawl:
             if not in_scope(url, fetcher.hosts):
                 continue
             read += 1
-            page = await self._fetch(fetcher, url, kind)
-            if page is None:
-                continue
+            nested = await self._guard(fetcher, url, None, self._feed(fetcher, url, kind))
+            queue.extend((u, "sitemap") for u in nested or [])
+
+    async def _feed(self, fetcher: Fetcher, url: str, kind: str) -> list[str] | None:
+        """Queue the new article URLs of one sitemap or feed; the sitemaps it nests."""
+        page = await self._fetch(fetcher, url, kind)
+        if page is None:
+            return None
+        pages, nested = feed_links(page.body)
+        found = (canonicalize(u) for u in pages)
+        new = [u for u in found if in_scope(u, fetcher.hosts) and is_article_url(u, self.site)]
+        new = [u for u in dict.fromkeys(new) if u not in self.known and u not in self.queued]
+        with transaction(self.db):
             save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
-            pages, nested = feed_links(page.body)
-            queue.extend((u, "sitemap") for u in nested)
-            found = (canonicalize(u) for u in pages)
-            new = [u for u in found if in_scope(u, fetcher.hosts) and is_article_url(u, self.site)]
-            new = [u for u in dict.fromkeys(new) if u not in self.known and u not in self.queued]
-            frontier.add(self.db, self.site.name, new, "article")
-            self.queued.update(new)
+            frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
+        self.queued.update(new)
+        return nested
 
     def _quota_reached(self) -> bool:
         limit = self.settings.max_articles
         return bool(limit) and self.counts.articles_new >= limit
 
     async def _fetch(
-        self, fetcher: Fetcher, url: str, kind: str, etag: str | None = None, modified: str | None = None
+        self,
+        fetcher: Fetcher,
+        url: str,
+        kind: str,
+        etag: str | None = None,
+        modified: str | None = None,
+        pending: Pending | None = None,
     ) -> Page | None:
+        """One GET; a failure is recorded (and the URL rescheduled when `pending` says what it waits for)."""
         try:
             page = await fetcher.fetch(url, kind, etag, modified, html=kind not in ("sitemap", "feed"))
         except FetchError as error:
             save_attempts(self.db, self.run_id, self.site.name, fetcher.drain_attempts())
-            if kind != "revisit":
-                frontier.failed(
-                    self.db, self.site.name, url, error.reason, "listing" if kind == "listing" else "article"
-                )
-            self._failed(url, error.reason, error.status)
+            if pending is not None:
+                frontier.failed(self.db, self.site.name, url, error.reason, pending)
+            self._failed(url, error.reason, error.status, error.detail)
             return None
         self.counts.pages_fetched += 1
+        self.failing_streak = 0
         return page
 
     async def _fetch_articles(self, fetcher: Fetcher, urls: list[str]) -> None:
         for url in urls:
             if self._quota_reached():
                 return
-            if url in self.known:
-                frontier.done(self.db, self.site.name, url)
-                continue
-            page = await self._fetch(fetcher, url, "article")
-            if page is not None and self._store(fetcher, url, page):
-                frontier.done(self.db, self.site.name, url)
-                self.known.add(url)
+            await self._guard(fetcher, url, Pending.ARTICLE, self._article(fetcher, url))
+
+    async def _article(self, fetcher: Fetcher, url: str) -> None:
+        if url in self.known:
+            frontier.done(self.db, self.site.name, url)
+            return
+        page = await self._fetch(fetcher, url, "article", pending=Pending.ARTICLE)
+        if page is not None and self._store(fetcher, url, page):
+            frontier.done(self.db, self.site.name, url)
+            self.known.add(url)
 
     async def _revisit(self, fetcher: Fetcher) -> None:
         """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
         due = due_revisits(self.db, self.site.name, utc_now(), self.settings.max_revisits)
         for url, etag, modified in due:
-            page = await self._fetch(fetcher, url, "revisit", etag=etag, modified=modified)
-            if page is None:
-                continue
-            if page.status == 304:
-                touch_article(
-                    self.db, self.run_id, self.site.name, url, fetcher.drain_attempts(), page.fetched_at
-                )
-                self.counts.not_modified += 1
-                self.progress.page_done(self.site.name, "not_modified", url)
-            else:
-                self._store(fetcher, url, page)
+            await self._guard(fetcher, url, None, self._revisit_one(fetcher, url, etag, modified))
+
+    async def _revisit_one(self, fetcher: Fetcher, url: str, etag: str | None, modified: str | None) -> None:
+        page = await self._fetch(fetcher, url, "revisit", etag=etag, modified=modified)
+        if page is None:
+            return
+        if page.status == 304:
+            touch_article(
+                self.db, self.run_id, self.site.name, url, fetcher.drain_attempts(), page.fetched_at
+            )
+            self.counts.not_modified += 1
+            self.progress.page_done(self.site.name, "not_modified", url)
+        else:
+            self._store(fetcher, url, page)
+
+    async def _guard(
+        self, fetcher: Fetcher, url: str, pending: Pending | None, step: Awaitable[T]
+    ) -> T | None:
+        """Run one URL's step; any exception but an archive fault becomes that URL's recorded failure.
+
+        This is the boundary that keeps one hostile page or server from stopping the site or the run: the
+        failure is recorded as `internal_error` (its type and message in the log, with the traceback), the URL
+        is tried again on a later run when `pending` says what it waits for, and the crawl goes on.
+        """
+        try:
+            return await step
+        except (*ARCHIVE_FAULTS, SiteAbandoned):
+            raise
+        except Exception as exc:
+            log.error("%s: internal error on %s", self.site.name, url, exc_info=exc)
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            failure = Attempt(url, utc_now(), None, Reason.INTERNAL_ERROR, 0, 0, "internal", detail)
+            save_attempts(self.db, self.run_id, self.site.name, [*fetcher.drain_attempts(), failure])
+            if pending is not None:
+                frontier.failed(self.db, self.site.name, url, Reason.INTERNAL_ERROR, pending)
+            self._failed(url, Reason.INTERNAL_ERROR, None, detail)
+            return None
 
     def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
         """Extract and load one fetched article; False when the page held none (recorded, retried later)."""
         try:
             article = extract_article(
-                page.text, url, self.site.profile, self.site.selectors, _as_datetime(page.fetched_at)
+                page.text,
+                url,
+                self.site.profile,
+                self.site.selectors,
+                datetime.fromisoformat(page.fetched_at),
             )
         except ExtractError as error:
-            save_page(
-                self.db,
-                self.run_id,
-                self.site.name,
-                page,
-                fetcher.drain_attempts(),
-                f"extract:{error.reason}",
-            )
+            reason = f"extract:{error.reason}"
+            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts(), reason)
             if url not in self.known:
-                frontier.failed(self.db, self.site.name, url, f"extract:{error.reason}")
-            self._failed(url, f"extract:{error.reason}", None)
+                frontier.failed(self.db, self.site.name, url, reason)
+            self._failed(url, reason, None, None)
             return False
         result = save_article(
             self.db, self.run_id, self.site.name, url, page, article, fetcher.drain_attempts()
@@ -408,7 +504,7 @@ class SiteCrawl:
         self.progress.page_done(self.site.name, result.outcome, url)
         return True
 
-    def _failed(self, url: str, reason: str, status: int | None) -> None:
+    def _failed(self, url: str, reason: str, status: int | None, detail: str | None) -> None:
         if url in self.known and status in (404, 410):
             # An archived article the site no longer serves: a finding, not a failure.
             mark_removed(self.db, self.run_id, self.site.name, url, [], utc_now())
@@ -416,8 +512,19 @@ class SiteCrawl:
             self.progress.page_done(self.site.name, "removed", url)
             return
         self.counts.failures += 1
-        self.progress.page_failed(self.site.name, url, reason)
+        self.failing_streak += 1
+        self.progress.page_failed(self.site.name, url, reason + (f" ({detail})" if detail else ""))
+        if self.failing_streak >= MAX_FAILING_STREAK:
+            raise SiteAbandoned(f"{self.failing_streak} pages failed in a row")
 
 
-def _as_datetime(iso_utc: str) -> datetime:
-    return datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+_PENDING_OF_WALK = {"backfill": Pending.LISTING, "head": Pending.LISTING_HEAD, "sweep": None}
+
+
+@dataclass(frozen=True)
+class Walked:
+    """What one listing page gave a walk: every article it lists, those new to the archive, pages to walk next."""
+
+    listed: Sequence[str]
+    new: list[str]
+    follow: list[str]

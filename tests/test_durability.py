@@ -1,0 +1,175 @@
+"""A crawl loses nothing: interrupted anywhere, any number of times, the next runs archive every listed article once.
+
+The portal's pager shows only its neighbours (as real portals do), so a backfill that forgot where it stopped
+could not find the rest of the listing again from page 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scraper import frontier, pipeline
+from scraper.archive import open_archive
+from scraper.config import load_config
+from scraper.crawler import Fetcher
+from scraper.errors import Reason
+from scraper.models import utc_iso
+from scraper.pipeline import run_crawl
+from scraper.progress import LogProgress
+from scraper.sitesrv import SiteServer, load_manifest, serve_site
+from tests.test_cli import rows
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+from build_site import LISTING, build_portal  # noqa: E402
+
+ARTICLES, PER_PAGE = 36, 4  # nine listing pages
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: raised inside the crawl, nothing of it runs afterwards but what a kill leaves."""
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[SiteServer]:
+    with tempfile.TemporaryDirectory() as out:
+        build_portal(Path(out), ARTICLES, per_page=PER_PAGE, pager_window=1)
+        with serve_site(Path(out)) as server:
+            yield server
+
+
+def config_for(directory: Path, server: SiteServer, extra: str = "") -> Path:
+    path = directory / "config.toml"
+    path.write_text(
+        f'[crawl]\ndb = "{directory / "archive.db"}"\ndelay = 0\ntimeout = 10\nsweep_days = 0\n{extra}\n'
+        f'[[sites]]\nname = "portal"\nstart_urls = ["{server.url(LISTING)}"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def crawl_once(config: Path) -> pipeline.RunSummary:
+    loaded = load_config(config)
+    return run_crawl(loaded, loaded.crawl.db, loaded.sites, LogProgress())
+
+
+def kill_at(monkeypatch: pytest.MonkeyPatch, target: Any, name: str, after: int) -> None:
+    """Make the `after`-th call of target.name die as a kill would, before it does anything."""
+    original, calls = getattr(target, name), [0]
+
+    def dying(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == after:
+            raise Killed(f"{name} #{after}")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, dying)
+
+
+def archived(db: Path) -> tuple[int, int]:
+    """(article rows, distinct article URLs)."""
+    return rows(db, "SELECT count(*), count(DISTINCT url) FROM articles")[0]
+
+
+# A kill lands during a request (Fetcher.fetch), while an article is written (the transaction rolls back, as a
+# kill mid-write would leave it), or while a listing page's finds are committed.
+KILL_POINTS = {
+    "fetch": (Fetcher, "fetch"),
+    "article-write": (pipeline, "save_article"),
+    "listing-commit": (frontier, "mark_walked"),
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kills=st.lists(
+        st.tuples(st.sampled_from(sorted(KILL_POINTS)), st.integers(1, 40)), min_size=1, max_size=5
+    )
+)
+def test_a_backfill_interrupted_anywhere_archives_every_article_once_in_the_end(
+    portal: SiteServer, kills: list[tuple[str, int]]
+) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        config = config_for(Path(directory), portal)
+        for point, after in kills:
+            with pytest.MonkeyPatch.context() as monkeypatch:
+                kill_at(monkeypatch, *KILL_POINTS[point], after)
+                with contextlib.suppress(Killed):
+                    crawl_once(config)
+        crawl_once(config)
+        db = Path(directory) / "archive.db"
+        assert archived(db) == (ARTICLES, ARTICLES)
+        assert rows(db, "SELECT count(*) FROM frontier") == [(0,)]
+        assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7], ids=["1-page", "3-pages", "7-pages"])
+def test_a_backfill_cut_by_its_page_budget_goes_on_where_it_stopped(
+    portal: SiteServer, tmp_path: Path, limit: int
+) -> None:
+    config = config_for(tmp_path, portal, f"max_listing_pages = {limit}")
+    for _ in range(9 // limit + 1):  # at least `limit` new listing pages a run
+        crawl_once(config)
+    assert archived(tmp_path / "archive.db") == (ARTICLES, ARTICLES)
+
+
+def test_a_head_walk_cut_short_goes_on_with_the_next_page_on_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    build_portal(out, 8, per_page=PER_PAGE, pager_window=1)
+    with serve_site(out) as server:
+        config = config_for(tmp_path, server)
+        crawl_once(config)  # the backfill: 8 articles on 2 pages
+        build_portal(out, 8, per_page=PER_PAGE, new=10, pager_window=1)  # 10 new: pages 1, 2 and half of 3
+        server.routes.update(load_manifest(out)[0])
+        with pytest.MonkeyPatch.context() as patch:
+            kill_at(patch, frontier, "mark_walked", 2)  # page 1 committed, killed while committing page 2
+            with pytest.raises(Killed):
+                crawl_once(config)
+        crawl_once(config)
+    assert archived(tmp_path / "archive.db") == (18, 18)
+
+
+def test_an_article_in_the_slow_lane_is_fetched_again_when_a_listing_shows_it(
+    portal: SiteServer, tmp_path: Path
+) -> None:
+    config = config_for(tmp_path, portal)
+    db = tmp_path / "archive.db"
+    crawl_once(config)
+    first = rows(db, "SELECT url FROM articles ORDER BY first_seen_at LIMIT 1")[0][0]
+    with sqlite3.connect(db) as conn:  # as if it had failed ten times over a week and just been archived now
+        conn.execute("DELETE FROM articles WHERE url = ?", [first])
+        conn.execute(
+            "INSERT INTO frontier (site, url, kind, discovered_at, attempts, next_attempt_at, last_error, "
+            "gave_up_at) VALUES ('portal', ?, 'article', '2026-01-01T00:00:00Z', 10, '2099-01-01T00:00:00Z', "
+            "'http_503', '2026-01-08T00:00:00Z')",
+            [first],
+        )
+    crawl_once(config)
+    assert rows(db, "SELECT count(*) FROM articles WHERE url = ?", first) == [(1,)]
+    assert rows(db, "SELECT count(*) FROM frontier") == [(0,)]
+
+
+def test_a_url_failing_past_the_attempt_limit_waits_a_month_and_is_never_dropped(tmp_path: Path) -> None:
+    db = open_archive(tmp_path / "unit.db")
+    for _ in range(frontier.MAX_ATTEMPTS + 2):
+        frontier.failed(db, "s", "https://a.gov.vn/x", Reason.TIMEOUT_TOTAL)
+    attempts, next_at, gave_up = db.execute(
+        "SELECT attempts, next_attempt_at, gave_up_at FROM frontier"
+    ).fetchone()
+    assert attempts == frontier.MAX_ATTEMPTS + 2 and gave_up is not None
+    assert next_at > utc_iso(datetime.now(UTC) + timedelta(days=29))
+    assert frontier.pending(db, "s", frontier.Pending.ARTICLE, now="2999-01-01T00:00:00Z") == [
+        "https://a.gov.vn/x"
+    ]
