@@ -7,9 +7,14 @@ could not find the rest of the listing again from page 1.
 from __future__ import annotations
 
 import contextlib
+import os
+import random
+import signal
 import sqlite3
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from build_site import LISTING, build_portal  # noqa: E402
 
 ARTICLES, PER_PAGE = 36, 4  # nine listing pages
+ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
 
 class Killed(BaseException):
@@ -48,10 +54,10 @@ def portal() -> Iterator[SiteServer]:
             yield server
 
 
-def config_for(directory: Path, server: SiteServer, extra: str = "") -> Path:
+def config_for(directory: Path, server: SiteServer, extra: str = "", delay: float = 0) -> Path:
     path = directory / "config.toml"
     path.write_text(
-        f'[crawl]\ndb = "{directory / "archive.db"}"\ndelay = 0\ntimeout = 10\nsweep_days = 0\n{extra}\n'
+        f'[crawl]\ndb = "{directory / "archive.db"}"\ndelay = {delay}\ntimeout = 10\nsweep_days = 0\n{extra}\n'
         f'[[sites]]\nname = "portal"\nstart_urls = ["{server.url(LISTING)}"]\n',
         encoding="utf-8",
     )
@@ -173,3 +179,37 @@ def test_a_url_failing_past_the_attempt_limit_waits_a_month_and_is_never_dropped
     assert frontier.pending(db, "s", frontier.Pending.ARTICLE, now="2999-01-01T00:00:00Z") == [
         "https://a.gov.vn/x"
     ]
+
+
+@pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM", "time-limit"])
+def test_a_real_process_stopped_again_and_again_loses_no_article(
+    portal: SiteServer, tmp_path: Path, stop: str
+) -> None:
+    config = config_for(tmp_path, portal, delay=0.01)  # slow enough for a stop to land mid-walk
+    chance = random.Random(stop)
+    for _ in range(4):
+        command = [sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--quiet"]
+        if stop == "time-limit":
+            command += ["--time-limit", f"{chance.uniform(0.2, 0.6):.2f}"]
+        child = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if stop != "time-limit":
+            wait_until_archived(tmp_path / "archive.db", chance.randint(1, 6), child)
+            child.send_signal(getattr(signal, stop))
+        child.wait(timeout=60)
+    crawl_once(config)
+    assert archived(tmp_path / "archive.db") == (ARTICLES, ARTICLES)
+
+
+def wait_until_archived(db: Path, more: int, child: subprocess.Popen[bytes]) -> None:
+    """Until `more` articles were added since the call (or the child ended, or 20 s passed)."""
+    deadline, start = time.monotonic() + 20, count_quietly(db)
+    while time.monotonic() < deadline and child.poll() is None and count_quietly(db) < start + more:
+        time.sleep(0.01)
+
+
+def count_quietly(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
