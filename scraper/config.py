@@ -1,20 +1,29 @@
 """Read config.toml into a Config; the only module that knows the file's format.
 
-Every key is checked: an unknown key, a wrong type or a missing required key is a ConfigError naming the
-file, the key and the problem, so a typo never silently changes what a cron job archives.
+Every key is checked: an unknown key, a wrong type, a number outside its range, a URL, host name, regex or CSS
+selector that cannot be parsed, or a missing required key is a ConfigError naming the file, the key and the
+problem, so a typo never silently changes what a cron job archives and no value can crash or hang a run later.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import re
+import ssl
 import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+import idna
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
 from .errors import ConfigError
 from .models import Config, CrawlSettings, Site
+from .urls import canonicalize
 
 SELECTOR_FIELDS = ("title", "published_at", "author", "body", "views")
 
@@ -44,6 +53,24 @@ SITE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "ca_bundle": ((str,), "a path to a PEM file"),
     "allow_private": ((bool,), "true or false"),
 }
+# Inclusive ranges of the numeric keys (README, config.toml). A value outside is refused, never clamped: TOML
+# allows nan, inf and integers of any size, and each of those crashed or hung a run before (issue 11).
+RANGES: dict[str, tuple[int, int]] = {
+    "delay": (0, 3600),
+    "timeout": (1, 600),
+    "time_limit": (0, 7 * 24 * 3600),
+    "sweep_days": (0, 3650),
+    "max_bytes": (1024, 1024**3),
+    "retries": (0, 10),
+    "max_articles": (0, 10**7),
+    "max_listing_pages": (0, 10**7),
+    "max_revisits": (0, 10**7),
+}
+MAX_USER_AGENT = (
+    1024  # servers refuse request headers past a few KiB (431); a longer one is a pasting accident
+)
+# One DNS label after IDNA encoding; `_` is outside RFC 952 but real intranet names use it and it resolves.
+HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
 
 
 def load_config(path: str | Path) -> Config:
@@ -55,7 +82,8 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(source, "-", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(source, "-", f"cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    # ValueError: tomllib lets int() refuse an integer of over 4,300 digits.
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
         raise ConfigError(source, "-", f"not valid TOML: {exc}") from None
     return parse_config(raw, source)
 
@@ -81,7 +109,24 @@ def _reject_unknown(table: dict[str, Any], known: set[str], source: str, prefix:
 def _check_type(value: Any, spec: tuple[tuple[type, ...], str], source: str, key: str) -> None:
     types, name = spec
     if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
-        raise ConfigError(source, key, f"must be {name}, got {type(value).__name__} {value!r}")
+        raise ConfigError(source, key, f"must be {name}, got {type(value).__name__} {_shown(value)}")
+
+
+def _check_range(value: float, bounds: tuple[int, int], source: str, key: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(source, key, f"must be a finite number, got {value}")
+    low, high = bounds
+    if value < 0 <= low:
+        raise ConfigError(source, key, f"must not be negative, got {_shown(value)}")
+    if not low <= value <= high:
+        raise ConfigError(source, key, f"must be between {low} and {high}, got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _parse_crawl(table: Any, source: str) -> CrawlSettings:
@@ -90,26 +135,35 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
     _reject_unknown(table, set(CRAWL_KEYS), source, "crawl.")
     for key, value in table.items():
         _check_type(value, CRAWL_KEYS[key], source, f"crawl.{key}")
-    for key in (
-        "delay",
-        "timeout",
-        "max_articles",
-        "max_listing_pages",
-        "max_revisits",
-        "retries",
-        "time_limit",
-        "sweep_days",
-    ):
-        if key in table and table[key] < 0:
-            raise ConfigError(source, f"crawl.{key}", "must not be negative")
-    if table.get("timeout", 1) == 0 or table.get("max_bytes", 1) <= 0:
-        key = "crawl.timeout" if table.get("timeout", 1) == 0 else "crawl.max_bytes"
-        raise ConfigError(source, key, "must be greater than zero")
+        if key in RANGES:
+            _check_range(value, RANGES[key], source, f"crawl.{key}")
+    if "db" in table:
+        _check_db(table["db"], source, "crawl.db")
+    if "user_agent" in table:
+        _check_user_agent(table["user_agent"], source, "crawl.user_agent")
     defaults = {f.name: f.default for f in fields(CrawlSettings)}
     merged = {**defaults, **table}
     for key in ("delay", "timeout", "time_limit", "sweep_days"):
         merged[key] = float(merged[key])
     return CrawlSettings(**merged)
+
+
+def _check_db(path: str, source: str, key: str) -> None:
+    if not path.strip() or path.strip() == ":memory:":
+        # SQLite takes "" and ":memory:" as a temporary database: the run would report articles and keep none.
+        raise ConfigError(source, key, f"must name an archive file, got {path!r}")
+    if "\x00" in path:
+        raise ConfigError(source, key, "must not contain a NUL character")
+
+
+def _check_user_agent(value: str, source: str, key: str) -> None:
+    bad = next((c for c in value if not " " <= c <= "~"), None)
+    if bad is not None:
+        raise ConfigError(source, key, f"must be printable ASCII (it is sent as a header), got {bad!r}")
+    if not value.strip() or value != value.strip() or len(value) > MAX_USER_AGENT:
+        raise ConfigError(
+            source, key, f"must be 1 to {MAX_USER_AGENT} characters with no space at either end"
+        )
 
 
 def _parse_site(entry: Any, source: str, where: str) -> Site:
@@ -121,30 +175,38 @@ def _parse_site(entry: Any, source: str, where: str) -> Site:
             raise ConfigError(source, f"{where}.{key}", "is required")
     for key, value in entry.items():
         _check_type(value, SITE_KEYS[key], source, f"{where}.{key}")
+    _check_name(entry["name"], source, f"{where}.name")
     start_urls = _url_list(entry["start_urls"], source, f"{where}.start_urls")
-    if not entry["name"].strip():
-        raise ConfigError(source, f"{where}.name", "must not be empty")
     for key in ("article_pattern", "listing_pattern"):
         if key in entry:
             _check_regex(entry[key], source, f"{where}.{key}")
+    if "delay" in entry:
+        _check_range(entry["delay"], RANGES["delay"], source, f"{where}.delay")
     return Site(
         name=entry["name"],
         start_urls=start_urls,
         profile=_check_profile(entry.get("profile"), source, f"{where}.profile"),
-        allowed_hosts=tuple(_string_list(entry.get("allowed_hosts", []), source, f"{where}.allowed_hosts")),
+        allowed_hosts=_host_list(entry.get("allowed_hosts", []), source, f"{where}.allowed_hosts"),
         article_pattern=entry.get("article_pattern"),
         listing_pattern=entry.get("listing_pattern"),
         delay=float(entry["delay"]) if "delay" in entry else None,
         selectors=_selectors(entry.get("selectors", {}), source, f"{where}.selectors"),
-        ca_bundle=_existing_file(entry.get("ca_bundle"), source, f"{where}.ca_bundle"),
+        ca_bundle=_ca_bundle(entry.get("ca_bundle"), source, f"{where}.ca_bundle"),
         allow_private=entry.get("allow_private", False),
     )
+
+
+def _check_name(name: str, source: str, key: str) -> None:
+    if not name.strip():
+        raise ConfigError(source, key, "must not be empty")
+    if not name.isprintable():
+        raise ConfigError(source, key, f"must be printable text, got {_shown(name)}")
 
 
 def _string_list(values: list[Any], source: str, key: str) -> list[str]:
     for i, value in enumerate(values):
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(source, f"{key}[{i}]", f"must be a non-empty string, got {value!r}")
+            raise ConfigError(source, f"{key}[{i}]", f"must be a non-empty string, got {_shown(value)}")
     return values
 
 
@@ -152,16 +214,71 @@ def _url_list(values: list[Any], source: str, key: str) -> tuple[str, ...]:
     if not values:
         raise ConfigError(source, key, "must list at least one URL")
     for i, url in enumerate(_string_list(values, source, key)):
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(source, f"{key}[{i}]", f"must be an http(s) URL, got {url!r}")
+        problem = _url_problem(url)
+        if problem:
+            raise ConfigError(source, f"{key}[{i}]", f"{problem}, got {_shown(url)}")
     return tuple(values)
+
+
+def _url_problem(url: str) -> str | None:
+    """Why the crawler could not fetch `url` (urlsplit, httpx and our canonical form all parse it), or None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        httpx.URL(url)
+        canonicalize(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http(s) URL"
+    if port == 0:
+        return "port must be between 1 and 65535"
+    return _host_problem(parts.hostname)
+
+
+def _host_list(values: list[Any], source: str, key: str) -> tuple[str, ...]:
+    for i, entry in enumerate(_string_list(values, source, key)):
+        problem = _host_entry_problem(entry)
+        if problem:
+            raise ConfigError(source, f"{key}[{i}]", f"{problem}, got {_shown(entry)}")
+    return tuple(values)
+
+
+def _host_entry_problem(entry: str) -> str | None:
+    """Why an allowed_hosts entry is not `host` or `host:port` (as a URL's host is compared), or None."""
+    try:
+        parts = urlsplit(f"//{entry}")
+        port = parts.port
+    except ValueError as exc:
+        return f"not a host name ({exc})"
+    if parts.netloc != entry or "@" in entry or not parts.hostname or port == 0:
+        return "must be a host name or host:port, without scheme, path or user"
+    return _host_problem(parts.hostname)
+
+
+def _host_problem(host: str) -> str | None:
+    """Why `host` (no port, no brackets) is neither an IP literal nor a DNS name, or None."""
+    try:
+        ipaddress.ip_address(host)
+        return None
+    except ValueError:
+        pass
+    try:
+        # As httpx does: only a non-ASCII name goes through IDNA (which would refuse the `_` of an ASCII one).
+        name = host.lower() if host.isascii() else idna.encode(host.lower()).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
+        return f"not a host name ({exc})"
+    labels = name.removesuffix(".").split(".")
+    if len(name) > 253 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+        return "not a host name (letters, digits, '-' and '.' only)"
+    return None
 
 
 def _check_regex(pattern: str, source: str, key: str) -> None:
     try:
         re.compile(pattern)
-    except re.error as exc:
+    # OverflowError and RecursionError: a repeat count over 2**32, or thousands of nested groups.
+    except (re.error, OverflowError, RecursionError) as exc:
         raise ConfigError(source, key, f"not a valid regular expression: {exc}") from None
 
 
@@ -178,12 +295,28 @@ def _selectors(table: dict[str, Any], source: str, key: str) -> dict[str, str]:
     for name, value in table.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(source, f"{key}.{name}", "must be a non-empty CSS selector string")
+        _check_selector(value, source, f"{key}.{name}")
     return dict(table)
 
 
-def _existing_file(path: str | None, source: str, key: str) -> str | None:
-    if path is not None and not Path(path).is_file():
+def _check_selector(selector: str, source: str, key: str) -> None:
+    # Compiled by the engine the extractor queries with: lexbor raises SelectolaxError on a selector it cannot
+    # parse, on every page, so it is caught here once instead of failing every article.
+    try:
+        LexborHTMLParser("").css(selector)
+    except SelectolaxError:
+        raise ConfigError(source, key, f"not a valid CSS selector: {_shown(selector)}") from None
+
+
+def _ca_bundle(path: str | None, source: str, key: str) -> str | None:
+    if path is None:
+        return None
+    if not Path(path).is_file():
         raise ConfigError(source, key, f"file not found: {path}")
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ConfigError(source, key, f"not a PEM file of CA certificates: {exc}") from None
     return path
 
 
