@@ -10,7 +10,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
@@ -400,6 +400,7 @@ class SiteCrawl:
                 frontier.failed(self.db, self.site.name, url, f"extract:{error.reason}")
             self._failed(url, f"extract:{error.reason}", None)
             return False
+        article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
         result = save_article(
             self.db, self.run_id, self.site.name, url, page, article, fetcher.drain_attempts()
         )

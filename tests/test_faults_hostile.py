@@ -6,6 +6,7 @@ Each case once ended the whole run with a traceback; each runs against a raw soc
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 import time
 import zlib
@@ -252,3 +253,34 @@ def test_a_listing_of_thousands_of_links_keeps_a_bounded_number_and_still_finds_
     links = discover_links(page, Site(name="a", start_urls=(base,), article_pattern=r"/a/\d+$"), ["a.gov.vn"])
     assert len(links.articles) == MAX_LINKS and links.articles[0] == "http://a.gov.vn/a/0"
     assert links.listings == ("http://a.gov.vn/tin?page=2",)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 60\r\n\r\n" + OK_PAGE,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 60\r\n\r\n"
+        + gzip.compress(OK_PAGE * 20),
+    ],
+    ids=["plain", "gzip"],
+)
+def test_a_body_longer_than_its_content_length_is_truncated_not_a_page_missing_its_end(answer: bytes) -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(answer)
+        conn.close()
+
+    with raw_server(script) as server:
+        fetcher = make_fetcher(server.url, retries=1)[0]
+        result = outcome(fetcher, server.url + ARTICLE)
+    assert isinstance(result, FetchError) and result.reason == "truncated"
+    assert page_errors(fetcher) == ["truncated", "truncated"]
+
+
+def test_bytes_after_a_whole_page_do_not_refuse_it() -> None:
+    def script(conn: socket.socket, n: int) -> None:
+        conn.sendall(response(OK_PAGE) + b"<!-- debug output past the page -->")
+        conn.close()
+
+    with raw_server(script) as server:
+        result = outcome(make_fetcher(server.url)[0], server.url + ARTICLE)
+    assert isinstance(result, Page) and result.body == OK_PAGE
