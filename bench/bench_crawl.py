@@ -64,7 +64,7 @@ def ours(base: str, tmp: Path, db: Path) -> tuple[float, float]:
     config = tmp / "config.toml"
     config.write_text(
         f'[crawl]\ndb = "{db}"\ndelay = 0\nmax_listing_pages = 1000\n\n[[sites]]\nname = "bench"\n'
-        f'start_urls = ["{base}{build_site.LISTING}"]\n'
+        f'start_urls = ["{base}{build_site.LISTING}"]\nallow_private = true\n'
     )
     return run([sys.executable, "-m", "scraper", "crawl", "--config", str(config), "--quiet"])
 

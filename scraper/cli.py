@@ -188,7 +188,7 @@ def _read_file(path: str) -> bytes:
 
 
 async def _fetch_once(url: str) -> str:
-    site = Site(name="extract", start_urls=(url,))
+    site = Site(name="extract", start_urls=(url,), allow_private=True)  # the address the user typed
     async with Fetcher(site, CrawlSettings(retries=0, delay=0)) as fetcher:
         return (await fetcher.fetch(url)).text
 
@@ -208,7 +208,7 @@ def demo(db_path: str | None, quiet: bool) -> None:
         fail(f"{db_file}: already exists; the demo writes a fresh archive", 2)
     with serve_site(DEMO_SITE) as server:
         start = [server.url(path) for path in server.start]
-        site = Site(name="demo", start_urls=tuple(start))
+        site = Site(name="demo", start_urls=tuple(start), allow_private=True)  # served on 127.0.0.1
         progress = make_progress(quiet)
         try:
             summary: RunSummary = run_crawl(

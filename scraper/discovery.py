@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .errors import InvalidURL
 from .models import Page, Site
 from .profiles import PROFILES
-from .urls import canonicalize, in_scope, is_pagination_of, trap_reason
+from .urls import absolute_url, canonical_urls, canonicalize, in_scope, is_pagination_of, trap_reason
 
+log = logging.getLogger(__name__)
+
+MAX_ANCHORS = 20_000  # anchors read on one listing page (a real one has a few hundred)
+MAX_LINKS = 2_000  # distinct links kept from one listing page
 FEED_TYPES = re.compile(r"application/(?:rss|atom)\+xml|application/xml|text/xml", re.I)
 
 
@@ -31,37 +38,51 @@ PAGER_TEXT = re.compile(r"(?:trang sau|trang kế|tiếp|tiếp theo|sau|next|ne
 
 
 def discover_links(page: Page, site: Site, hosts: Iterable[str]) -> Links:
-    """Article links and pagination links on a listing page, canonical, in scope, in page order."""
-    tree = LexborHTMLParser(page.text)
-    articles: dict[str, None] = {}
-    listings: dict[str, None] = {}
-    feeds: dict[str, None] = {}
+    """Article links and pagination links on a listing page, canonical, in scope, in page order.
+
+    At most MAX_LINKS distinct links of each kind are kept, from MAX_ANCHORS anchors: a listing page of 400,000 links
+    (a broken pager that lists everything) must not hold them all in memory, nor canonicalise them all.
+    """
+    found: dict[str, dict[str, None]] = {"feed": {}, "article": {}, "listing": {}}
     allowed = set(hosts)
-    for href, text, rel in _anchors(tree):
+    for href, text, rel in itertools.islice(_anchors(LexborHTMLParser(page.text)), MAX_ANCHORS):
         try:
-            url = canonicalize(urljoin(page.final_url, href))
-        except ValueError:  # a malformed href (bad port, broken IPv6 literal): not a link we can follow
+            url = absolute_url(page.final_url, href)
+        except (
+            InvalidURL
+        ):  # a malformed href (bad port, broken IPv6 literal, javascript:): not a link to follow
             continue
-        if not in_scope(url, allowed) or trap_reason(url):
-            continue
-        if rel.lower() == "alternate" and FEED_TYPES.search(text):
-            feeds.setdefault(url)
-        elif is_article_url(url, site):
-            articles.setdefault(url)
-        elif is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, page.final_url)):
-            listings.setdefault(url)
-    return Links(tuple(articles), tuple(listings), tuple(feeds))
+        kind = _kind(url, text, rel, page.final_url, site) if in_scope(url, allowed) else None
+        if kind is not None and len(found[kind]) < MAX_LINKS and not trap_reason(url):
+            found[kind].setdefault(url)
+    if any(len(links) == MAX_LINKS for links in found.values()):
+        log.warning("%s: over %d links of one kind, the rest ignored", page.final_url, MAX_LINKS)
+    return Links(tuple(found["article"]), tuple(found["listing"]), tuple(found["feed"]))
 
 
-def _anchors(tree: LexborHTMLParser) -> list[tuple[str, str, str]]:
-    found = []
-    for node in tree.css("a[href], link[rel][href]"):
+def _kind(url: str, text: str, rel: str, listing: str, site: Site) -> str | None:
+    if rel.lower() == "alternate" and FEED_TYPES.search(text):
+        return "feed"
+    if is_article_url(url, site):
+        return "article"
+    if is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, listing)):
+        return "listing"
+    return None
+
+
+def _anchors(tree: LexborHTMLParser) -> Iterator[tuple[str, str, str]]:
+    """(href, text, rel) of each link, each href once, walking the tree instead of listing every node."""
+    seen: set[str] = set()
+    for node in tree.root.traverse() if tree.root is not None else ():
+        if node.tag not in ("a", "link"):
+            continue
         href = (node.attributes.get("href") or "").strip()
-        if href and urlsplit(href).scheme in ("", "http", "https"):
-            # For <link>, the "text" is its type: <link rel="alternate" type="application/rss+xml" href=...>.
-            text = node.text(strip=True) if node.tag == "a" else node.attributes.get("type") or ""
-            found.append((href, text, node.attributes.get("rel") or ""))
-    return found
+        if not href or href in seen or (node.tag == "link" and "rel" not in node.attributes):
+            continue
+        seen.add(href)
+        # For <link>, the "text" is its type: <link rel="alternate" type="application/rss+xml" href=...>.
+        text = node.text(strip=True) if node.tag == "a" else node.attributes.get("type") or ""
+        yield href, text, node.attributes.get("rel") or ""
 
 
 def _is_pager_link(text: str, rel: str) -> bool:
@@ -90,7 +111,7 @@ def is_listing_url(url: str, site: Site) -> bool:
 
 
 def feed_links(document: bytes, limit: int = 50_000) -> tuple[list[str], list[str]]:
-    """(page URLs, nested sitemap URLs) in a sitemap, sitemap index, RSS or Atom document."""
+    """(page URLs, nested sitemap URLs) in a sitemap, sitemap index, RSS or Atom document; canonical, valid."""
     try:
         root = ElementTree.fromstring(document)
     except ElementTree.ParseError:
@@ -107,4 +128,4 @@ def feed_links(document: bytes, limit: int = 50_000) -> tuple[list[str], list[st
                 pages.append(href.strip())
         if len(pages) >= limit:
             break
-    return pages, nested
+    return canonical_urls(pages), canonical_urls(nested)

@@ -4,6 +4,7 @@
   + ConfigError         bad config file or option (CLI exit 2)
   + FetchError          one URL could not be fetched (recorded in `fetches`, retried next run)
     - RetryableFetchError   a transient fault worth another attempt (5xx, 408, 429, timeouts, resets)
+  + InvalidURL          a string that is not an http(s) URL we could fetch (a link is skipped; a fetch fails)
   + ExtractError        a page gave no article (no title, no body, no end anchor ...)
   + StorageError        the archive cannot be written (CLI exit 1)
     - LockHeld              another crawl holds the archive's lock (CLI exit 3)
@@ -93,6 +94,14 @@ class RetryableFetchError(FetchError):
     ) -> None:
         super().__init__(url, kind, status, detail)
         self.retry_after = retry_after
+
+
+class InvalidURL(ScraperError, ValueError):
+    """Not an http(s) URL with a well-formed host and port (a ValueError too, as urllib's own complaints are)."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        super().__init__(f"invalid URL {url[:200]!r}: {problem}")
+        self.url, self.problem = url, problem
 
 
 class ExtractError(ScraperError):

@@ -70,6 +70,9 @@ class Page:
     encoding: str
     fetched_at: str
     elapsed_ms: int
+    flags: tuple[
+        str, ...
+    ] = ()  # doubts about the decoded text, for the article's flags ("encoding_mislabelled")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -496,6 +496,7 @@ class SiteCrawl:
                 frontier.failed(self.db, self.site.name, url, reason)
             self._failed(url, reason, None, None)
             return False
+        article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
         result = save_article(
             self.db, self.run_id, self.site.name, url, page, article, fetcher.drain_attempts()
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from .errors import InvalidURL
 
 # Tracking and session parameters never change the page (reliability.md C6, Heritrix session-id rules).
 DROPPED_PARAMS = re.compile(
@@ -16,6 +18,9 @@ PATH_SESSION = re.compile(r";jsessionid=[^/?#]*", re.I)
 PAGE_PARAMS = re.compile(r"^(?:start|cur|page|p|pageindex|trang|_\w+_cur|_\w+_start)$", re.I)
 PAGE_PATH = re.compile(r"/page-\d+/?$", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# A host as it stands in a canonical URL: IDNA-encoded labels (w3lib does that), or an IPv6 literal.
+PORT = re.compile(r"(?::[0-9]*)?")  # what may follow the host in a netloc
+CANONICAL_HOST = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?|[0-9a-f:.]+")
 
 # Crawl-trap limits (reliability.md X5; Heritrix PathologicalPath, TooManyPathSegments).
 MAX_URL_LENGTH = 2000
@@ -30,24 +35,72 @@ def canonicalize(url: str) -> str:
 
     w3lib keeps the path's case and percent-encoding (only hex digits are upper-cased, an equivalent
     spelling), which matters: these servers treat "hỆ" and "hệ" as different pages (cms-families.md §1.2).
+    Raises InvalidURL for anything that is not an http(s) URL with a well-formed host and port.
     """
-    parts = urlsplit(PATH_SESSION.sub("", url.strip()))
+    scheme, host, port, parts = _split(PATH_SESSION.sub("", url.strip()), url)
     query = urlencode(
         [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not DROPPED_PARAMS.match(k)]
     )
-    netloc = _bracketed(parts.hostname or "")
-    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme.lower()):
-        netloc = f"{netloc}:{parts.port}"
-    return canonicalize_url(urlunsplit((parts.scheme.lower(), netloc.lower(), parts.path or "/", query, "")))
+    netloc = f"{host}:{port}" if port else host
+    try:
+        canonical = canonicalize_url(urlunsplit((scheme, netloc, parts.path or "/", query, "")))
+    except ValueError as error:  # w3lib's IDNA encoding of a host it cannot encode
+        raise InvalidURL(url, str(error)) from None
+    if not CANONICAL_HOST.fullmatch(urlsplit(canonical).hostname or ""):
+        raise InvalidURL(url, "malformed host name")
+    return canonical
+
+
+def absolute_url(base: str, href: str) -> str:
+    """The canonical URL a link on the page at base points to; InvalidURL when it points nowhere we could go."""
+    try:
+        joined = urljoin(base, href)
+    except ValueError as error:  # urljoin parses both: a broken IPv6 literal in either
+        raise InvalidURL(href, str(error)) from None
+    return canonicalize(joined)
+
+
+def canonical_urls(urls: Iterable[str]) -> list[str]:
+    """The canonical form of each URL that has one, in order; a sitemap's or robots.txt's malformed ones skipped."""
+    found = []
+    for url in urls:
+        try:
+            found.append(canonicalize(url))
+        except InvalidURL:
+            continue
+    return found
 
 
 def host_of(url: str) -> str:
-    """The host[:port] a URL points at, lower-cased, default port dropped."""
-    parts = urlsplit(url)
-    host = _bracketed((parts.hostname or "").lower())
-    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme.lower()):
-        return f"{host}:{parts.port}"
-    return host
+    """The host[:port] a URL points at, lower-cased, default port dropped; "" when it has none it could use."""
+    try:
+        _scheme, host, port, _parts = _split(url, url)
+    except InvalidURL:
+        return ""
+    return f"{host}:{port}" if port else host
+
+
+def _split(url: str, original: str) -> tuple[str, str, int | None, SplitResult]:
+    """(scheme, bracketed lower-case host, port unless the default, the parts) of an http(s) URL."""
+    try:
+        parts = urlsplit(url)
+        hostname, port = parts.hostname, parts.port
+    except ValueError as error:  # a broken IPv6 literal, a port out of range or not a number
+        raise InvalidURL(original, str(error)) from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise InvalidURL(original, "not an http(s) URL")
+    if port == 0:
+        raise InvalidURL(original, "port 0 is no port")
+    host = _bracketed((hostname or "").lower())
+    rest = parts.netloc.rsplit("@", 1)[-1].lower().removeprefix(host)
+    if (
+        not hostname
+        or any(c.isspace() or not c.isprintable() or c in "\\%" for c in host)
+        or not PORT.fullmatch(rest)
+    ):
+        raise InvalidURL(original, "malformed host name")
+    return scheme, host, None if port == DEFAULT_PORTS[scheme] else port, parts
 
 
 def _bracketed(host: str) -> str:
@@ -57,7 +110,8 @@ def _bracketed(host: str) -> str:
 
 def in_scope(url: str, hosts: Iterable[str]) -> bool:
     """Whether a URL is http(s) on one of the allowed hosts."""
-    return urlsplit(url).scheme in ("http", "https") and host_of(url) in set(hosts)
+    host = host_of(url)
+    return bool(host) and host in set(hosts)
 
 
 def is_pagination_of(url: str, listing: str) -> bool:

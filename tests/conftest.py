@@ -33,9 +33,17 @@ def site_server() -> Iterator[SiteServer]:
 
 
 def write_config(
-    directory: Path, server: SiteServer, crawl: str = "", site: str = "", delay: float = 0
+    directory: Path,
+    server: SiteServer,
+    crawl: str = "",
+    site: str = "",
+    delay: float = 0,
+    allow_private: bool = True,
 ) -> Path:
-    """A config.toml for the fixture site; politeness delay 0 unless asked, so tests run fast."""
+    """A config.toml for the fixture site; politeness delay 0 unless asked, so tests run fast.
+
+    The fixture site is on 127.0.0.1, an address only a site with allow_private may reach.
+    """
     path = directory / "config.toml"
     path.write_text(
         f"""
@@ -48,6 +56,7 @@ timeout = 10
 [[sites]]
 name = "thixaquangtri"
 start_urls = ["{server.url(LISTING)}"]
+allow_private = {str(allow_private).lower()}
 {site}
 """,
         encoding="utf-8",
@@ -63,7 +72,7 @@ def config_file(tmp_path: Path, site_server: SiteServer) -> Path:
 
 def make_fetcher(start_url: str, **settings: object) -> tuple[Fetcher, list[float]]:
     """A fetcher for the site starting at start_url; its backoff and politeness sleeps are recorded, not slept."""
-    site = Site(name="fixture", start_urls=(start_url,))
+    site = Site(name="fixture", start_urls=(start_url,), allow_private=True)  # loopback is private
     fetcher = Fetcher(site, CrawlSettings(**{"delay": 0, "timeout": 5} | settings))  # type: ignore[arg-type]
     waits: list[float] = []
 

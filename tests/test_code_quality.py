@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from scraper.errors import Reason
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -42,3 +44,9 @@ def scraper_version() -> str:
     import scraper
 
     return scraper.__version__
+
+
+def test_every_fetch_reason_is_listed_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [r.value for r in Reason if f"| `{r.value}" not in readme]
+    assert missing == []

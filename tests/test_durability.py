@@ -58,7 +58,7 @@ def config_for(directory: Path, server: SiteServer, extra: str = "", delay: floa
     path = directory / "config.toml"
     path.write_text(
         f'[crawl]\ndb = "{directory / "archive.db"}"\ndelay = {delay}\ntimeout = 10\nsweep_days = 0\n{extra}\n'
-        f'[[sites]]\nname = "portal"\nstart_urls = ["{server.url(LISTING)}"]\n',
+        f'[[sites]]\nname = "portal"\nstart_urls = ["{server.url(LISTING)}"]\nallow_private = true\n',
         encoding="utf-8",
     )
     return path

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scraper import extract
+from scraper.encoding import decode_html, encoding_flags
 from scraper.sitesrv import SiteServer
 from tests.conftest import SITE
 from tests.test_cli import crawl, rows
@@ -128,6 +129,27 @@ def test_v2_a_windows_1258_page_declared_only_in_meta_is_stored_as_nfc(
     assert title.startswith("UBND Phường 1 tổ chức hội nghị")
     assert unicodedata.is_normalized("NFC", title) and unicodedata.is_normalized("NFC", body)
     assert rows(db, "SELECT encoding FROM captures WHERE url = ?", site_server.url(SEED)) == [("cp1258",)]
+
+
+def test_v2_windows_1258_bytes_under_a_utf8_label_are_read_as_windows_1258_and_flagged(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    # header and <meta> both say UTF-8 (a server set up for UTF-8 serving an old page); the bytes are not
+    serve(site_server, tmp_path, to_cp1258(SEED_HTML), type="text/html; charset=utf-8")
+    db = crawl(config_file)
+    title, body, flags = rows(
+        db, "SELECT title, body, flags FROM articles WHERE url = ?", site_server.url(SEED)
+    )[0]
+    assert title.startswith("UBND Phường 1 tổ chức hội nghị") and "\ufffd" not in title + body
+    assert json.loads(flags) == ["encoding_mislabelled"]
+    assert rows(db, "SELECT encoding FROM captures WHERE url = ?", site_server.url(SEED)) == [("cp1258",)]
+
+
+def test_a_few_stray_bytes_in_a_utf8_page_leave_it_utf8() -> None:
+    page = SEED_HTML.encode() + b"<!-- \xe9\xe8 -->"
+    text, encoding = decode_html(page, "text/html; charset=utf-8")
+    assert encoding == "utf-8" and "UBND Phường 1" in text
+    assert encoding_flags(page, "text/html; charset=utf-8", encoding) == ()
 
 
 def test_v3_utf8_bytes_under_a_wrong_windows_1258_meta_are_read_as_utf8(

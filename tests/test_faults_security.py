@@ -69,7 +69,7 @@ def test_x1_links_and_redirects_to_internal_addresses_are_never_followed(
 
 def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_server: SiteServer) -> None:
     # A portal configured by name whose DNS answers with a loopback address: refused before connecting.
-    config = write_config(tmp_path, site_server)
+    config = write_config(tmp_path, site_server, allow_private=False)
     config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
     db = crawl(config)
     assert len(site_server.requests) == 0
@@ -216,7 +216,7 @@ def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: 
 
 
 def test_x1_private_addresses_need_the_site_to_allow_them(tmp_path: Path, site_server: SiteServer) -> None:
-    config = write_config(tmp_path, site_server, site="allow_private = true")
+    config = write_config(tmp_path, site_server, allow_private=True)
     config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
     db = crawl(config)
     assert rows(db, "SELECT count(*) FROM articles")[0][0] == 14  # an intranet portal, named on purpose

@@ -37,7 +37,7 @@ def two_portals() -> Iterator[tuple[SiteServer, SiteServer]]:
 
 def config_for(directory: Path, servers: tuple[SiteServer, ...], extra: str = "") -> Path:
     sites = "".join(
-        f'[[sites]]\nname = "site{i}"\nstart_urls = ["{server.url(LISTING)}"]\n'
+        f'[[sites]]\nname = "site{i}"\nstart_urls = ["{server.url(LISTING)}"]\nallow_private = true\n'
         for i, server in enumerate(servers)
     )
     path = directory / "config.toml"

@@ -44,7 +44,7 @@ def crawl(servers: list[SiteServer], db: Path) -> tuple[float, float]:
     """Run `scraper crawl` over the servers; (seconds, peak RSS MiB)."""
     config = db.with_suffix(".toml")
     sites = "".join(
-        f'\n[[sites]]\nname = "site{i:03d}"\nstart_urls = ["{s.url(s.start[0])}"]\n'
+        f'\n[[sites]]\nname = "site{i:03d}"\nstart_urls = ["{s.url(s.start[0])}"]\nallow_private = true\n'
         for i, s in enumerate(servers)
     )
     config.write_text(

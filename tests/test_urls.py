@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from scraper.discovery import discover_links
+from scraper.errors import InvalidURL
+from scraper.models import Page, Site
 from scraper.urls import canonicalize, host_of, in_scope, is_pagination_of
 
 ARTICLE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -62,3 +67,65 @@ def test_scope_is_the_exact_host_and_port() -> None:
 )
 def test_pagination(url: str, listing: str, paginates: bool) -> None:
     assert is_pagination_of(url, listing) is paginates
+
+
+HOSTILE = [
+    "http://[::1",
+    "http://a.gov.vn:99999/x",
+    "http://a.gov.vn:-1/x",
+    "http://a.gov.vn:0/x",
+    "http://[zz]/x",
+    "http://[::1]]/x",
+    "http:\\\\a.gov.vn\\x",
+    "javascript:alert(1)",
+    "",
+    "http://",
+    "http://a\x00b.gov.vn/",
+    "http://a b.gov.vn/",
+    "http://a%2e.gov.vn/",
+    "mailto:x@a.gov.vn",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE, ids=[f"hostile-{i}" for i in range(len(HOSTILE))])
+def test_a_url_we_cannot_fetch_is_a_typed_error_and_out_of_scope(url: str) -> None:
+    with pytest.raises(InvalidURL):
+        canonicalize(url)
+    assert host_of(url) == ""
+    assert not in_scope(url, ["a.gov.vn", "", "127.0.0.1"])
+
+
+URLISH = st.one_of(
+    st.text(max_size=60),
+    st.builds(
+        "{}://{}{}/{}".format,
+        st.sampled_from(["http", "https", "HTTP", "ftp", "", "javascript"]),
+        st.text(max_size=20),
+        st.sampled_from(["", ":", ":80", ":99999", ":-1", ":0x50", "]"]),
+        st.text(max_size=20),
+    ),
+    st.builds("http://[{}]/".format, st.text(alphabet="0123456789abcdef:.%[]z", max_size=40)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(url=URLISH)
+def test_no_string_makes_the_url_functions_raise_anything_but_invalid_url(url: str) -> None:
+    host_of(url)
+    in_scope(url, ["a.gov.vn"])
+    try:
+        canonical = canonicalize(url)
+    except InvalidURL:
+        return
+    assert canonicalize(canonical) == canonical  # one spelling: the canonical form is its own canonical form
+    assert host_of(canonical)
+
+
+@settings(max_examples=100, deadline=None)
+@given(hrefs=st.lists(URLISH, max_size=8))
+def test_no_href_makes_link_discovery_raise(hrefs: list[str]) -> None:
+    anchors = "".join(f'<a href="{h.replace(chr(34), "")}">1</a>' for h in hrefs)
+    base = "http://a.gov.vn/tin"
+    page = Page(base, base, 200, (), b"", f"<html><body>{anchors}</body></html>", "utf-8", "", 0)
+    links = discover_links(page, Site(name="a", start_urls=(base,)), ["a.gov.vn"])
+    assert all(in_scope(u, ["a.gov.vn"]) for u in links.articles + links.listings + links.feeds)
