@@ -52,11 +52,11 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(source, "-", "file not found") from None
+        raise ConfigError(source, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "-", f"cannot read: {exc}") from None
+        raise ConfigError(source, "", f"cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(source, "-", f"not valid TOML: {exc}") from None
+        raise ConfigError(source, "", f"not valid TOML: {exc}") from None
     return parse_config(raw, source)
 
 
@@ -102,6 +102,8 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
     ):
         if key in table and table[key] < 0:
             raise ConfigError(source, f"crawl.{key}", "must not be negative")
+    if "db" in table and not table["db"].strip():
+        raise ConfigError(source, "crawl.db", "must not be empty (the archive's file name)")
     if table.get("timeout", 1) == 0 or table.get("max_bytes", 1) <= 0:
         key = "crawl.timeout" if table.get("timeout", 1) == 0 else "crawl.max_bytes"
         raise ConfigError(source, key, "must be greater than zero")

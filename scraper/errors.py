@@ -20,7 +20,7 @@ class ConfigError(ScraperError):
     """The config file or a command-line option is invalid."""
 
     def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}")
+        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
         self.source, self.key, self.problem = source, key, problem
 
 

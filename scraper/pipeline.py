@@ -81,6 +81,7 @@ class RunSummary:
     status: str
     counts: Counts
     sites: dict[str, Counts] = field(default_factory=dict)
+    degraded: dict[str, str] = field(default_factory=dict)  # site -> why its part of the run is degraded
 
 
 def select_sites(config: Config, names: Sequence[str], source: str) -> tuple[Site, ...]:
@@ -97,19 +98,21 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
     with archive_lock(db_path):
         db = open_archive(db_path)
         run_id = start_run(db, len(sites))
-        per_site = {site.name: Counts() for site in sites}
+        crawls = [SiteCrawl(db, run_id, config.crawl, site, Counts(), progress) for site in sites]
+        per_site = {crawl.site.name: crawl.counts for crawl in crawls}
         try:
-            finished = asyncio.run(_crawl_all(db, run_id, config.crawl, sites, per_site, progress))
+            finished = asyncio.run(_crawl_all(crawls, config.crawl.time_limit))
         except BaseException:
             _record_abort(db, run_id, _total(per_site))
             raise
         total = _total(per_site)
-        status = "degraded" if any(_degraded(c) for c in per_site.values()) else "ok"
+        degraded = {crawl.site.name: why for crawl in crawls if (why := crawl.degraded())}
+        status = "degraded" if degraded else "ok"
         if not finished:
             status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
         finish_run(db, run_id, status, total.as_dict())
         db.close()
-    return RunSummary(run_id, status, total, per_site)
+    return RunSummary(run_id, status, total, per_site, degraded)
 
 
 def _record_abort(db: Database, run_id: int, counts: Counts) -> None:
@@ -127,31 +130,15 @@ def _total(per_site: dict[str, Counts]) -> Counts:
     return total
 
 
-def _degraded(counts: Counts) -> bool:
-    return counts.pages_fetched == 0 or counts.failures > DEGRADED_SHARE * max(counts.pages_fetched, 1)
-
-
-async def _crawl_all(
-    db: Database,
-    run_id: int,
-    settings: CrawlSettings,
-    sites: Sequence[Site],
-    per_site: dict[str, Counts],
-    progress: Progress,
-) -> bool:
+async def _crawl_all(crawls: Sequence[SiteCrawl], time_limit: float) -> bool:
     """Crawl every site concurrently; False when the run's time limit ended it."""
     politeness = Politeness()
-    jobs = [
-        SiteCrawl(db, run_id, settings, site, per_site[site.name], progress).run(politeness) for site in sites
-    ]
     try:
         # Cancellation lands only on an await (a fetch), never inside a write: archive writes are synchronous.
-        async with asyncio.timeout(settings.time_limit or None):
-            await asyncio.gather(*jobs)
+        async with asyncio.timeout(time_limit or None):
+            await asyncio.gather(*(crawl.run(politeness) for crawl in crawls))
     except TimeoutError:
-        log.warning(
-            "time limit of %s s reached: run ended, pending pages kept for the next run", settings.time_limit
-        )
+        log.warning("time limit of %s s reached: run ended, pending pages kept for the next run", time_limit)
         return False
     return True
 
@@ -193,6 +180,17 @@ class SiteCrawl:
             await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, "article"))
             await self._revisit(fetcher)
         self.progress.site_finished(self.site.name, self.counts.as_dict())
+
+    def degraded(self) -> str | None:
+        """Why this site's part of the run is degraded (cron must hear of it), or None."""
+        counts = self.counts
+        if counts.pages_fetched == 0:
+            return "no page fetched"
+        if self.listing_pages and not self.article_links:
+            return f"no article links on its {self.listing_pages} listing page(s)"
+        if counts.failures > DEGRADED_SHARE * counts.pages_fetched:
+            return f"{counts.failures} failed pages for {counts.pages_fetched} fetched"
+        return None
 
     async def _walk_listings(self, fetcher: Fetcher) -> None:
         """Each start listing from its first page; then pages a cut-short backfill left in the frontier."""

@@ -14,12 +14,16 @@ from .queries import Version, articles_per_month, failures, last_run, site_summa
 from .reextract import ReextractCounts
 
 
-def print_summary(summary: RunSummary, db_path: str) -> None:
-    """One line per site and a total, on stderr, so stdout stays for data."""
+def print_summary(summary: RunSummary, db_path: str, only_degraded: bool = False) -> None:
+    """One line per site (each degraded one saying why) and a total, on stderr, so stdout stays for data."""
     for site, counts in summary.sites.items():
+        why = summary.degraded.get(site)
+        if only_degraded and why is None:
+            continue
         click.echo(
             f"{site}: {counts.pages_fetched} pages, {counts.articles_new} new, {counts.articles_changed} changed, "
-            f"{counts.articles_unchanged} unchanged, {counts.failures} failed",
+            f"{counts.articles_unchanged} unchanged, {counts.failures} failed"
+            + (f"; degraded: {why}" if why else ""),
             err=True,
         )
     click.echo(f"run {summary.run_id} {summary.status}: archive {db_path}", err=True)

@@ -226,3 +226,51 @@ def test_a_site_whose_listings_show_no_article_link_says_what_to_set(
     config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
     crawl(config)
     assert "thixaquangtri: no article links on its" in caplog.text and "set article_pattern" in caplog.text
+
+
+def unreachable_config(tmp_path: Path) -> Path:
+    """A config whose only site is a closed port on 127.0.0.1: nothing can be fetched."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[crawl]\ndb = "{tmp_path / "archive.db"}"\ndelay = 0\nretries = 0\n\n'
+        '[[sites]]\nname = "nowhere"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_quiet_still_names_each_degraded_site_and_the_run_for_cron(tmp_path: Path) -> None:
+    code, out, err = run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet")
+    assert code == 0 and out == ""
+    assert err.splitlines() == [
+        "nowhere: 0 pages, 0 new, 0 changed, 0 unchanged, 1 failed; degraded: no page fetched",
+        f"run 1 degraded: archive {tmp_path / 'archive.db'}",
+    ]
+
+
+def test_quiet_says_nothing_when_the_run_is_ok(config_file: Path) -> None:
+    code, out, err = run("crawl", "--config", str(config_file), "--quiet")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_listings_without_article_links_make_a_degraded_run_that_quiet_reports(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
+    code, _, err = run("crawl", "--config", str(config), "--quiet")
+    assert code == 0 and "degraded: no article links on its" in err
+    assert rows(tmp_path / "archive.db", "SELECT status FROM runs") == [("degraded",)]
+
+
+@pytest.mark.parametrize(
+    "options, expected", [((), 0), (("--fail-on-degraded",), 4)], ids=["default", "fail-on-degraded"]
+)
+def test_fail_on_degraded_gives_a_degraded_run_its_own_exit_code(
+    tmp_path: Path, options: tuple[str, ...], expected: int
+) -> None:
+    code, _, err = run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet", *options)
+    assert code == expected and "degraded" in err
+
+
+def test_fail_on_degraded_exits_0_on_a_good_run(config_file: Path) -> None:
+    assert run("crawl", "--config", str(config_file), "--fail-on-degraded")[0] == 0

@@ -57,7 +57,8 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
         (SITE + 'ca_bundle = "/nonexistent.pem"\n', "sites[0].ca_bundle", "file not found"),
         (SITE + 'allow_private = "yes"\n', "sites[0].allow_private", "true or false"),
         (SITE + SITE, "sites[1].name", "duplicate"),
-        ("[crawl\n", "-", "not valid TOML"),
+        ("[crawl\n", "", "not valid TOML"),
+        ('[crawl]\ndb = " "\n' + SITE, "crawl.db", "must not be empty"),
         ("oops = 1\n" + SITE, "oops", "unknown key"),
     ],
     ids=[
@@ -80,6 +81,7 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
         "string-for-bool",
         "duplicate-site-name",
         "broken-toml",
+        "empty-db",
         "unknown-top-level-key",
     ],
 )
@@ -88,11 +90,12 @@ def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, key: str, pro
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     message = str(caught.value)
-    assert message.startswith(f"{path}: {key}: ")
+    assert message.startswith(f"{path}: {key}: " if key else f"{path}: {problem}")
     assert problem in message
     assert "\n" not in message
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="file not found"):
+    with pytest.raises(ConfigError) as caught:
         load_config(tmp_path / "nope.toml")
+    assert str(caught.value) == f"{tmp_path / 'nope.toml'}: file not found"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper.archive import SCHEMA_VERSION
 from scraper.sitesrv import SiteServer
 from tests.conftest import write_config
 from tests.test_cli import crawl, rows
@@ -56,6 +57,8 @@ def assert_whole(db: Path) -> None:
     search entry (FTS5's own check raises when the index and the articles differ)."""
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            return  # killed between two migration steps: whole at the older version, upgraded by the next run
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
         indexed = "SELECT (SELECT count(*) FROM articles_fts_docsize) - (SELECT count(*) FROM articles)"
         assert conn.execute(indexed).fetchone()[0] == 0
@@ -109,7 +112,10 @@ def test_s3_twenty_random_sigkills_never_corrupt_the_archive(tmp_path: Path, sit
                 leftover.unlink()
         elif db.exists():  # otherwise every article is due again: kills land in revisit writes
             with sqlite3.connect(db) as conn:
-                conn.execute("UPDATE articles SET next_visit_at = '2000-01-01T00:00:00Z'")
+                if (
+                    conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+                ):  # not killed mid-migration
+                    conn.execute("UPDATE articles SET next_visit_at = '2000-01-01T00:00:00Z'")
         child = start(config)
         time.sleep(chance.uniform(0.35, 0.9))  # anywhere from start-up to the middle of a write
         child.kill()
