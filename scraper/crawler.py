@@ -117,6 +117,10 @@ class _Inflater:
         return chunk
 
 
+# Reasons a host is not reached at all: said as they are, not as "robots.txt unreachable".
+HOST_UNREACHABLE = frozenset({"blocked_ssrf", "dns_failed"})
+
+
 class Fetcher:
     """Fetches the pages of one site: robots.txt obeyed, hosts in scope, retries with backoff."""
 
@@ -346,6 +350,9 @@ class Fetcher:
             # RFC 9309: "unavailable" (4xx) allows everything; "unreachable" (5xx, network) disallows all.
             if error.status is not None and 400 <= error.status < 500:
                 return Protego.parse("")
+            if error.reason in HOST_UNREACHABLE:  # the host itself is out of reach, not just its robots.txt
+                log.warning("%s: not crawling it this run", error)
+                return error.reason
             log.warning(
                 "robots.txt unreachable on %s (%s): not crawling it this run", host_of(url), error.reason
             )

@@ -24,11 +24,20 @@ class ConfigError(ScraperError):
         self.source, self.key, self.problem = source, key, problem
 
 
+# What a reason means to a person, where the code alone would mislead; the archive keeps the code.
+REASON_HINTS = {
+    "blocked_ssrf": "the host resolves to a private address; if it is an intranet portal, set "
+    "allow_private = true for the site in config.toml (scraper extract: --allow-private)",
+    "dns_failed": "the host name did not resolve",
+}
+
+
 class FetchError(ScraperError):
     """A URL could not be fetched; `reason` is a short machine-readable code."""
 
     def __init__(self, url: str, reason: str, status: int | None = None) -> None:
-        super().__init__(f"{reason}: {url}")
+        hint = REASON_HINTS.get(reason)
+        super().__init__(f"{reason}: {url}" + (f" ({hint})" if hint else ""))
         self.url, self.reason, self.status = url, reason, status
 
 

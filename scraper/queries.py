@@ -127,9 +127,25 @@ def last_run(db: Database) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def failures(db: Database, run_id: int) -> list[tuple[object, ...]]:
-    """(reason, count) of the failed requests of a run."""
-    return db.execute(
-        "SELECT error, count(*) FROM fetches WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY 2 DESC",
+# What a request that ended in an error was, for a run: only "failed" pages are the run's failures.
+FETCH_OUTCOME = """CASE
+    WHEN f.kind = 'robots' THEN 'robots'
+    WHEN f.status IN (404, 410) AND (f.url IN (SELECT url FROM articles WHERE removed_at IS NOT NULL)
+        OR f.url IN (SELECT url FROM article_aliases)) THEN 'removed'
+    WHEN EXISTS (SELECT 1 FROM fetches g WHERE g.run_id = f.run_id AND g.url = f.url AND g.error IS NULL)
+        THEN 'retried'
+    ELSE 'failed' END"""
+
+
+def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
+    """(outcome, reason, URLs) of a run's requests that ended in an error.
+
+    outcome: "failed" (a page the run could not get: runs.failures), "retried" (an attempt that failed, then
+    a retry got the page), "removed" (an archived article the site no longer serves), "robots" (robots.txt).
+    """
+    rows = db.execute(
+        f"SELECT {FETCH_OUTCOME} AS outcome, f.error, count(DISTINCT f.url) FROM fetches f "
+        "WHERE f.run_id = ? AND f.error IS NOT NULL GROUP BY outcome, f.error ORDER BY outcome, 3 DESC",
         [run_id],
     ).fetchall()
+    return [(str(outcome), str(error), int(count)) for outcome, error, count in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import textwrap
+from typing import Any
 
 import click
 from sqlite_utils import Database
@@ -36,7 +37,10 @@ def print_archive(db_path: str) -> None:
         rows = conn.execute(
             "SELECT published_at, title, author, length(body), url FROM articles ORDER BY published_at DESC"
         ).fetchall()
-        visits = conn.execute("SELECT count(*), max(total) FROM visit_stats").fetchone()
+        visits = conn.execute(
+            "SELECT count(*), (SELECT total FROM visit_stats WHERE total IS NOT NULL "
+            "ORDER BY observed_at DESC, id DESC LIMIT 1) FROM visit_stats"
+        ).fetchone()
     finally:
         conn.close()
     click.echo(f"{len(rows)} articles in {db_path}")
@@ -65,12 +69,35 @@ def print_stats(db: Database) -> None:
         click.echo("\nno runs yet")
         return
     click.echo(
-        f"\nlast run {run['id']}: {run['status']}, started {run['started_at']}, finished {run['finished_at']}; "
+        f"\nlast run {run['id']}: {run['status']}, started {run['started_at']}, {_finished(run)}; "
         f"{run['pages_fetched']} pages, {run['articles_new']} new, {run['articles_changed']} changed, "
         f"{run['failures']} failed"
     )
-    for reason, count in failures(db, run["id"]):
-        click.echo(f"  {count:5d}  {reason}")
+    outcome = None
+    for kind, reason, count in failures(db, run["id"]):
+        if kind != outcome:
+            click.echo(f"  {OUTCOME_LABELS[kind]}:")
+            outcome = kind
+        click.echo(f"    {count:5d}  {reason}")
+
+
+# The headings of a run's errors in `stats`: only the first are failures (runs.failures counts those).
+OUTCOME_LABELS = {
+    "failed": "failed pages, by reason (URLs)",
+    "retried": "not failures: attempts that failed before a retry got the page",
+    "removed": "not failures: archived articles the site no longer serves (kept, removed_at set)",
+    "robots": "not failures: robots.txt (4xx: no rules, everything allowed; else the host was skipped)",
+}
+
+
+def _finished(run: dict[str, Any]) -> str:
+    if run["finished_at"] is not None:
+        return f"finished {run['finished_at']}"
+    return (
+        f"not finished: running now, or killed (pid {run['pid']})"
+        if run["status"] == "running"
+        else "never finished"
+    )
 
 
 def print_reextract(counts: ReextractCounts) -> None:

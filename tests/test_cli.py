@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -187,6 +190,14 @@ def test_extract_fetches_a_url_once(site_server: SiteServer) -> None:
     assert site_server.hits(ARTICLE) == 1
 
 
+def test_extract_of_a_private_host_names_allow_private_and_takes_it(site_server: SiteServer) -> None:
+    url = site_server.url(ARTICLE).replace("127.0.0.1", "localhost")  # a name that resolves inward
+    code, out, err = run("extract", url)
+    assert code == 1 and out == "" and "--allow-private" in err and "robots_unreachable" not in err
+    code, out, _ = run("extract", url, "--allow-private")
+    assert code == 0 and json.loads(out)["published_at"] == "2022-08-29T20:05:00+07:00"
+
+
 def test_extract_of_a_page_without_an_article_exits_1_without_a_traceback(tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><body></body></html>")
@@ -274,3 +285,18 @@ def test_fail_on_degraded_gives_a_degraded_run_its_own_exit_code(
 
 def test_fail_on_degraded_exits_0_on_a_good_run(config_file: Path) -> None:
     assert run("crawl", "--config", str(config_file), "--fail-on-degraded")[0] == 0
+
+
+def test_log_lines_are_stamped_in_utc_with_the_zone(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "TZ": "Asia/Ho_Chi_Minh"}
+    before = datetime.now(UTC).replace(microsecond=0)
+    child = subprocess.run(
+        [sys.executable, "-m", "scraper", "crawl", "--config", str(unreachable_config(tmp_path))],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    stamp = child.stderr.split(" ", 1)[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp), child.stderr
+    logged = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= logged <= datetime.now(UTC)  # UTC, not Vietnam's +07:00 local time
