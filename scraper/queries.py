@@ -31,12 +31,15 @@ class Version:
     published_at: str | None
     author: str | None
     body: str
+    origin: str  # "crawl": seen on the site; "reextract": the extractor re-run over a stored capture
+    extractor: str | None  # the scraper version that extracted it (None before schema 9)
 
 
 def article_history(db: Database, url: str) -> list[Version]:
     """Every distinct content of the article at a canonical URL (or one of its aliases), oldest first."""
     rows = db.execute(
-        "SELECT v.observed_at, v.title, v.published_at, v.author, v.body FROM article_versions v "
+        "SELECT v.observed_at, v.title, v.published_at, v.author, v.body, v.origin, v.extractor "
+        "FROM article_versions v "
         "WHERE v.article_id IN (SELECT id FROM articles WHERE url = ? "
         "UNION SELECT article_id FROM article_aliases WHERE url = ?) ORDER BY v.id",
         [url, url],
@@ -122,8 +125,8 @@ def articles_per_month(db: Database) -> list[tuple[object, ...]]:
 
 
 def last_run(db: Database) -> dict[str, Any] | None:
-    """The newest `runs` row."""
-    rows = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+    """The newest crawl's `runs` row (re-extractions have rows of their own kind)."""
+    rows = list(db.query("SELECT * FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None
 
 

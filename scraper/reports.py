@@ -115,13 +115,20 @@ def print_history(url: str, versions: list[Version]) -> None:
     click.echo(f"{len(versions)} version{'s' if len(versions) != 1 else ''} of {url}")
     previous: list[str] = []
     for number, version in enumerate(versions, start=1):
-        click.echo(f"\nversion {number}, first seen {version.observed_at}: {version.title}")
+        click.echo(f"\nversion {number}, {_origin(version)}: {version.title}")
         lines = _version_lines(version)
         if number > 1:
             for line in difflib.unified_diff(previous, lines, lineterm="", n=0):
                 if not line.startswith(("---", "+++", "@@")):
                     click.echo(f"  {line}")
         previous = lines
+
+
+def _origin(version: Version) -> str:
+    extractor = f"scraper {version.extractor}" if version.extractor else "an earlier scraper"
+    if version.origin == "reextract":
+        return f"re-extracted {version.observed_at} from a stored capture by {extractor} (not an edit by the site)"
+    return f"first seen {version.observed_at} on the site, extracted by {extractor}"
 
 
 def _version_lines(version: Version) -> list[str]:

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -294,3 +295,38 @@ def test_the_demo_listing_shows_the_latest_counter_reading_not_the_largest(
         )
     print_archive(str(archive))
     assert capsys.readouterr().out.rstrip().endswith("; latest total 7")
+
+
+def test_a_reextraction_is_its_own_run_and_history_does_not_call_it_an_edit(
+    archive: Path, site_server: SiteServer
+) -> None:
+    with sqlite3.connect(archive) as conn:  # as an older extractor might have left it
+        conn.execute(
+            "UPDATE articles SET body = 'cắt cụt', content_hash = 'old' WHERE url = ?",
+            [site_server.url(SEED)],
+        )
+    run("reextract", "--db", str(archive))
+    code, out, _ = run("history", site_server.url(SEED), "--db", str(archive))
+    versions = [line for line in out.splitlines() if line.startswith("version ")]
+    assert code == 0 and len(versions) == 2
+    assert re.match(r"version 1, first seen \S+ on the site, extracted by scraper \d", versions[0])
+    assert re.match(
+        r"version 2, re-extracted \S+ from a stored capture by scraper \d.*not an edit by the site",
+        versions[1],
+    )
+    assert rows(
+        archive, "SELECT kind, status, pages_fetched, articles_changed, articles_unchanged FROM runs"
+    )[1:] == [("reextract", "ok", 0, 1, 13)]
+    _, stats, _ = run("stats", "--db", str(archive))
+    assert "\nlast run 1: ok" in stats  # the last crawl, not the re-extraction
+
+
+def test_exports_carry_the_pages_own_publication_date(archive: Path) -> None:
+    _, out, _ = run("export", "--format", "jsonl", "--db", str(archive))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert all(
+        r["published_date"] == (r["published_at"][:10] if r["published_at"] else None) for r in records
+    )
+    assert {r["published_date"] for r in records} >= {"2026-01-12", "2022-08-29"}
+    _, out, _ = run("export", "--format", "csv", "--db", str(archive))
+    assert "published_at,published_date," in out.splitlines()[0]
