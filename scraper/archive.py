@@ -177,6 +177,33 @@ ALTER TABLE listings ADD COLUMN swept_at TEXT;
 ALTER TABLE listings ADD COLUMN sweep_tried_at TEXT;
 """
 
+# Where each version came from: a visit to the site ("crawl") or the extractor re-run over a stored capture
+# ("reextract": a change of extractor, not an edit by the site), and which scraper version extracted it.
+# Versions written before: a version extracted from the same capture as an earlier one of its article can
+# only be a re-extraction. `fetches.detail` holds the free text of an error (an exception's message) beside
+# its reason code. `published_date` is the page's own calendar date (SQLite's date() shifts to UTC: the day
+# before, for a time before 07:00 in Vietnam). `runs.kind` tells crawls from re-extractions.
+SCHEMA_V9 = """
+ALTER TABLE article_versions_data ADD COLUMN origin TEXT NOT NULL DEFAULT 'crawl';
+ALTER TABLE article_versions_data ADD COLUMN extractor TEXT;
+UPDATE article_versions_data SET origin = 'reextract' WHERE capture_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM article_versions_data p WHERE p.article_id = article_versions_data.article_id
+    AND p.id < article_versions_data.id AND p.capture_id = article_versions_data.capture_id
+);
+DROP VIEW article_versions;
+CREATE VIEW article_versions AS SELECT v.id, v.article_id, v.observed_at, v.content_hash,
+    CASE WHEN v.body IS NULL THEN a.title ELSE v.title END AS title,
+    CASE WHEN v.body IS NULL THEN a.published_at ELSE v.published_at END AS published_at,
+    CASE WHEN v.body IS NULL THEN a.author ELSE v.author END AS author,
+    coalesce(v.body, a.body) AS body, v.capture_id, v.origin, v.extractor
+FROM article_versions_data v JOIN articles a ON a.id = v.article_id;
+ALTER TABLE fetches ADD COLUMN detail TEXT;
+ALTER TABLE articles ADD COLUMN published_date TEXT;
+UPDATE articles SET published_date = substr(published_at, 1, 10)
+WHERE published_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*';
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'crawl';
+"""
+
 MIGRATIONS = (
     (1, SCHEMA_V1),
     (2, SCHEMA_V2),
@@ -186,6 +213,7 @@ MIGRATIONS = (
     (6, SCHEMA_V6),
     (7, SCHEMA_V7),
     (8, SCHEMA_V8),
+    (9, SCHEMA_V9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # A long checkpoint interval writes hot index pages back less often: +18% articles/s (bench/bench_loader.py);

@@ -1,15 +1,18 @@
 """The `scraper` command: each command is the pipeline written out; errors become exit codes here only.
 
 Exit codes: 0 the run completed (failed pages are recorded in `fetches`), 1 fatal error,
-2 bad config or usage, 3 another crawl holds the archive's lock.
+2 bad config or usage, 3 another crawl holds the archive's lock, 4 a degraded crawl under --fail-on-degraded.
+Every expected fault ends as one line on stderr: ScraperGroup.invoke is the one place that maps them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import os
 import signal
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
@@ -28,6 +31,7 @@ from .errors import ConfigError, LockHeld, ScraperError
 from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
+from .outputs import check_new_file, check_output, fresh_archive, open_output
 from .pipeline import RunSummary, run_crawl, select_sites
 from .progress import make_progress
 from .queries import article_history
@@ -39,11 +43,12 @@ from .urls import canonicalize
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_SITE = Path(__file__).parent / "demo" / "site"
+DEGRADED_EXIT = 4
 
 
 def fail(message: str, code: int) -> NoReturn:
     """Print one line to stderr and exit with the contract's code."""
-    click.echo(f"scraper: {message}", err=True)
+    click.echo(f"scraper: {' '.join(message.split())}", err=True)
     sys.exit(code)
 
 
@@ -54,15 +59,61 @@ def exit_code(error: ScraperError) -> int:
     return 3 if isinstance(error, LockHeld) else 1
 
 
+class ScraperGroup(click.Group):
+    """A click group whose every fault, usage errors included, ends as one line on stderr."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as click does, but print a usage error as one line (click prints usage, a hint and the error)."""
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        try:
+            code = super().main(*args, **kwargs | {"standalone_mode": False})
+        except click.UsageError as error:
+            where = f"; see {error.ctx.command_path} --help" if error.ctx else ""
+            fail(f"{error.format_message()}{where}", error.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.Abort:
+            fail("interrupted", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run a command; expected faults become one line and the documented exit code."""
+        try:
+            return super().invoke(ctx)
+        except ScraperError as error:
+            fail(str(error), exit_code(error))
+        except sqlite3.DatabaseError as exc:
+            db = ctx.meta.get("scraper.db", "the archive")
+            fail(f"{db}: cannot read the archive ({exc}); if it is damaged, restore the last backup", 1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # stdout closed by `| head`: click ends quietly
+            fail(f"{exc.filename or 'output'}: {exc.strerror or exc}", 1)
+
+
+def _non_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty", ctx, param)
+    return value
+
+
 def db_option(fn: F) -> F:
     """The --db option shared by every command that reads or writes the archive."""
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), help="Archive file (SQLite).")(fn)
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False), callback=_non_empty, help="Archive file (SQLite)."
+    )(fn)
 
 
 def archive_options(fn: F) -> F:
     """--db, and --config to find the archive ([crawl].db) when --db is not given."""
     fn = click.option(
-        "--config", "config_path", default="config.toml", show_default=True, type=click.Path(dir_okay=False)
+        "--config",
+        "config_path",
+        default="config.toml",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        callback=_non_empty,
     )(fn)
     return db_option(fn)
 
@@ -77,9 +128,10 @@ def filter_options(fn: F) -> F:
 
 def resolve_db(db_path: str | None, config_path: str) -> str:
     """--db, else [crawl].db of the config file when there is one, else ./archive.db."""
-    if db_path:
-        return db_path
-    return load_config(config_path).crawl.db if Path(config_path).is_file() else "archive.db"
+    if db_path is None:
+        db_path = load_config(config_path).crawl.db if Path(config_path).is_file() else "archive.db"
+    click.get_current_context().meta["scraper.db"] = db_path
+    return db_path
 
 
 def day(value: datetime | None) -> str | None:
@@ -87,7 +139,7 @@ def day(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ScraperGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="scraper")
 def cli() -> None:
     """Archive the news of Vietnamese local-government portals into one SQLite file.
@@ -100,7 +152,12 @@ def cli() -> None:
 
 @cli.command()
 @click.option(
-    "--config", "config_path", default="config.toml", show_default=True, type=click.Path(dir_okay=False)
+    "--config",
+    "config_path",
+    default="config.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    callback=_non_empty,
 )
 @db_option
 @click.option(
@@ -112,7 +169,10 @@ def cli() -> None:
 @click.option(
     "--time-limit", type=click.FloatRange(min=0), help="End the run cleanly after this many seconds."
 )
-@click.option("--quiet", is_flag=True, help="Print errors only (for cron).")
+@click.option("--quiet", is_flag=True, help="Print errors and degraded sites only (for cron).")
+@click.option(
+    "--fail-on-degraded", is_flag=True, help=f"Exit {DEGRADED_EXIT} when the run is degraded (for cron)."
+)
 def crawl(
     config_path: str,
     db_path: str | None,
@@ -120,6 +180,7 @@ def crawl(
     max_articles: int | None,
     time_limit: float | None,
     quiet: bool,
+    fail_on_degraded: bool,
 ) -> None:
     """Crawl the configured sites and archive new articles.
 
@@ -129,21 +190,21 @@ def crawl(
     """
     # cron's `timeout` and shutdowns send SIGTERM: end like Ctrl-C, the current write finished or undone.
     signal.signal(signal.SIGTERM, _terminate)
+    config = load_config(config_path)
+    sites = select_sites(config, site_names, config_path)
+    settings = _override(config.crawl, db_path, max_articles, time_limit)
+    progress = make_progress(quiet)
     try:
-        config = load_config(config_path)
-        sites = select_sites(config, site_names, config_path)
-        settings = _override(config.crawl, db_path, max_articles, time_limit)
-        progress = make_progress(quiet)
-        try:
-            summary = run_crawl(Config(settings, config.sites), settings.db, sites, progress)
-        finally:
-            progress.close()
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
+        summary = run_crawl(Config(settings, config.sites), settings.db, sites, progress)
     except KeyboardInterrupt:
         fail("interrupted: the run is recorded as aborted; the next run resumes where it stopped", 1)
-    if not quiet:
-        print_summary(summary, settings.db)
+    finally:
+        progress.close()
+    # cron mails any output: under --quiet a degraded run still says which sites and why, on stderr.
+    if not quiet or summary.status == "degraded":
+        print_summary(summary, settings.db, only_degraded=quiet)
+    if fail_on_degraded and summary.status == "degraded":
+        sys.exit(DEGRADED_EXIT)
 
 
 def _override(
@@ -161,22 +222,22 @@ def _terminate(signum: int, frame: object) -> None:
 @click.argument("path_or_url")
 @click.option("--url", help="The page's real URL, when reading a file.")
 @click.option("--profile", help="Force a CMS profile instead of detecting it.")
-def extract(path_or_url: str, url: str | None, profile: str | None) -> None:
+@click.option("--allow-private", is_flag=True, help="Fetch a host on a private address (an intranet portal).")
+def extract(path_or_url: str, url: str | None, profile: str | None, allow_private: bool) -> None:
     """Extract one page and print its fields as one JSON object.
 
     \b
     Examples:
         scraper extract page.html --url https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/2/3
         scraper extract https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/2/3
+        scraper extract http://portal.intranet.local/tin-tuc/1 --allow-private
     """
-    try:
-        if path_or_url.startswith(("http://", "https://")):
-            text, url = asyncio.run(_fetch_once(path_or_url)), url or path_or_url
-        else:
-            text = decode_html(_read_file(path_or_url))[0]
-        article = extract_article(text, url=url, profile=profile)
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
+    if path_or_url.startswith(("http://", "https://")):
+        _valid_url(path_or_url)
+        text, url = asyncio.run(_fetch_once(path_or_url, allow_private)), url or path_or_url
+    else:
+        text = decode_html(_read_file(path_or_url))[0]
+    article = extract_article(text, url=url, profile=profile)
     click.echo(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2))
 
 
@@ -187,8 +248,16 @@ def _read_file(path: str) -> bytes:
         fail(f"{path}: cannot read: {exc.strerror or exc}", 2)
 
 
-async def _fetch_once(url: str) -> str:
-    site = Site(name="extract", start_urls=(url,), allow_private=True)  # the address the user typed
+def _valid_url(url: str) -> str:
+    """The canonical form of a URL typed on the command line; a malformed one is a usage error."""
+    try:
+        return canonicalize(url)
+    except ValueError as exc:
+        raise ConfigError(url, "", f"not a valid URL: {exc}") from None
+
+
+async def _fetch_once(url: str, allow_private: bool) -> str:
+    site = Site(name="extract", start_urls=(url,), allow_private=allow_private)
     async with Fetcher(site, CrawlSettings(retries=0, delay=0)) as fetcher:
         return (await fetcher.fetch(url)).text
 
@@ -204,18 +273,15 @@ def demo(db_path: str | None, quiet: bool) -> None:
         scraper demo --db demo.db && sqlite3 demo.db 'select published_at, title from articles'
     """
     db_file = db_path or os.path.join(tempfile.mkdtemp(prefix="scraper-demo-"), "demo.db")
-    if Path(db_file).exists():
-        fail(f"{db_file}: already exists; the demo writes a fresh archive", 2)
-    with serve_site(DEMO_SITE) as server:
+    target = check_new_file(db_file, "--db")
+    with serve_site(DEMO_SITE) as server, fresh_archive(target) as building:
         start = [server.url(path) for path in server.start]
         site = Site(name="demo", start_urls=tuple(start), allow_private=True)  # served on 127.0.0.1
         progress = make_progress(quiet)
         try:
             summary: RunSummary = run_crawl(
-                Config(CrawlSettings(db=db_file, delay=0), (site,)), db_file, [site], progress
+                Config(CrawlSettings(db=db_file, delay=0), (site,)), str(building), [site], progress
             )
-        except ScraperError as error:
-            fail(str(error), exit_code(error))
         finally:
             progress.close()
     if not quiet:
@@ -239,10 +305,7 @@ def search(
     Example:
         scraper search "an ninh trật tự" --since 2025-01-01      (same hits as: scraper search "an ninh trat tu")
     """
-    try:
-        hits = search_archive(open_reader(resolve_db(db_path, config_path)), query, site, day(since), limit)
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
+    hits = search_archive(open_reader(resolve_db(db_path, config_path)), query, site, day(since), limit)
     for hit in hits:
         click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
 
@@ -253,7 +316,12 @@ def search(
 )
 @archive_options
 @filter_options
-@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    callback=_non_empty,
+    help="Write here instead of stdout (whole or not at all; never the archive).",
+)
 def export(
     fmt: str,
     db_path: str | None,
@@ -269,17 +337,15 @@ def export(
         scraper export --format jsonl --site thixaquangtri > articles.jsonl
         scraper export --format warc --output archive.warc.gz     (replay with pywb, ReplayWeb.page ...)
     """
-    try:
-        db = open_reader(resolve_db(db_path, config_path))
+    db_file = resolve_db(db_path, config_path)
+    target = check_output(output, db_file) if output is not None else None  # before anything is opened
+    db = open_reader(db_file)
+    with open_output(target, text=fmt != "warc") as out:
         if fmt == "warc":
-            with click.open_file(output or "-", "wb") as out:
-                count = write_warc(db, out, site, day(since))
+            count = write_warc(db, out, site, day(since))
         else:
-            with click.open_file(output or "-", "w", encoding="utf-8", lazy=False) as out:
-                writer = write_jsonl if fmt == "jsonl" else write_csv
-                count = writer(iter_articles(db, site, day(since)), out)
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
+            writer = write_jsonl if fmt == "jsonl" else write_csv
+            count = writer(iter_articles(db, site, day(since)), out)
     click.echo(f"exported {count} {'captures' if fmt == 'warc' else 'articles'}", err=True)
 
 
@@ -296,16 +362,10 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     Example:
         scraper reextract --site thixaquangtri      (after upgrading scraper or fixing a site's selectors)
     """
-    try:
-        config_sites = (
-            {s.name: s for s in load_config(config_path).sites} if Path(config_path).is_file() else {}
-        )
-        db_file = resolve_db(db_path, config_path)
-        open_reader(db_file)  # refuse a missing or foreign file before creating anything
-        counts = reextract_archive(open_archive(db_file), config_sites, site, day(since))
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
-    print_reextract(counts)
+    config_sites = {s.name: s for s in load_config(config_path).sites} if Path(config_path).is_file() else {}
+    db_file = resolve_db(db_path, config_path)
+    open_reader(db_file)  # refuse a missing or foreign file before creating anything
+    print_reextract(reextract_archive(open_archive(db_file), config_sites, site, day(since)))
 
 
 @cli.command()
@@ -318,13 +378,11 @@ def history(url: str, db_path: str | None, config_path: str) -> None:
     Example:
         scraper history "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
     """
-    try:
-        versions = article_history(open_reader(resolve_db(db_path, config_path)), canonicalize(url))
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
+    canonical = _valid_url(url)
+    versions = article_history(open_reader(resolve_db(db_path, config_path)), canonical)
     if not versions:
         fail(f"no archived article at {url}", 1)
-    print_history(canonicalize(url), versions)
+    print_history(canonical, versions)
 
 
 @cli.command()
@@ -336,8 +394,4 @@ def stats(db_path: str | None, config_path: str) -> None:
     Example:
         scraper stats --db archive.db
     """
-    try:
-        db = open_reader(resolve_db(db_path, config_path))
-    except ScraperError as error:
-        fail(str(error), exit_code(error))
-    print_stats(db)
+    print_stats(open_reader(resolve_db(db_path, config_path)))

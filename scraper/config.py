@@ -79,12 +79,12 @@ def load_config(path: str | Path) -> Config:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(source, "-", "file not found") from None
+        raise ConfigError(source, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, "-", f"cannot read: {exc}") from None
+        raise ConfigError(source, "", f"cannot read: {exc}") from None
     # ValueError: tomllib lets int() refuse an integer of over 4,300 digits.
     except (tomllib.TOMLDecodeError, ValueError) as exc:
-        raise ConfigError(source, "-", f"not valid TOML: {exc}") from None
+        raise ConfigError(source, "", f"not valid TOML: {exc}") from None
     return parse_config(raw, source)
 
 

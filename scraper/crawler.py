@@ -187,6 +187,10 @@ class _Inflater:
         return chunk
 
 
+# Reasons a host is not reached at all: said as they are, not as "robots.txt unreachable".
+HOST_UNREACHABLE = frozenset({Reason.BLOCKED_SSRF, Reason.DNS_FAILED})
+
+
 class Fetcher:
     """Fetches the pages of one site: robots.txt obeyed, hosts in scope, retries with backoff."""
 
@@ -468,8 +472,9 @@ class Fetcher:
             # RFC 9309: "unavailable" (4xx) allows everything; "unreachable" (5xx, network) disallows all.
             if error.status is not None and 400 <= error.status < 500:
                 return Protego.parse("")
-            if error.kind is Reason.BLOCKED_SSRF:
-                return Reason.BLOCKED_SSRF
+            if error.kind in HOST_UNREACHABLE:  # the host itself is out of reach, not just its robots.txt
+                log.warning("%s: not crawling it this run", error)
+                return error.kind
             log.warning(
                 "robots.txt unreachable on %s (%s): not crawling it this run", host_of(url), error.reason
             )

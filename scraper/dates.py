@@ -21,6 +21,7 @@ ISO = re.compile(
     r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:T|$)")  # the start of a published_at value
 WRITTEN = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
 NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 TIME = re.compile(
@@ -61,6 +62,13 @@ def parse_datetime(text: str, now: datetime | None = None) -> str | None:
         return None
     _check_weekday(text, day)
     return found.isoformat()
+
+
+def local_date(published_at: str | None) -> str | None:
+    """The page's own calendar date (YYYY-MM-DD) of a published_at value, never shifted to UTC."""
+    if published_at and ISO_DAY.match(published_at):
+        return published_at[:10]
+    return None
 
 
 def _iso(text: str) -> datetime | date | None:

@@ -68,8 +68,16 @@ class ConfigError(ScraperError):
     """The config file or a command-line option is invalid."""
 
     def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}")
+        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
         self.source, self.key, self.problem = source, key, problem
+
+
+# What a reason means to a person, where the code alone would mislead; the archive keeps the code.
+REASON_HINTS = {
+    "blocked_ssrf": "the host resolves to a private address; if it is an intranet portal, set "
+    "allow_private = true for the site in config.toml (scraper extract: --allow-private)",
+    "dns_failed": "the host name did not resolve",
+}
 
 
 class FetchError(ScraperError):
@@ -77,7 +85,9 @@ class FetchError(ScraperError):
 
     def __init__(self, url: str, kind: Reason, status: int | None = None, detail: str | None = None) -> None:
         self.reason = f"http_{status}" if kind is Reason.HTTP_STATUS else kind.value
-        super().__init__(f"{self.reason}: {url}" + (f" ({detail})" if detail else ""))
+        hint = REASON_HINTS.get(self.reason)
+        said = "; ".join(part for part in (detail, hint) if part)
+        super().__init__(f"{self.reason}: {url}" + (f" ({said})" if said else ""))
         self.url, self.kind, self.status, self.detail = url, kind, status, detail
 
 

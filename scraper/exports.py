@@ -17,8 +17,8 @@ from .captures import decompress
 from .queries import site_since
 
 ARTICLE_COLUMNS = (
-    "id, site, url, title, published_at, author, body, views, category, profile, attachments, flags, "
-    "first_seen_at, last_seen_at, changed_at, removed_at, removed_reason"
+    "id, site, url, title, published_at, published_date, author, body, views, category, profile, attachments, "
+    "flags, first_seen_at, last_seen_at, changed_at, removed_at, removed_reason"
 )
 # Stored bodies are already decoded: these headers described the bytes on the wire, not the stored payload.
 WIRE_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "connection", "keep-alive"}

@@ -14,9 +14,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from . import __version__
 from .archive import index_queued, queue_for_index, text_hash, transaction
 from .captures import compress
 from .crawler import Attempt
+from .dates import local_date
 from .models import Article, Page, SiteVisits, utc_iso, utc_now
 from .text import clean_line
 
@@ -52,11 +54,16 @@ def _update(db: Database, table: str, row_id: int, values: dict[str, Any]) -> No
 # -- runs and fetches ----------------------------------------------------------------------------------------
 
 
-def start_run(db: Database, sites: int) -> int:
-    """Open a `runs` row; runs left "running" by a killed crawl are marked "crashed" first."""
+def start_run(db: Database, sites: int, kind: str = "crawl") -> int:
+    """Open a `runs` row of this kind ("crawl" or "reextract").
+
+    A crawl holds the archive's lock, so crawls left "running" are dead: they are marked "crashed" first.
+    A re-extraction takes no lock (it may run beside a crawl) and marks nothing.
+    """
     with transaction(db):
-        db.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
-        row = {"started_at": utc_now(), "status": "running", "pid": os.getpid(), "sites": sites}
+        if kind == "crawl":
+            db.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running' AND kind = 'crawl'")
+        row = {"started_at": utc_now(), "status": "running", "pid": os.getpid(), "sites": sites, "kind": kind}
         return _insert(db, "runs", row)
 
 
@@ -86,8 +93,7 @@ def _insert_attempts(
 ) -> None:
     rows = list(attempts)
     for i, attempt in enumerate(rows):
-        # `detail` (free text) is logged, not stored, until `fetches` has a column for it
-        row = {k: v for k, v in vars(attempt).items() if k != "detail"} | {"run_id": run_id, "site": site}
+        row = vars(attempt) | {"run_id": run_id, "site": site}
         if error and i == len(rows) - 1 and attempt.error is None:
             row["error"] = error  # the fetch worked, but the page gave no article: say why on its row
         _insert(db, "fetches", row)
@@ -297,7 +303,8 @@ def store_article(
     """Insert or update one article inside the caller's transaction; a version only when content changes.
 
     `seen` is False when the article comes from a stored capture (reextract), not from a visit to the site:
-    then it says nothing of the article being there now, so last_seen_at, views and removal stay as they are.
+    then it says nothing of the article being there now, so last_seen_at, views and removal stay as they are,
+    and a new version is marked as a re-extraction, not as an edit by the site.
     """
     row = db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
     if row is None:
@@ -325,7 +332,7 @@ def store_article(
     _keep_superseded_text(db, article_id)
     index_queued(db)  # the update trigger takes the old text out of the index: it must be in it first
     _update(db, "articles", article_id, update)
-    _insert_version(db, article_id, digest, capture_id, at)
+    _insert_version(db, article_id, digest, capture_id, at, "crawl" if seen else "reextract")
     return LoadResult(article_id, "changed")
 
 
@@ -360,7 +367,7 @@ def _insert_article(
     record |= {"attachments": json.dumps([vars(a) for a in article.attachments], ensure_ascii=False)}
     article_id = _insert(db, "articles", record | {"first_seen_at": at, "last_seen_at": at, "changed_at": at})
     queue_for_index(db, article_id)
-    _insert_version(db, article_id, digest, capture_id, at)
+    _insert_version(db, article_id, digest, capture_id, at, "crawl" if seen else "reextract")
     return LoadResult(article_id, "new")
 
 
@@ -368,15 +375,18 @@ def _version_fields(article: Article) -> dict[str, Any]:
     return {
         "title": article.title,
         "published_at": article.published_at,
+        "published_date": local_date(article.published_at),
         "author": article.author,
         "body": article.body,
     }
 
 
-def _insert_version(db: Database, article_id: int, digest: str, capture_id: int | None, at: str) -> None:
+def _insert_version(
+    db: Database, article_id: int, digest: str, capture_id: int | None, at: str, origin: str
+) -> None:
     """The new current version: its text lives in `articles` until it is superseded (schema v7)."""
     version = {"article_id": article_id, "observed_at": at, "content_hash": digest, "capture_id": capture_id}
-    _insert(db, "article_versions_data", version)
+    _insert(db, "article_versions_data", version | {"origin": origin, "extractor": __version__})
 
 
 def _keep_superseded_text(db: Database, article_id: int) -> None:

@@ -80,13 +80,13 @@ class Counts:
 
 @dataclass
 class RunSummary:
-    """The outcome of one crawl; `problems` says, per degraded site, why it is."""
+    """The outcome of one crawl; `degraded` says, per degraded site, why it is."""
 
     run_id: int
     status: str
     counts: Counts
     sites: dict[str, Counts] = field(default_factory=dict)
-    problems: dict[str, str] = field(default_factory=dict)
+    degraded: dict[str, str] = field(default_factory=dict)  # site -> why its part of the run is degraded
 
 
 def select_sites(config: Config, names: Sequence[str], source: str) -> tuple[Site, ...]:
@@ -106,18 +106,18 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
         crawls = [SiteCrawl(db, run_id, config.crawl, site, Counts(), progress) for site in sites]
         per_site = {crawl.site.name: crawl.counts for crawl in crawls}
         try:
-            finished = asyncio.run(_crawl_all(crawls, config.crawl))
+            finished = asyncio.run(_crawl_all(crawls, config.crawl.time_limit))
         except BaseException:
             _record_abort(db, run_id, _total(per_site))
             raise
         total = _total(per_site)
-        problems = {c.site.name: problem for c in crawls if (problem := _problem(c)) is not None}
-        status = "degraded" if problems else "ok"
+        degraded = {c.site.name: why for c in crawls if (why := c.degraded()) is not None}
+        status = "degraded" if degraded else "ok"
         if not finished:
             status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
         finish_run(db, run_id, status, total.as_dict())
         db.close()
-    return RunSummary(run_id, status, total, per_site, problems)
+    return RunSummary(run_id, status, total, per_site, degraded)
 
 
 def _record_abort(db: Database, run_id: int, counts: Counts) -> None:
@@ -135,29 +135,15 @@ def _total(per_site: dict[str, Counts]) -> Counts:
     return total
 
 
-def _problem(crawl: SiteCrawl) -> str | None:
-    """Why a site's part of the run is degraded, or None when it is not."""
-    counts = crawl.counts
-    if crawl.problem is not None:
-        return crawl.problem
-    if counts.pages_fetched == 0:
-        return "no page could be fetched"
-    if counts.failures > DEGRADED_SHARE * counts.pages_fetched:
-        return f"{counts.failures} of {counts.pages_fetched + counts.failures} pages failed"
-    return None
-
-
-async def _crawl_all(crawls: Sequence[SiteCrawl], settings: CrawlSettings) -> bool:
+async def _crawl_all(crawls: Sequence[SiteCrawl], time_limit: float) -> bool:
     """Crawl every site concurrently; False when the run's time limit ended it."""
     politeness = Politeness()
     try:
         # Cancellation lands only on an await (a fetch), never inside a write: archive writes are synchronous.
-        async with asyncio.timeout(settings.time_limit or None):
+        async with asyncio.timeout(time_limit or None):
             await asyncio.gather(*(crawl.run(politeness) for crawl in crawls))
     except TimeoutError:
-        log.warning(
-            "time limit of %s s reached: run ended, pending pages kept for the next run", settings.time_limit
-        )
+        log.warning("time limit of %s s reached: run ended, pending pages kept for the next run", time_limit)
         return False
     return True
 
@@ -190,7 +176,7 @@ class SiteCrawl:
     listing_pages: int = 0
     article_links: int = 0
     failing_streak: int = 0
-    problem: str | None = None  # why the run is degraded for this site, if it is
+    problem: str | None = None  # what stopped this site's part of the run early, if anything did
 
     async def run(self, politeness: Politeness) -> None:
         """The whole site; anything but an archive fault ends only this site's part of the run."""
@@ -216,7 +202,6 @@ class SiteCrawl:
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
             await self._walk_listings(fetcher)
             if self.listing_pages and not self.article_links:
-                self.problem = "no article links on its listing pages"
                 log.warning(
                     "%s: no article links on its %d listing page(s); set article_pattern (or profile) in config.toml",
                     self.site.name,
@@ -225,6 +210,19 @@ class SiteCrawl:
             await self._read_feeds(fetcher)
             await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, Pending.ARTICLE))
             await self._revisit(fetcher)
+
+    def degraded(self) -> str | None:
+        """Why this site's part of the run is degraded (cron must hear of it), or None."""
+        counts = self.counts
+        if self.problem is not None:
+            return self.problem
+        if counts.pages_fetched == 0:
+            return "no page fetched"
+        if self.listing_pages and not self.article_links:
+            return f"no article links on its {self.listing_pages} listing page(s)"
+        if counts.failures > DEGRADED_SHARE * counts.pages_fetched:
+            return f"{counts.failures} failed pages for {counts.pages_fetched} fetched"
+        return None
 
     async def _walk_listings(self, fetcher: Fetcher) -> None:
         """Each start listing from its first page; then the pages earlier runs queued and did not reach."""

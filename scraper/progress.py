@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Protocol
 
 from rich.console import Console
@@ -82,12 +83,18 @@ class LiveProgress(LogProgress):
         return f"[bold]{site}[/]: {s['pages']} pages, {s['new']} new articles, {s['failed']} failed"
 
 
+def log_formatter() -> logging.Formatter:
+    """Log lines stamped in UTC with the zone ("2026-01-12T06:17:00Z"), as every time in the archive is."""
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%SZ")
+    formatter.converter = time.gmtime
+    return formatter
+
+
 def make_progress(quiet: bool) -> Progress:
     """The live display when stderr is a terminal, plain logging otherwise; --quiet logs errors only."""
-    level = logging.ERROR if quiet else logging.INFO
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(log_formatter())
+    logging.basicConfig(level=logging.ERROR if quiet else logging.INFO, handlers=[handler])
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if not quiet and sys.stderr.isatty():
         return LiveProgress(Console(stderr=True))

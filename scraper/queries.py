@@ -31,12 +31,15 @@ class Version:
     published_at: str | None
     author: str | None
     body: str
+    origin: str  # "crawl": seen on the site; "reextract": the extractor re-run over a stored capture
+    extractor: str | None  # the scraper version that extracted it (None before schema 9)
 
 
 def article_history(db: Database, url: str) -> list[Version]:
     """Every distinct content of the article at a canonical URL (or one of its aliases), oldest first."""
     rows = db.execute(
-        "SELECT v.observed_at, v.title, v.published_at, v.author, v.body FROM article_versions v "
+        "SELECT v.observed_at, v.title, v.published_at, v.author, v.body, v.origin, v.extractor "
+        "FROM article_versions v "
         "WHERE v.article_id IN (SELECT id FROM articles WHERE url = ? "
         "UNION SELECT article_id FROM article_aliases WHERE url = ?) ORDER BY v.id",
         [url, url],
@@ -122,14 +125,30 @@ def articles_per_month(db: Database) -> list[tuple[object, ...]]:
 
 
 def last_run(db: Database) -> dict[str, Any] | None:
-    """The newest `runs` row."""
-    rows = list(db.query("SELECT * FROM runs ORDER BY id DESC LIMIT 1"))
+    """The newest crawl's `runs` row (re-extractions have rows of their own kind)."""
+    rows = list(db.query("SELECT * FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None
 
 
-def failures(db: Database, run_id: int) -> list[tuple[object, ...]]:
-    """(reason, count) of the failed requests of a run."""
-    return db.execute(
-        "SELECT error, count(*) FROM fetches WHERE run_id = ? AND error IS NOT NULL GROUP BY error ORDER BY 2 DESC",
+# What a request that ended in an error was, for a run: only "failed" pages are the run's failures.
+FETCH_OUTCOME = """CASE
+    WHEN f.kind = 'robots' THEN 'robots'
+    WHEN f.status IN (404, 410) AND (f.url IN (SELECT url FROM articles WHERE removed_at IS NOT NULL)
+        OR f.url IN (SELECT url FROM article_aliases)) THEN 'removed'
+    WHEN EXISTS (SELECT 1 FROM fetches g WHERE g.run_id = f.run_id AND g.url = f.url AND g.error IS NULL)
+        THEN 'retried'
+    ELSE 'failed' END"""
+
+
+def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
+    """(outcome, reason, URLs) of a run's requests that ended in an error.
+
+    outcome: "failed" (a page the run could not get: runs.failures), "retried" (an attempt that failed, then
+    a retry got the page), "removed" (an archived article the site no longer serves), "robots" (robots.txt).
+    """
+    rows = db.execute(
+        f"SELECT {FETCH_OUTCOME} AS outcome, f.error, count(DISTINCT f.url) FROM fetches f "
+        "WHERE f.run_id = ? AND f.error IS NOT NULL GROUP BY outcome, f.error ORDER BY outcome, 3 DESC",
         [run_id],
     ).fetchall()
+    return [(str(outcome), str(error), int(count)) for outcome, error, count in rows]

@@ -14,7 +14,7 @@ from .captures import decompress
 from .encoding import decode_html
 from .errors import ExtractError
 from .extractor import extract_article
-from .loader import store_article
+from .loader import finish_run, start_run, store_article
 from .models import Article, Site, utc_now
 
 
@@ -29,6 +29,16 @@ class ReextractCounts:
     alias: int = 0
     failed: dict[str, int] = field(default_factory=dict)
 
+    def as_run(self) -> dict[str, int]:
+        """The counts as `runs` columns (no page is fetched: pages_fetched stays 0)."""
+        return {
+            "articles_new": self.new,
+            "articles_changed": self.changed,
+            "articles_unchanged": self.unchanged,
+            "articles_alias": self.alias,
+            "failures": sum(self.failed.values()),
+        }
+
 
 # Articles per write transaction: the commit and the FTS5 index segment it writes are shared by the batch
 # (bench/bench_loader.py: one commit per article caps loading near 2,300 articles/s). A batch holds the
@@ -39,13 +49,22 @@ BATCH = 200
 def reextract(
     db: Database, sites: Mapping[str, Site] | None = None, site: str | None = None, since: str | None = None
 ) -> ReextractCounts:
-    """Re-extract archived articles and pages that failed extraction before; each article whole or not at all."""
+    """Re-extract archived articles and pages that failed extraction before; each article whole or not at all.
+
+    Recorded as a `runs` row of kind "reextract": "ok" when done, "aborted" when stopped midway.
+    """
     counts = ReextractCounts()
     targets = _targets(db, site, since)
-    for start in range(0, len(targets), BATCH):
-        with transaction(db):
-            for url, site_name, profile, capture_id in targets[start : start + BATCH]:
-                _reextract_one(db, counts, sites or {}, url, site_name, profile, capture_id)
+    run_id = start_run(db, len({target[1] for target in targets}), kind="reextract")
+    try:
+        for start in range(0, len(targets), BATCH):
+            with transaction(db):
+                for url, site_name, profile, capture_id in targets[start : start + BATCH]:
+                    _reextract_one(db, counts, sites or {}, url, site_name, profile, capture_id)
+    except BaseException:
+        finish_run(db, run_id, "aborted", counts.as_run())
+        raise
+    finish_run(db, run_id, "ok", counts.as_run())
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import sqlite3
 import textwrap
+from typing import Any
 
 import click
 from sqlite_utils import Database
@@ -14,12 +15,16 @@ from .queries import Version, articles_per_month, failures, last_run, site_summa
 from .reextract import ReextractCounts
 
 
-def print_summary(summary: RunSummary, db_path: str) -> None:
-    """One line per site and a total, on stderr, so stdout stays for data."""
+def print_summary(summary: RunSummary, db_path: str, only_degraded: bool = False) -> None:
+    """One line per site (each degraded one saying why) and a total, on stderr, so stdout stays for data."""
     for site, counts in summary.sites.items():
+        why = summary.degraded.get(site)
+        if only_degraded and why is None:
+            continue
         click.echo(
             f"{site}: {counts.pages_fetched} pages, {counts.articles_new} new, {counts.articles_changed} changed, "
-            f"{counts.articles_unchanged} unchanged, {counts.failures} failed",
+            f"{counts.articles_unchanged} unchanged, {counts.failures} failed"
+            + (f"; degraded: {why}" if why else ""),
             err=True,
         )
     click.echo(f"run {summary.run_id} {summary.status}: archive {db_path}", err=True)
@@ -32,7 +37,10 @@ def print_archive(db_path: str) -> None:
         rows = conn.execute(
             "SELECT published_at, title, author, length(body), url FROM articles ORDER BY published_at DESC"
         ).fetchall()
-        visits = conn.execute("SELECT count(*), max(total) FROM visit_stats").fetchone()
+        visits = conn.execute(
+            "SELECT count(*), (SELECT total FROM visit_stats WHERE total IS NOT NULL "
+            "ORDER BY observed_at DESC, id DESC LIMIT 1) FROM visit_stats"
+        ).fetchone()
     finally:
         conn.close()
     click.echo(f"{len(rows)} articles in {db_path}")
@@ -61,12 +69,35 @@ def print_stats(db: Database) -> None:
         click.echo("\nno runs yet")
         return
     click.echo(
-        f"\nlast run {run['id']}: {run['status']}, started {run['started_at']}, finished {run['finished_at']}; "
+        f"\nlast run {run['id']}: {run['status']}, started {run['started_at']}, {_finished(run)}; "
         f"{run['pages_fetched']} pages, {run['articles_new']} new, {run['articles_changed']} changed, "
         f"{run['failures']} failed"
     )
-    for reason, count in failures(db, run["id"]):
-        click.echo(f"  {count:5d}  {reason}")
+    outcome = None
+    for kind, reason, count in failures(db, run["id"]):
+        if kind != outcome:
+            click.echo(f"  {OUTCOME_LABELS[kind]}:")
+            outcome = kind
+        click.echo(f"    {count:5d}  {reason}")
+
+
+# The headings of a run's errors in `stats`: only the first are failures (runs.failures counts those).
+OUTCOME_LABELS = {
+    "failed": "failed pages, by reason (URLs)",
+    "retried": "not failures: attempts that failed before a retry got the page",
+    "removed": "not failures: archived articles the site no longer serves (kept, removed_at set)",
+    "robots": "not failures: robots.txt (4xx: no rules, everything allowed; else the host was skipped)",
+}
+
+
+def _finished(run: dict[str, Any]) -> str:
+    if run["finished_at"] is not None:
+        return f"finished {run['finished_at']}"
+    return (
+        f"not finished: running now, or killed (pid {run['pid']})"
+        if run["status"] == "running"
+        else "never finished"
+    )
 
 
 def print_reextract(counts: ReextractCounts) -> None:
@@ -84,13 +115,20 @@ def print_history(url: str, versions: list[Version]) -> None:
     click.echo(f"{len(versions)} version{'s' if len(versions) != 1 else ''} of {url}")
     previous: list[str] = []
     for number, version in enumerate(versions, start=1):
-        click.echo(f"\nversion {number}, first seen {version.observed_at}: {version.title}")
+        click.echo(f"\nversion {number}, {_origin(version)}: {version.title}")
         lines = _version_lines(version)
         if number > 1:
             for line in difflib.unified_diff(previous, lines, lineterm="", n=0):
                 if not line.startswith(("---", "+++", "@@")):
                     click.echo(f"  {line}")
         previous = lines
+
+
+def _origin(version: Version) -> str:
+    extractor = f"scraper {version.extractor}" if version.extractor else "an earlier scraper"
+    if version.origin == "reextract":
+        return f"re-extracted {version.observed_at} from a stored capture by {extractor} (not an edit by the site)"
+    return f"first seen {version.observed_at} on the site, extracted by {extractor}"
 
 
 def _version_lines(version: Version) -> list[str]:

@@ -73,11 +73,41 @@ def test_an_archive_with_edit_history_keeps_every_version_when_versions_become_a
     before = old.execute("SELECT * FROM article_versions ORDER BY id").fetchall()
     old.conn.close()
     db = open_archive(path)
-    assert db.execute("SELECT * FROM article_versions ORDER BY id").fetchall() == before
+    kept = "id, article_id, observed_at, content_hash, title, published_at, author, body, capture_id"
+    assert db.execute(f"SELECT {kept} FROM article_versions ORDER BY id").fetchall() == before
     assert [r[0] for r in db.execute("SELECT body FROM article_versions_data ORDER BY id")] == [
         "Bản đầu.",
         None,
     ]
+
+
+def test_v9_gives_old_articles_their_local_date_and_old_reextractions_their_origin(tmp_path: Path) -> None:
+    path = tmp_path / "v8.db"
+    old = connect(path)
+    migrate(old, until=8)
+    for url, published in ((URL, "2026-01-12T06:30:00+07:00"), (OTHER_URL, "2026-01-13"), ("u3", None)):
+        old.execute(
+            "INSERT INTO articles (site, url, title, published_at, body, content_hash, first_seen_at, "
+            "last_seen_at, changed_at) VALUES ('tx', ?, 't', ?, 'b', 'h', 't1', 't1', 't1')",
+            [url, published],
+        )
+    old.execute(
+        "INSERT INTO captures (url, fetched_at, sha256, compression, content) VALUES ('u', 't', 's', 'zlib', x'')"
+    )
+    for observed, capture in (("t1", 1), ("t2", None), ("t3", 1)):  # t3: the bytes of t1, extracted again
+        old.execute(
+            "INSERT INTO article_versions_data (article_id, observed_at, content_hash, capture_id) VALUES (1, ?, 'h', ?)",
+            [observed, capture],
+        )
+    old.conn.close()
+    db = open_archive(path)
+    dates = db.execute("SELECT published_date, date(published_at) FROM articles ORDER BY id").fetchall()
+    assert dates == [("2026-01-12", "2026-01-11"), ("2026-01-13", "2026-01-13"), (None, None)]
+    origins = db.execute("SELECT origin, extractor FROM article_versions ORDER BY id").fetchall()
+    assert origins == [("crawl", None), ("crawl", None), ("reextract", None)]
+    assert db.execute(
+        "SELECT count(*) FROM pragma_table_info('fetches') WHERE name = 'detail'"
+    ).fetchone() == (1,)
 
 
 def test_a_failed_migration_leaves_the_old_archive_untouched(tmp_path: Path) -> None:

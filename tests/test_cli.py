@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -182,9 +185,17 @@ def test_extract_prints_one_json_object_for_a_file() -> None:
 
 
 def test_extract_fetches_a_url_once(site_server: SiteServer) -> None:
-    code, out, _ = run("extract", site_server.url(ARTICLE))
+    code, out, _ = run("extract", "--allow-private", site_server.url(ARTICLE))
     assert code == 0 and json.loads(out)["published_at"] == "2022-08-29T20:05:00+07:00"
     assert site_server.hits(ARTICLE) == 1
+
+
+def test_extract_of_a_private_host_names_allow_private_and_takes_it(site_server: SiteServer) -> None:
+    url = site_server.url(ARTICLE).replace("127.0.0.1", "localhost")  # a name that resolves inward
+    code, out, err = run("extract", url)
+    assert code == 1 and out == "" and "--allow-private" in err and "robots_unreachable" not in err
+    code, out, _ = run("extract", url, "--allow-private")
+    assert code == 0 and json.loads(out)["published_at"] == "2022-08-29T20:05:00+07:00"
 
 
 def test_extract_of_a_page_without_an_article_exits_1_without_a_traceback(tmp_path: Path) -> None:
@@ -226,3 +237,66 @@ def test_a_site_whose_listings_show_no_article_link_says_what_to_set(
     config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
     crawl(config)
     assert "thixaquangtri: no article links on its" in caplog.text and "set article_pattern" in caplog.text
+
+
+def unreachable_config(tmp_path: Path) -> Path:
+    """A config whose only site is a closed port on 127.0.0.1: nothing can be fetched."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[crawl]\ndb = "{tmp_path / "archive.db"}"\ndelay = 0\nretries = 0\n\n'
+        '[[sites]]\nname = "nowhere"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_quiet_still_names_each_degraded_site_and_the_run_for_cron(tmp_path: Path) -> None:
+    code, out, err = run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet")
+    assert code == 0 and out == ""
+    assert err.splitlines() == [
+        "nowhere: 0 pages, 0 new, 0 changed, 0 unchanged, 1 failed; degraded: no page fetched",
+        f"run 1 degraded: archive {tmp_path / 'archive.db'}",
+    ]
+
+
+def test_quiet_says_nothing_when_the_run_is_ok(config_file: Path) -> None:
+    code, out, err = run("crawl", "--config", str(config_file), "--quiet")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_listings_without_article_links_make_a_degraded_run_that_quiet_reports(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
+    code, _, err = run("crawl", "--config", str(config), "--quiet")
+    assert code == 0 and "degraded: no article links on its" in err
+    assert rows(tmp_path / "archive.db", "SELECT status FROM runs") == [("degraded",)]
+
+
+@pytest.mark.parametrize(
+    "options, expected", [((), 0), (("--fail-on-degraded",), 4)], ids=["default", "fail-on-degraded"]
+)
+def test_fail_on_degraded_gives_a_degraded_run_its_own_exit_code(
+    tmp_path: Path, options: tuple[str, ...], expected: int
+) -> None:
+    code, _, err = run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet", *options)
+    assert code == expected and "degraded" in err
+
+
+def test_fail_on_degraded_exits_0_on_a_good_run(config_file: Path) -> None:
+    assert run("crawl", "--config", str(config_file), "--fail-on-degraded")[0] == 0
+
+
+def test_log_lines_are_stamped_in_utc_with_the_zone(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "TZ": "Asia/Ho_Chi_Minh"}
+    before = datetime.now(UTC).replace(microsecond=0)
+    child = subprocess.run(
+        [sys.executable, "-m", "scraper", "crawl", "--config", str(unreachable_config(tmp_path))],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    stamp = child.stderr.split(" ", 1)[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp), child.stderr
+    logged = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before <= logged <= datetime.now(UTC)  # UTC, not Vietnam's +07:00 local time

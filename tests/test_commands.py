@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from scraper.archive import open_reader
 from scraper.captures import decompress
 from scraper.queries import search
+from scraper.reports import print_archive
 from scraper.sitesrv import SiteServer
 from tests.conftest import SITE, write_config
 from tests.test_cli import crawl, rows, run
@@ -250,3 +252,81 @@ def test_the_category_a_page_shows_is_stored_and_exported(archive: Path, site_se
     assert (
         exported[flower_market]["category"] == "VĂN HÓA - XÃ HỘI" and exported[flower_market]["flags"] == []
     )
+
+
+def test_stats_labels_every_error_line_and_keeps_robots_and_removals_out_of_failures(
+    config_file: Path, site_server: SiteServer
+) -> None:
+    db = crawl(config_file)
+    site_server.set_route("/robots.txt", status=404)
+    site_server.set_route(SEED, status=410)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET next_visit_at = '2000-01-01T00:00:00Z'")
+    crawl(config_file)
+    code, out, _ = run("stats", "--db", str(db))
+    tail = out[out.index("\nlast run 2") :].strip().splitlines()
+    assert code == 0 and tail[0].endswith(", 0 failed")
+    assert tail[1:] == [
+        "  not failures: archived articles the site no longer serves (kept, removed_at set):",
+        "        1  http_410",
+        "  not failures: robots.txt (4xx: no rules, everything allowed; else the host was skipped):",
+        "        1  http_404",
+    ]
+
+
+def test_stats_during_a_crawl_says_the_run_is_not_finished(archive: Path) -> None:
+    with sqlite3.connect(archive) as conn:
+        conn.execute(
+            "INSERT INTO runs (started_at, status, pid) VALUES ('2026-11-29T22:00:00.000000Z', 'running', 4242)"
+        )
+    _, out, _ = run("stats", "--db", str(archive))
+    assert "finished None" not in out
+    assert "started 2026-11-29T22:00:00.000000Z, not finished: running now, or killed (pid 4242)" in out
+
+
+def test_the_demo_listing_shows_the_latest_counter_reading_not_the_largest(
+    archive: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with sqlite3.connect(
+        archive
+    ) as conn:  # the counter was reset: the latest reading is below the earlier ones
+        conn.execute(
+            "INSERT INTO visit_stats (site, observed_at, total) VALUES ('thixaquangtri', '2099-01-01T00:00:00Z', 7)"
+        )
+    print_archive(str(archive))
+    assert capsys.readouterr().out.rstrip().endswith("; latest total 7")
+
+
+def test_a_reextraction_is_its_own_run_and_history_does_not_call_it_an_edit(
+    archive: Path, site_server: SiteServer
+) -> None:
+    with sqlite3.connect(archive) as conn:  # as an older extractor might have left it
+        conn.execute(
+            "UPDATE articles SET body = 'cắt cụt', content_hash = 'old' WHERE url = ?",
+            [site_server.url(SEED)],
+        )
+    run("reextract", "--db", str(archive))
+    code, out, _ = run("history", site_server.url(SEED), "--db", str(archive))
+    versions = [line for line in out.splitlines() if line.startswith("version ")]
+    assert code == 0 and len(versions) == 2
+    assert re.match(r"version 1, first seen \S+ on the site, extracted by scraper \d", versions[0])
+    assert re.match(
+        r"version 2, re-extracted \S+ from a stored capture by scraper \d.*not an edit by the site",
+        versions[1],
+    )
+    assert rows(
+        archive, "SELECT kind, status, pages_fetched, articles_changed, articles_unchanged FROM runs"
+    )[1:] == [("reextract", "ok", 0, 1, 13)]
+    _, stats, _ = run("stats", "--db", str(archive))
+    assert "\nlast run 1: ok" in stats  # the last crawl, not the re-extraction
+
+
+def test_exports_carry_the_pages_own_publication_date(archive: Path) -> None:
+    _, out, _ = run("export", "--format", "jsonl", "--db", str(archive))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert all(
+        r["published_date"] == (r["published_at"][:10] if r["published_at"] else None) for r in records
+    )
+    assert {r["published_date"] for r in records} >= {"2026-01-12", "2022-08-29"}
+    _, out, _ = run("export", "--format", "csv", "--db", str(archive))
+    assert "published_at,published_date," in out.splitlines()[0]

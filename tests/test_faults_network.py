@@ -236,5 +236,6 @@ def test_n1_a_name_that_does_not_resolve_is_retried_then_recorded() -> None:
     fetcher = make_fetcher("http://portal.invalid", retries=2)[0]
     fetcher.resolve = no_such_name
     result = outcome(fetcher, "http://portal.invalid" + ARTICLE)
-    assert isinstance(result, FetchError) and result.reason == "robots_unreachable"
+    assert isinstance(result, FetchError) and result.reason == "dns_failed"  # not "robots_unreachable"
+    assert str(result) == f"dns_failed: http://portal.invalid{ARTICLE} (the host name did not resolve)"
     assert [a.error for a in fetcher.attempts] == ["dns_failed"]

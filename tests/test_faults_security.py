@@ -76,6 +76,16 @@ def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_ser
     assert {r[0] for r in rows(db, "SELECT error FROM fetches")} == {"blocked_ssrf"}
 
 
+def test_x1_a_host_refused_as_private_names_the_setting_that_allows_it(
+    tmp_path: Path, site_server: SiteServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = write_config(tmp_path, site_server, allow_private=False)
+    config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
+    crawl(config)
+    assert "resolves to a private address" in caplog.text and "allow_private = true" in caplog.text
+    assert "robots.txt unreachable" not in caplog.text
+
+
 def test_x3_a_bomb_in_a_redirect_body_is_never_read() -> None:
     bomb = gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
 

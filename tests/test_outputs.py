@@ -1,0 +1,150 @@
+"""Files the commands write: never over the archive or its companions, and whole or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scraper.errors import ConfigError
+from scraper.outputs import atomic_output, check_output, fresh_archive
+from tests.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real archive, written once by `scraper demo`."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    code, _, err = run("demo", "--db", str(db), "--quiet")
+    assert code == 0, err
+    return db
+
+
+@pytest.fixture
+def archive(demo_archive: Path, tmp_path: Path) -> Path:
+    """A copy of the demo archive this test may damage."""
+    copy = tmp_path / "archive.db"
+    copy.write_bytes(demo_archive.read_bytes())
+    return copy
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def symlink_to_archive(archive: Path) -> str:
+    link = archive.parent / "link.csv"
+    link.symlink_to(archive)
+    return str(link)
+
+
+def hard_link_to_archive(archive: Path) -> str:
+    link = archive.parent / "other-name.csv"
+    os.link(archive, link)
+    return str(link)
+
+
+def relative_path(archive: Path) -> str:
+    os.chdir(archive.parent / "sub")
+    return "../sub/../archive.db"
+
+
+SPELLINGS: dict[str, Callable[[Path], str]] = {
+    "same-path": str,
+    "symlink": symlink_to_archive,
+    "hard-link": hard_link_to_archive,
+    "relative": relative_path,
+    "other-case": lambda a: str(a.with_name("ARCHIVE.DB")),
+    "wal": lambda a: f"{a}-wal",
+    "shm": lambda a: f"{a}-shm",
+    "lock": lambda a: f"{a}.lock",
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "warc"])
+@pytest.mark.parametrize("spelling", SPELLINGS, ids=list(SPELLINGS))
+def test_an_output_that_is_the_archive_is_refused_and_the_archive_left_intact(
+    archive: Path, spelling: str, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (archive.parent / "sub").mkdir()
+    monkeypatch.chdir(archive.parent)
+    before, files = digest(archive), sorted(archive.parent.iterdir())
+    output = SPELLINGS[spelling](archive)
+    files = sorted(archive.parent.iterdir())
+    code, out, err = run("export", "--format", fmt, "--db", str(archive), "--output", output)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and "is the archive" in err
+    assert digest(archive) == before and sorted(archive.parent.iterdir()) == files
+
+
+def test_the_demo_archive_given_as_its_own_export_is_refused(demo_archive: Path) -> None:
+    before = digest(demo_archive)
+    code, _, err = run("export", "--format", "csv", "--db", str(demo_archive), "--output", str(demo_archive))
+    assert code == 2 and err.startswith("scraper: --output: ") and digest(demo_archive) == before
+
+
+def test_an_export_into_a_missing_folder_is_one_line_and_exit_2(archive: Path) -> None:
+    code, _, err = run(
+        "export", "--format", "jsonl", "--db", str(archive), "--output", "/no/such/dir/a.jsonl"
+    )
+    assert (
+        code == 2
+        and err == "scraper: --output: /no/such/dir/a.jsonl: the folder /no/such/dir does not exist\n"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "warc"])
+def test_an_export_that_fails_midway_leaves_the_old_file_and_no_temporary_file(
+    archive: Path, tmp_path: Path, fmt: str
+) -> None:
+    with archive.open("r+b") as damaged:  # the archive ends after its first pages: reading rows fails
+        damaged.truncate(8 * 4096)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    target = out_dir / f"export.{fmt}"
+    target.write_text("yesterday's export")
+    code, _, err = run("export", "--format", fmt, "--db", str(archive), "--output", str(target))
+    assert code == 1 and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert target.read_text() == "yesterday's export" and list(out_dir.iterdir()) == [target]
+
+
+def test_an_export_replaces_its_target_whole_with_the_usual_file_mode(archive: Path, tmp_path: Path) -> None:
+    target = tmp_path / "articles.jsonl"
+    code, _, _ = run("export", "--format", "jsonl", "--db", str(archive), "--output", str(target))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert code == 0 and len(target.read_text(encoding="utf-8").splitlines()) == 6
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_error_inside_an_atomic_output_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), atomic_output(tmp_path / "a.csv") as out:
+        out.write(b"half a file")
+        raise RuntimeError("disk full")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_demo_archive_leaves_nothing_and_a_finished_one_only_itself(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), fresh_archive(tmp_path / "demo.db") as building:
+        Path(f"{building}.lock").write_text("1")
+        Path(f"{building}-wal").write_text("")
+        raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+    code, _, _ = run("demo", "--db", str(tmp_path / "demo.db"), "--quiet")
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".lock"]
+    assert code == 0 and leftovers == []
+
+
+def test_the_demo_refuses_an_existing_file(archive: Path) -> None:
+    before = digest(archive)
+    code, _, err = run("demo", "--db", str(archive))
+    assert code == 2 and "already exists" in err and digest(archive) == before
+
+
+@pytest.mark.parametrize("output", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_output_name_is_refused(archive: Path, output: str) -> None:
+    with pytest.raises(ConfigError, match="must not be empty"):
+        check_output(output, archive)
