@@ -156,9 +156,7 @@ def test_an_empty_db_is_refused_never_sqlites_temporary_database(name: str, work
 def test_an_empty_db_in_the_config_is_refused(workdir: Path) -> None:
     (workdir / "config.toml").write_text(CONFIG.format(db=""), encoding="utf-8")
     code, _, err = invoke("stats")
-    assert (
-        code == 2 and err == "scraper: config.toml: crawl.db: must name an archive file, got ''\n"
-    )
+    assert code == 2 and err == "scraper: config.toml: crawl.db: must name an archive file, got ''\n"
 
 
 @pytest.mark.parametrize(
