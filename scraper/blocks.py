@@ -97,45 +97,52 @@ class _Builder:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.key: int | None = None
+        self.key = -1
         self.tag = ""
         self.parts: list[str] = []
         self.links: list[Link] = []
 
-    def enter(self, container: LexborNode | None, force: bool = False) -> None:
-        key = container.mem_id if container is not None else None
-        if force or key != self.key:
-            self.flush()
-            self.key, self.tag = key, (container.tag or "") if container is not None else ""
+    def enter(self, key: int, tag: str) -> None:
+        self.flush()
+        self.key, self.tag = key, tag
 
     def flush(self) -> None:
         raw = "".join(self.parts)
         # Most runs are the white space between tags: skipped before cleaning.
         if raw and not raw.isspace() and (text := clean_line(raw)):
             self.blocks.append(Block(text, self.tag, tuple(self.links)))
-        self.parts, self.links = [], []
+        self.parts.clear()
+        self.links = []
 
 
 def block_container(node: LexborNode) -> LexborNode | None:
     """The nearest block-level ancestor of a node."""
-    return _container(node, {})
+    parent = node.parent
+    while parent is not None and parent.tag not in BLOCK_TAGS:
+        parent = parent.parent
+    return parent
 
 
-def _container(node: LexborNode, cache: dict[int, LexborNode | None]) -> LexborNode | None:
-    """The nearest block-level ancestor, remembered for every inline ancestor passed on the way up.
+# A text node's container as (mem_id, tag), keyed by the text node's parent; (0, "") above the root.
+_Containers = dict[int, tuple[int, str]]
+_NONE = (0, "")
+
+
+def _container(parent: LexborNode | None, cache: _Containers) -> tuple[int, str]:
+    """The nearest block-level element from parent up, remembered for every inline element passed on the way.
 
     Without the memo, 30,000 nested <span>s cost 30,000 walks of up to 30,000 steps each (issue 11).
     """
     passed: list[int] = []
-    parent = node.parent
-    found: LexborNode | None = None
+    found = _NONE
     while parent is not None:
         key = parent.mem_id
         if key in cache:
             found = cache[key]
             break
-        if parent.tag in BLOCK_TAGS:
-            found = cache[key] = parent
+        tag = parent.tag
+        if tag in BLOCK_TAGS:
+            found = cache[key] = (key, tag or "")
             break
         passed.append(key)
         parent = parent.parent
@@ -158,21 +165,30 @@ def check_nesting(html: str) -> None:
 def blocks_of(root: LexborNode) -> list[Block]:
     """The text blocks under root, in document order; ExtractError("too_complex") past MAX_WALK_NODES nodes."""
     builder = _Builder()
-    broken = False
-    cache: dict[int, LexborNode | None] = {}
+    parts, broken = builder.parts, False
+    cache: _Containers = {}
+    # This loop runs on every node of every page: the container look-up is inlined for its common case.
     for steps, node in enumerate(root.traverse(include_text=True)):
-        if steps > MAX_WALK_NODES:
-            raise ExtractError("too_complex")
         tag = node.tag
         if tag == "-text":
-            builder.enter(_container(node, cache), force=broken)
-            builder.parts.append(node.text_content or "")
-            broken = False
+            parent = node.parent
+            found = cache.get(parent.mem_id) if parent is not None else None
+            key, block_tag = found or _container(parent, cache)
+            if broken or key != builder.key:
+                builder.enter(key, block_tag)
+                broken = False
+            parts.append(node.text_content or "")
         elif tag in BREAK_TAGS:
             broken = True
         elif tag == "a" and (href := node.attributes.get("href")):
-            builder.enter(_container(node, cache), force=broken)
+            parent = node.parent
+            found = cache.get(parent.mem_id) if parent is not None else None
+            key, block_tag = found or _container(parent, cache)
+            if broken or key != builder.key:
+                builder.enter(key, block_tag)
+                broken = False
             builder.links.append(Link(href.strip(), clean_line(node.text())))
-            broken = False
+        elif steps > MAX_WALK_NODES:
+            raise ExtractError("too_complex")
     builder.flush()
     return builder.blocks
