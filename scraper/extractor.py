@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
+from .boilerplate import main_body
 from .counters import find_site_visits, views_in
 from .dates import parse_datetime
 from .errors import ExtractError
@@ -224,7 +225,7 @@ def _by_selectors(
 
     title = first("title", "headline")
     date_raw = first("published_at", "datePublished")
-    body_node, body = _body_blocks(tree, own.get("body", ()) + generic["body"], sources)
+    body_node, body = _body_blocks(tree, own.get("body", ()), sources)
     if date_raw is None:
         date_raw = _labelled_date(blocks_of(tree.body) if tree.body else [], sources)
     author = first("author", "author")
@@ -324,11 +325,11 @@ def _body_blocks(
         if found:
             sources["body"] = f"css:{selector}"
             return nodes[0], found
-    container = _densest_container(tree)
-    if container is None:
+    core = main_body(tree, hints=PROFILES["generic"].selectors["body"])
+    if core is None:
         return None, []
-    sources["body"] = "density:paragraphs"
-    return container, [b for b in blocks_of(container) if b.tag == "p" or len(b.text) > 80]
+    sources["body"] = core.source
+    return core.node, core.blocks
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
@@ -360,18 +361,6 @@ def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> boo
     for key in passed:
         inside[key] = found
     return found
-
-
-def _densest_container(tree: LexborHTMLParser) -> LexborNode | None:
-    scores: dict[int, tuple[int, LexborNode]] = {}
-    for paragraph in tree.css("p"):
-        parent = paragraph.parent
-        if parent is not None:
-            score, _ = scores.get(parent.mem_id, (0, parent))
-            scores[parent.mem_id] = (score + len(paragraph.text(strip=True)), parent)
-    if not scores:
-        return None
-    return max(scores.values(), key=lambda pair: pair[0])[1]
 
 
 def _labelled_date(blocks: list[Block], sources: dict[str, str]) -> str | None:
