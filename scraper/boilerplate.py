@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import Block, blocks_of
+from .dates import parse_datetime
 
 # Elements that are never the article's text wherever they sit.
 CHROME_TAGS = "nav, aside, footer, button, figure, figcaption, form[role=search], dialog"
@@ -77,7 +78,8 @@ TOOL_LABEL = re.compile(
     r"|WhatsApp|Reddit|Copy link|Sao chép liên kết)",
     re.I,
 )
-_SEPARATORS = re.compile(r"\s*[|•·/]\s*|\s+-\s+|\s{2,}")
+# A row of tool labels and separators, nothing else.
+_TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
 _BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
 MIN_PARAGRAPH = 25
 FEW_PARAGRAPHS = 2500  # characters of <p> text below which text in <div>s is scored too  # characters; shorter paragraphs score nothing (Readability's floor)
@@ -104,10 +106,21 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     node, source = found
     lead = _lead(tree, node)
     drop_chrome(node)
-    blocks = clean_blocks(blocks_of(node))
+    blocks = _without_leading_dates(clean_blocks(blocks_of(node)))
     if lead is not None:
         blocks = lead + [b for b in blocks if b not in lead]
     return MainBody(node, blocks, source)
+
+
+def _without_leading_dates(blocks: list[Block]) -> list[Block]:
+    """The body without the headline and date lines above its first paragraph ("Thứ Ba, 14/01/2025 - 09:30"),
+    which a container holding the headline brings along."""
+    start = 0
+    while start < len(blocks) and (
+        blocks[start].tag == "h1" or (len(blocks[start].text) <= 60 and parse_datetime(blocks[start].text))
+    ):
+        start += 1
+    return blocks[start:]
 
 
 def drop_chrome(node: LexborNode) -> None:
@@ -265,7 +278,4 @@ def is_chrome(block: Block) -> bool:
     link_chars = sum(len(link.text) for link in block.links)
     if link_chars and link_chars >= 0.6 * len(text):
         return True
-    if len(text) > 80:
-        return False
-    pieces = [piece for piece in _SEPARATORS.split(text) if piece]
-    return bool(pieces) and all(TOOL_LABEL.fullmatch(piece.strip(" :")) for piece in pieces)
+    return len(text) <= 80 and _TOOL_ROW.fullmatch(text) is not None
