@@ -6,10 +6,12 @@ So `<li>Hôm nay<span>2305</span></li>` is one block "Hôm nay2305" and `<p>a<di
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from .errors import ExtractError
 from .text import clean_line
 
 BLOCK_TAGS = frozenset(
@@ -58,6 +60,16 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+# Bounds on the work one page may cost (issue 11): real pages nest blocks < 100 deep and hold < 100,000 nodes.
+MAX_NESTING = 5_000
+MAX_WALK_NODES = 1_000_000
+# Elements that lexbor checks the open-element stack for on every start tag: nesting them is quadratic to parse
+# (30,000 nested <div> take 2.5 s in the parser, before any of our code runs).
+_NESTING_TAG = re.compile(
+    r"<(/?)(?:div|section|article|main|aside|nav|header|footer|blockquote|center|details|dialog|dir|dl"
+    r"|fieldset|figcaption|figure|hgroup|menu|ol|ul|pre|listing|address|summary|search)[\s>/]",
+    re.I,
+)
 BREAK_TAGS = frozenset({"br", "img", "hr"})
 # Never text: stripped before blocks are built (selectolax's .text() keeps script and style, reliability.md P10).
 STRIPPED_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "select"]
@@ -85,23 +97,22 @@ class _Builder:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
-        self.key: int | None = None
+        self.key = -1
         self.tag = ""
         self.parts: list[str] = []
         self.links: list[Link] = []
 
-    def enter(self, container: LexborNode | None, force: bool = False) -> None:
-        key = container.mem_id if container is not None else None
-        if force or key != self.key:
-            self.flush()
-            self.key, self.tag = key, (container.tag or "") if container is not None else ""
+    def enter(self, key: int, tag: str) -> None:
+        self.flush()
+        self.key, self.tag = key, tag
 
     def flush(self) -> None:
         raw = "".join(self.parts)
         # Most runs are the white space between tags: skipped before cleaning.
         if raw and not raw.isspace() and (text := clean_line(raw)):
             self.blocks.append(Block(text, self.tag, tuple(self.links)))
-        self.parts, self.links = [], []
+        self.parts.clear()
+        self.links = []
 
 
 def block_container(node: LexborNode) -> LexborNode | None:
@@ -112,32 +123,72 @@ def block_container(node: LexborNode) -> LexborNode | None:
     return parent
 
 
-def _container(node: LexborNode, cache: dict[int, LexborNode | None]) -> LexborNode | None:
-    parent = node.parent
-    if parent is None:
-        return None
-    key = parent.mem_id
-    if key not in cache:  # siblings share their container: walk up once per parent, not per text node
-        cache[key] = parent if parent.tag in BLOCK_TAGS else block_container(parent)
-    return cache[key]
+# A text node's container as (mem_id, tag), keyed by the text node's parent; (0, "") above the root.
+_Containers = dict[int, tuple[int, str]]
+_NONE = (0, "")
+
+
+def _container(parent: LexborNode | None, cache: _Containers) -> tuple[int, str]:
+    """The nearest block-level element from parent up, remembered for every inline element passed on the way.
+
+    Without the memo, 30,000 nested <span>s cost 30,000 walks of up to 30,000 steps each (issue 11).
+    """
+    passed: list[int] = []
+    found = _NONE
+    while parent is not None:
+        key = parent.mem_id
+        if key in cache:
+            found = cache[key]
+            break
+        tag = parent.tag
+        if tag in BLOCK_TAGS:
+            found = cache[key] = (key, tag or "")
+            break
+        passed.append(key)
+        parent = parent.parent
+    for key in passed:
+        cache[key] = found
+    return found
+
+
+def check_nesting(html: str) -> None:
+    """Raise ExtractError("too_complex") when block elements nest deeper than MAX_NESTING."""
+    if html.count("<") <= MAX_NESTING:  # one C pass; the exact scan below only runs on big pages
+        return
+    depth = 0
+    for match in _NESTING_TAG.finditer(html):
+        depth += -1 if match.group(1) else 1
+        if depth > MAX_NESTING:
+            raise ExtractError("too_complex")
 
 
 def blocks_of(root: LexborNode) -> list[Block]:
-    """The text blocks under root, in document order."""
+    """The text blocks under root, in document order; ExtractError("too_complex") past MAX_WALK_NODES nodes."""
     builder = _Builder()
-    broken = False
-    cache: dict[int, LexborNode | None] = {}
-    for node in root.traverse(include_text=True):
+    parts, broken = builder.parts, False
+    cache: _Containers = {}
+    # This loop runs on every node of every page: the container look-up is inlined for its common case.
+    for steps, node in enumerate(root.traverse(include_text=True)):
         tag = node.tag
         if tag == "-text":
-            builder.enter(_container(node, cache), force=broken)
-            builder.parts.append(node.text_content or "")
-            broken = False
+            parent = node.parent
+            found = cache.get(parent.mem_id) if parent is not None else None
+            key, block_tag = found or _container(parent, cache)
+            if broken or key != builder.key:
+                builder.enter(key, block_tag)
+                broken = False
+            parts.append(node.text_content or "")
         elif tag in BREAK_TAGS:
             broken = True
         elif tag == "a" and (href := node.attributes.get("href")):
-            builder.enter(_container(node, cache), force=broken)
+            parent = node.parent
+            found = cache.get(parent.mem_id) if parent is not None else None
+            key, block_tag = found or _container(parent, cache)
+            if broken or key != builder.key:
+                builder.enter(key, block_tag)
+                broken = False
             builder.links.append(Link(href.strip(), clean_line(node.text())))
-            broken = False
+        elif steps > MAX_WALK_NODES:
+            raise ExtractError("too_complex")
     builder.flush()
     return builder.blocks

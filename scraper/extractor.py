@@ -17,7 +17,8 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import STRIPPED_TAGS, Block, blocks_of
+from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
+from .boilerplate import main_body
 from .counters import find_site_visits, views_in
 from .dates import parse_datetime
 from .errors import ExtractError
@@ -58,6 +59,7 @@ def extract_article(
     now: datetime | None = None,
 ) -> Article:
     """Extract an Article from decoded HTML; raises ExtractError when the page holds none."""
+    check_nesting(html)
     tree = LexborHTMLParser(html)
     linked_data = _json_ld(tree)  # before scripts are stripped: JSON-LD lives in <script>
     tree.strip_tags(STRIPPED_TAGS)
@@ -223,7 +225,7 @@ def _by_selectors(
 
     title = first("title", "headline")
     date_raw = first("published_at", "datePublished")
-    body_node, body = _body_blocks(tree, own.get("body", ()) + generic["body"], sources)
+    body_node, body = _body_blocks(tree, own.get("body", ()), sources)
     if date_raw is None:
         date_raw = _labelled_date(blocks_of(tree.body) if tree.body else [], sources)
     author = first("author", "author")
@@ -247,7 +249,7 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
     for script in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(script.text() or "null")
-        except ValueError:
+        except (ValueError, RecursionError):  # the C decoder recurses: 100,000 nested "[" (issue 11)
             continue
         for item in _ld_items(data):
             kind = item.get("@type")
@@ -257,12 +259,23 @@ def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
     return {}
 
 
+_LD_DEPTH = 8  # lists and @graph nest two or three deep on real pages
+
+
 def _ld_items(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [item for entry in data for item in _ld_items(entry)]
-    if isinstance(data, dict):
-        return [data, *_ld_items(data.get("@graph", []))]
-    return []
+    """The objects in JSON-LD, through lists and @graph, in document order, no deeper than _LD_DEPTH."""
+    found: list[dict[str, Any]] = []
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _LD_DEPTH:
+            continue
+        if isinstance(value, dict):
+            found.append(value)
+            value = value.get("@graph", [])
+        if isinstance(value, list):
+            stack.extend((entry, depth + 1) for entry in reversed(value))
+    return found
 
 
 def _linked(linked: dict[str, Any], key: str, sources: dict[str, str], name: str) -> str | None:
@@ -312,41 +325,42 @@ def _body_blocks(
         if found:
             sources["body"] = f"css:{selector}"
             return nodes[0], found
-    container = _densest_container(tree)
-    if container is None:
+    core = main_body(tree, hints=PROFILES["generic"].selectors["body"])
+    if core is None:
         return None, []
-    sources["body"] = "density:paragraphs"
-    return container, [b for b in blocks_of(container) if b.tag == "p" or len(b.text) > 80]
+    sources["body"] = core.source
+    return core.node, core.blocks
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
     """Matches of a group selector in document order, without those inside an earlier match."""
     kept: list[LexborNode] = []
+    inside: dict[int, bool] = {}  # per node passed on the way up: within the last kept match?
     for node in nodes:
-        if not any(_contains(outer, node) for outer in kept):
+        if not kept or not _within(node, kept[-1], inside):
             kept.append(node)
+            inside = {node.mem_id: True}
     return kept
 
 
-def _contains(outer: LexborNode, node: LexborNode) -> bool:
+def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> bool:
+    """Whether node lies under outer; matches come in document order, so only the last kept one can hold it.
+
+    The memo keeps 30,000 nested <article>s linear (issue 11).
+    """
+    passed: list[int] = []
     parent = node.parent
+    found = False
     while parent is not None:
-        if parent.mem_id == outer.mem_id:
-            return True
+        key = parent.mem_id
+        if key in inside:
+            found = inside[key]
+            break
+        passed.append(key)
         parent = parent.parent
-    return False
-
-
-def _densest_container(tree: LexborHTMLParser) -> LexborNode | None:
-    scores: dict[int, tuple[int, LexborNode]] = {}
-    for paragraph in tree.css("p"):
-        parent = paragraph.parent
-        if parent is not None:
-            score, _ = scores.get(parent.mem_id, (0, parent))
-            scores[parent.mem_id] = (score + len(paragraph.text(strip=True)), parent)
-    if not scores:
-        return None
-    return max(scores.values(), key=lambda pair: pair[0])[1]
+    for key in passed:
+        inside[key] = found
+    return found
 
 
 def _labelled_date(blocks: list[Block], sources: dict[str, str]) -> str | None:
@@ -388,7 +402,8 @@ def _views(
             return parse_count(match.group(1))
     # Otherwise only near the article (its container's parents), never in a related-news list elsewhere.
     scope = body_node.parent.parent if body_node is not None and body_node.parent is not None else None
-    if scope is not None and scope.parent is not None:
+    # The whole text first (one C call): most pages show no count, and walking the scope costs ~1 ms.
+    if scope is not None and scope.parent is not None and VIEW_COUNT.search(clean_line(scope.text())):
         return views_in(blocks_of(scope))
     return None
 

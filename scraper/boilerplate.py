@@ -1,0 +1,281 @@
+"""The generic body core: the main block of a page no profile knows, and only the article's text in it.
+
+Ideas taken (not code) from three extractors, each measured on the ScrapingHub benchmark (bench_generic.py):
+Readability scores paragraphs and credits their parent and grandparent, weighted by class names and link
+density; trafilatura removes site chrome (share rows, related boxes, comments) by element and class before it
+reads the text; jusText judges each block by its length and link density, and short blocks by their neighbours.
+Profiles hint into this core: their body selectors name the candidate containers first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .blocks import Block, blocks_of
+from .dates import parse_datetime
+
+# Elements that are never the article's text wherever they sit.
+CHROME_TAGS = "nav, aside, footer, button, figure, figcaption, form[role=search], dialog"
+# Class or id words of chrome inside a content container (trafilatura's discard lists name the same kinds).
+CHROME_WORDS = (
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "relate",
+    "lienquan",
+    "lien-quan",
+    "tinkhac",
+    "tin-khac",
+    "other-news",
+    "comment",
+    "newsletter",
+    "subscribe",
+    "promo",
+    "advert",
+    "sponsor",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "sidebar",
+    "breadcrumb",
+    "toolbar",
+    "print",
+    "caption",
+    "author-bio",
+    "signup",
+    "popular",
+    "most-read",
+    "trending",
+    "read-more",
+    "readmore",
+    "tags",
+)
+_CHROME_SELECTOR = ", ".join([CHROME_TAGS] + [f'[class*="{word}"], [id*="{word}"]' for word in CHROME_WORDS])
+_POSITIVE = re.compile(
+    r"article|body|content|entry|main|post|text|story|detail|noi-?dung|chi-?tiet|news", re.I
+)
+_NEGATIVE = re.compile(
+    r"comment|meta|footer|footnote|sidebar|related|share|social|widget|sponsor|promo|banner|menu|nav", re.I
+)
+# A lead (sapo) sits between the headline and the body, often outside the body's container.
+LEAD_SELECTOR = '[class*="sapo"], [class*="tomtat"], [class*="tom-tat"], [class*="summary"], [class*="lead"]'
+# Lines that open a related-news box: the box runs from here to the next real paragraph.
+RELATED_HEADING = re.compile(
+    r"(?:Tin liên quan|Các tin khác|Tin khác|Tin cùng chuyên mục|Bài liên quan|Đọc tiếp|Xem thêm|Đọc thêm"
+    r"|Related(?: articles| stories| news)?|Read more|Read next|More from .{1,40}|Recommended(?: for you)?"
+    r"|You may also like|See also)\s*:?",
+    re.I,
+)
+# Tool labels a chrome line is made of ("Chia sẻ | In | Gửi email", "In bài viết | Quay lại").
+TOOL_LABEL = re.compile(
+    r"(?:Chia sẻ|In|In bài(?: viết)?|In trang|Bản in|Gửi email|Gửi|Email|Quay lại|Trở lại|Về đầu trang|Lên đầu"
+    r"|Lưu|Bình luận|Thích|Facebook|Zalo|Twitter|Tweet|Share|Print|Save|Comment|Top|Back|Pinterest|LinkedIn"
+    r"|WhatsApp|Reddit|Copy link|Sao chép liên kết)",
+    re.I,
+)
+# A row of tool labels and separators, nothing else.
+_TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
+_BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
+MIN_PARAGRAPH = 25
+FEW_PARAGRAPHS = 2500  # characters of <p> text below which text in <div>s is scored too  # characters; shorter paragraphs score nothing (Readability's floor)
+
+
+@dataclass(frozen=True)
+class MainBody:
+    """The blocks of an article's body, the element they came from and how it was chosen."""
+
+    node: LexborNode
+    blocks: list[Block]
+    source: str
+
+
+def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | None:
+    """The article's body: the best-scored container (or a hinted one that agrees with it), cleaned of chrome."""
+    root = tree.body
+    if root is None:
+        return None
+    best = _scored(root, MIN_PARAGRAPH) or _scored(root, 1)  # a page of short lines still has a body
+    found = _hinted(tree, hints, best) or ((best, "score:paragraphs") if best is not None else None)
+    if found is None:
+        return None
+    node, source = found
+    lead = _lead(tree, node)
+    drop_chrome(node)
+    blocks = _without_leading_dates(clean_blocks(blocks_of(node)))
+    if lead is not None:
+        blocks = lead + [b for b in blocks if b not in lead]
+    return MainBody(node, blocks, source)
+
+
+def _without_leading_dates(blocks: list[Block]) -> list[Block]:
+    """The body without the headline and date lines above its first paragraph ("Thứ Ba, 14/01/2025 - 09:30"),
+    which a container holding the headline brings along."""
+    start = 0
+    while start < len(blocks) and (
+        blocks[start].tag == "h1" or (len(blocks[start].text) <= 60 and parse_datetime(blocks[start].text))
+    ):
+        start += 1
+    return blocks[start:]
+
+
+def drop_chrome(node: LexborNode) -> None:
+    """Remove share rows, related boxes, comments and the like under node, but never the article's text.
+
+    Class names are matched as substrings (as trafilatura does), so a wrapper named "l-sidebar-fixed
+    l-article-body-segment" matches too: an element holding a large share of the paragraph text stays.
+    """
+    own = paragraph_text(node)
+    removed: set[int] = set()
+    for chrome in node.css(_CHROME_SELECTOR):
+        if chrome.mem_id == node.mem_id or _under(chrome, node, removed):
+            continue
+        # len(text) bounds paragraph_text from above and costs one C call: most chrome is short.
+        if len(chrome.text()) <= 300 or paragraph_text(chrome) <= max(300, own // 4):
+            removed.add(chrome.mem_id)
+            chrome.decompose()
+
+
+def _under(node: LexborNode, top: LexborNode, marked: set[int]) -> bool:
+    """Whether an ancestor of node, below top, is in marked."""
+    parent = node.parent
+    while parent is not None and parent.mem_id != top.mem_id:
+        if parent.mem_id in marked:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _hinted(
+    tree: LexborHTMLParser, hints: Iterable[str], best: LexborNode | None
+) -> tuple[LexborNode, str] | None:
+    """The first hinted container that agrees with the scored one (holds it or lies in it).
+
+    Of many matches (<article> sidebars, teasers) the one holding the headline wins, else the one richest in
+    paragraph text: chosen by content, never by coming first.
+    """
+    headline = tree.css_first("h1")
+    for selector in hints:
+        scored = [(paragraph_text(node), node) for node in tree.css(selector)]
+        scored = [pair for pair in scored if pair[0] > 0]
+        if not scored:
+            continue
+        holding = [pair for pair in scored if headline is not None and _inside(headline, pair[1])]
+        node = max(holding or scored, key=lambda pair: pair[0])[1]
+        if best is None or _inside(best, node) or _inside(node, best) or best.mem_id == node.mem_id:
+            return node, f"css:{selector}"
+    return None
+
+
+def paragraph_text(node: LexborNode) -> int:
+    """Characters of paragraph text under node, links left out."""
+    total = 0
+    for paragraph in node.css("p"):
+        text = paragraph.text(strip=True)
+        if len(text) >= MIN_PARAGRAPH:
+            total += len(text) - _link_chars(paragraph)
+    return total
+
+
+def _link_chars(node: LexborNode) -> int:
+    """Characters of link text among node's children (a paragraph's links sit there; css() per node is slow)."""
+    return sum(len(child.text(strip=True)) for child in node.iter() if child.tag == "a")
+
+
+def _paragraphs(root: LexborNode) -> list[LexborNode]:
+    """<p>, <pre>, <blockquote>, and the elements whose own text is cut into lines by <br>.
+
+    Readability reads every <div> for text of its own; asking for the parents of <br>s finds the same
+    paragraphs at a fifth of the cost (measured on the ScrapingHub pages).
+    """
+    found = root.css("p, pre, blockquote")
+    seen = {node.mem_id for node in found}
+    for line_break in root.css(_BROKEN_LINES):
+        parent = line_break.parent
+        if parent is not None and parent.mem_id not in seen:
+            seen.add(parent.mem_id)
+            found.append(parent)
+    return found
+
+
+def _scored(root: LexborNode, shortest: int) -> LexborNode | None:
+    """Readability's candidate: paragraph scores credited to parent (full) and grandparent (half)."""
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for paragraph in _paragraphs(root):
+        text = paragraph.text(deep=paragraph.tag in ("p", "pre", "blockquote"), strip=True)
+        if len(text) < shortest:
+            continue
+        score = 1 + text.count(",") + min(len(text) / 100, 3)
+        if paragraph.tag in ("p", "pre", "blockquote"):
+            score *= max(0.0, 1 - _link_chars(paragraph) / len(text))
+        ancestor = paragraph.parent
+        for level in (1, 2):
+            if ancestor is None or ancestor.tag == "html":
+                break
+            key = ancestor.mem_id
+            if key not in nodes:
+                nodes[key] = ancestor
+                scores[key] = _class_weight(ancestor)
+            scores[key] += score / level
+            ancestor = ancestor.parent
+    if not scores:
+        return None
+    return nodes[max(scores, key=scores.__getitem__)]
+
+
+def _class_weight(node: LexborNode) -> float:
+    names = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id"))))
+    if not names:
+        return 0.0
+    return 25.0 * (bool(_POSITIVE.search(names)) - bool(_NEGATIVE.search(names)))
+
+
+def _lead(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
+    """A lead marked as such (sapo, summary) outside the body's container, or None."""
+    near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
+    for node in near.css(LEAD_SELECTOR):
+        if node.tag in ("html", "body") or _inside(node, body) or _inside(body, node):
+            continue
+        found = clean_blocks(blocks_of(node))
+        if found and sum(len(b.text) for b in found) >= 40:
+            return found
+    return None
+
+
+def _inside(node: LexborNode, outer: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == outer.mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
+def clean_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks that are the article's text: no link lists, tool rows or related-news boxes."""
+    kept: list[Block] = []
+    in_related = False
+    for block in blocks:
+        if RELATED_HEADING.fullmatch(block.text):
+            in_related = True
+            continue
+        if in_related and (block.links or len(block.text) < 80):
+            continue
+        in_related = False
+        if not is_chrome(block):
+            kept.append(block)
+    return kept
+
+
+def is_chrome(block: Block) -> bool:
+    """A line of links or tool labels: mostly link text, or every piece between separators a tool label."""
+    text = block.text
+    link_chars = sum(len(link.text) for link in block.links)
+    if link_chars and link_chars >= 0.6 * len(text):
+        return True
+    return len(text) <= 80 and _TOOL_ROW.fullmatch(text) is not None

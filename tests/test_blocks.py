@@ -1,0 +1,114 @@
+"""Block building: linear in the page whatever its nesting, and bounded per page (issue 11, items 4-5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper import blocks, extract
+from scraper.blocks import blocks_of, check_nesting
+from scraper.errors import ExtractError
+from scraper.sitesrv import SiteServer
+from tests.test_cli import crawl
+from tests.test_faults_content import SEED, outcome_of, serve
+
+DEPTH = 30_000
+WORDS = "Người dân xã Gio Linh đón nhận công trình nước sạch mới. " * 8
+
+
+def nested(tag: str, depth: int = DEPTH, inner: str = "x ") -> str:
+    """A page with depth nested tags, each holding a word, under a headline and one real paragraph."""
+    return (
+        f"<html><body><h1>Tiêu đề bài viết</h1><p>{WORDS}</p>"
+        + f"<{tag}>{inner}" * depth
+        + f"</{tag}>" * depth
+        + "</body></html>"
+    )
+
+
+class CountingCache(dict[int, object]):
+    """A container memo that counts its lookups: the work of finding every text node's block."""
+
+    lookups = 0
+
+    def __contains__(self, key: object) -> bool:
+        self.lookups += 1
+        return super().__contains__(key)
+
+
+@pytest.mark.parametrize("tag", ["span", "a", "b", "font"])
+def test_finding_block_containers_is_linear_in_nested_inline_tags(tag: str) -> None:
+    root = LexborHTMLParser(nested(tag)).body
+    cache = CountingCache()
+    texts = [node for node in root.traverse(include_text=True) if node.tag == "-text"]
+    for node in texts:
+        blocks._container(node, cache)  # type: ignore[arg-type]
+    assert cache.lookups <= 3 * len(texts)
+
+
+@pytest.mark.parametrize("tag", ["span", "font", "b"])
+def test_thirty_thousand_nested_inline_tags_extract(tag: str) -> None:
+    got = extract(nested(tag, inner=""))
+    assert got["title"] == "Tiêu đề bài viết" and got["body"] == WORDS.strip()
+
+
+@pytest.mark.parametrize("tag", ["div", "article", "section", "ul", "blockquote"])
+def test_thirty_thousand_nested_blocks_are_refused_as_too_complex(tag: str) -> None:
+    with pytest.raises(ExtractError, match="too_complex"):
+        extract(nested(tag))
+
+
+def test_nesting_just_under_the_bound_is_extracted() -> None:
+    got = extract(nested("article", depth=blocks.MAX_NESTING - 10, inner=""))
+    assert got["title"] == "Tiêu đề bài viết"
+
+
+@pytest.mark.parametrize(
+    ("html", "refused"),
+    [
+        ("<div>" * 6000 + "</div>" * 6000, True),
+        ("<div></div>" * 6000, False),  # many blocks, none nested
+        ("<span>" * 6000, False),  # inline tags cost the parser nothing
+        ("<DIV class=a>" * 6000, True),
+    ],
+    ids=["deep-divs", "flat-divs", "deep-spans", "upper-case-with-attributes"],
+)
+def test_check_nesting_counts_depth_not_tags(html: str, refused: bool) -> None:
+    if refused:
+        with pytest.raises(ExtractError, match="too_complex"):
+            check_nesting(html)
+    else:
+        check_nesting(html)
+
+
+def test_a_walk_past_its_node_budget_stops_with_too_complex(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = LexborHTMLParser("<p>a</p>" * 100).body
+    monkeypatch.setattr(blocks, "MAX_WALK_NODES", 50)
+    with pytest.raises(ExtractError, match="too_complex"):
+        blocks_of(root)
+
+
+@pytest.mark.parametrize(
+    "ld",
+    ["[" * 100_000 + "]" * 100_000, '{"@graph":' * 900 + "{}" + "}" * 900, "[" * 900 + "{}" + "]" * 900],
+    ids=["arrays-100000-deep", "graph-900-deep", "arrays-900-deep"],
+)
+def test_deeply_nested_json_ld_is_ignored_not_a_crash(ld: str) -> None:
+    page = f'<html><head><script type="application/ld+json">{ld}</script></head>' + nested("p", 1)[6:]
+    assert extract(page)["title"] == "Tiêu đề bài viết"
+
+
+def test_json_ld_article_inside_lists_and_graph_is_found() -> None:
+    ld = '[{"@graph": [{"@type": "WebPage"}, {"@type": "NewsArticle", "headline": "Từ JSON-LD"}]}]'
+    page = f'<html><head><script type="application/ld+json">{ld}</script></head><body><p>{WORDS}</p></body>'
+    assert extract(page)["title"] == "Từ JSON-LD"
+
+
+def test_a_crawl_records_too_complex_and_goes_on(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    serve(site_server, tmp_path, nested("div").encode(), type="text/html; charset=utf-8")
+    fetched, archived = outcome_of(crawl(config_file), site_server, SEED)
+    assert fetched[-1][1] == "extract:too_complex" and archived == []
