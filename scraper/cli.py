@@ -242,10 +242,16 @@ def extract(path_or_url: str, url: str | None, profile: str | None, allow_privat
 
 
 def _read_file(path: str) -> bytes:
+    """A saved page's bytes; one over the crawl's body cap is refused before it is read (memory grows 20x)."""
+    limit = CrawlSettings().max_bytes
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as exc:
         fail(f"{path}: cannot read: {exc.strerror or exc}", 2)
+    if len(data) > limit:
+        fail(f"{path}: over {limit // 2**20} MiB, larger than any page a crawl would keep (max_bytes)", 2)
+    return data
 
 
 def _valid_url(url: str) -> str:

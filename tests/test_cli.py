@@ -300,3 +300,11 @@ def test_log_lines_are_stamped_in_utc_with_the_zone(tmp_path: Path) -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp), child.stderr
     logged = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert before <= logged <= datetime.now(UTC)  # UTC, not Vietnam's +07:00 local time
+
+
+def test_extract_refuses_a_file_larger_than_a_crawl_would_keep_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as file:  # sparse: 100 MB on paper, nothing on disk
+        file.truncate(100 * 1024 * 1024)
+    code, out, err = run("extract", str(huge))
+    assert code == 2 and out == "" and "larger than any page a crawl would keep" in err
