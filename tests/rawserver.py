@@ -53,6 +53,13 @@ class RawServer:
 
 
 ROBOTS = response(b"User-agent: *\nDisallow:\n", "Content-Type: text/plain\r\n")
+current = threading.local()  # .request: the request the script of this thread is answering
+
+
+def request_path() -> str:
+    """The path of the request being answered (for scripts that answer by path)."""
+    line = current.request.split(b"\r\n", 1)[0].decode("latin-1")
+    return line.split(" ")[1] if line.count(" ") >= 2 else "/"
 
 
 def _serve(server: RawServer, listener: socket.socket) -> None:
@@ -76,6 +83,7 @@ def _handle(server: RawServer, conn: socket.socket) -> None:
                 conn.sendall(ROBOTS)
                 continue
             server.requests += 1
+            current.request = request
             server.script(conn, server.requests)
             if conn.fileno() == -1:
                 return
