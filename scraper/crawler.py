@@ -114,8 +114,10 @@ class _HostGate:
         if slow > self.delay:
             self._set(slow, f"answers take {slow:.1f} s on average")
         elif self.delay > max(self.floor, slow):
-            lowered = max(self.delay / 2, slow)
-            self._set(self.floor if lowered < self.floor + RECOVERY_SNAP else lowered, "recovering")
+            lowered = self.delay / 2
+            self._set(
+                max(self.floor if lowered < self.floor + RECOVERY_SNAP else lowered, slow), "recovering"
+            )
 
     def _set(self, delay: float, why: str) -> None:
         delay = min(max(delay, self.floor), MAX_HOST_DELAY)

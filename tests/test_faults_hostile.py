@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tests.rawserver as raw
-from scraper.crawler import MAX_HOST_DELAY, Fetcher, parse_retry_after
+from scraper.crawler import MAX_HOST_DELAY, Fetcher, Politeness, parse_retry_after
 from scraper.discovery import MAX_LINKS, discover_links
 from scraper.errors import FetchError, Reason
 from scraper.models import CrawlSettings, Page, Site
@@ -289,3 +289,23 @@ def test_bytes_after_a_whole_page_do_not_refuse_it() -> None:
     with raw_server(script) as server:
         result = outcome(make_fetcher(server.url)[0], server.url + ARTICLE)
     assert isinstance(result, Page) and result.body == OK_PAGE
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    floor=st.floats(min_value=0, max_value=70),
+    events=st.lists(st.one_of(st.none(), st.floats(min_value=0, max_value=120)), max_size=40),
+)
+def test_a_host_delay_stays_between_the_floor_and_the_cap_and_comes_back(
+    floor: float, events: list[float | None]
+) -> None:
+    gate = Politeness().gate("a.gov.vn", floor)
+    for event in events:  # None: a 429/503; a number: a page answered in that many seconds
+        if event is None:
+            gate.throttled("http_503")
+        else:
+            gate.answered(event)
+        assert min(floor, MAX_HOST_DELAY) <= gate.delay <= MAX_HOST_DELAY
+    for _ in range(40):
+        gate.answered(0.01)
+    assert gate.delay == min(floor, MAX_HOST_DELAY)
