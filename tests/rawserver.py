@@ -46,6 +46,7 @@ class RawServer:
     requests: int = 0
     connections: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
+    script_robots: bool = False  # robots.txt answered by the script too, not by ROBOTS
 
     @property
     def url(self) -> str:
@@ -79,7 +80,7 @@ def _handle(server: RawServer, conn: socket.socket) -> None:
             request = read_request(conn)
             if not request:
                 return
-            if request.startswith(b"GET /robots.txt"):
+            if request.startswith(b"GET /robots.txt") and not server.script_robots:
                 conn.sendall(ROBOTS)
                 continue
             server.requests += 1
@@ -95,12 +96,12 @@ def _handle(server: RawServer, conn: socket.socket) -> None:
 
 
 @contextmanager
-def raw_server(script: Callable[[socket.socket, int], None]) -> Iterator[RawServer]:
-    """Serve `script` on 127.0.0.1 at a port the OS picks."""
+def raw_server(script: Callable[[socket.socket, int], None], robots: bool = False) -> Iterator[RawServer]:
+    """Serve `script` on 127.0.0.1 at a port the OS picks (robots.txt too when robots is True)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    server = RawServer(script=script, port=listener.getsockname()[1])
+    server = RawServer(script=script, port=listener.getsockname()[1], script_robots=robots)
     thread = threading.Thread(target=_serve, args=(server, listener), daemon=True)
     thread.start()
     try:
