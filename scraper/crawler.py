@@ -51,8 +51,7 @@ MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of
 MAX_CRAWL_DELAY = 120.0  # a robots.txt asking for more: the host is skipped this run
 MAX_HOST_DELAY = 60.0
 THROTTLE_MIN_DELAY = 1.0  # a 429/503 spaces requests at least this much, even with delay = 0
-SLOW_ANSWER = 0.5  # seconds: an answer slower than this and SLOW_FACTOR times the host's usual slows us down
-SLOW_FACTOR = 3.0
+SLOW_ANSWER = 0.5  # seconds: answers slower than this on average space requests by that average
 LATENCY_WEIGHT = 0.3  # of the newest answer time in the host's moving average
 RECOVERY_SNAP = 0.25  # seconds: a delay this close to the floor goes back to it
 MAX_RETRY_AFTER_PARSED = 86_400.0  # a Retry-After is clamped to a day (the URL is deferred anyway)
@@ -78,10 +77,12 @@ class Attempt:
 class _HostGate:
     """One request at a time per host, spaced by a delay that adapts both ways.
 
-    The delay doubles on a 429/503 and rises to the answer time of a response much slower than the host's
-    usual (the server struggles); each ordinary success then halves what is above the floor (the configured
-    delay or Crawl-delay), so a few transient errors cost a few slow requests, not the rest of the run
-    (Scrapy's AutoThrottle and Heritrix come back too). Never below the floor, never above MAX_HOST_DELAY.
+    The delay doubles on a 429, a 503 or a request that hit the deadline, and while the host's answers take
+    over SLOW_ANSWER on average it is at least that average (the server struggles: give it as long between
+    requests as it takes to answer, as Scrapy's AutoThrottle does). Each success then halves what is above
+    the floor (the configured delay or Crawl-delay), so a few transient errors cost a few slow requests, not
+    the rest of the run, and one slow page barely moves the average. Never below the floor, never above
+    MAX_HOST_DELAY.
     """
 
     host: str
@@ -89,7 +90,7 @@ class _HostGate:
     delay: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_at: float = 0.0
-    typical: float | None = None  # moving average of the answer time, in seconds
+    typical: float = 0.0  # moving average of the answer time, in seconds
     delays: list[float] = field(default_factory=list)  # every delay this gate had, in order
 
     def __post_init__(self) -> None:
@@ -102,19 +103,21 @@ class _HostGate:
         if self.delay < self.floor:
             self._set(self.floor, "configured")
 
-    def throttled(self, status: int | None) -> None:
-        """The server asked us to slow down (429, 503)."""
-        self._set(max(self.delay * 2, THROTTLE_MIN_DELAY), f"http_{status}")
+    def throttled(self, why: str) -> None:
+        """The server asked us to slow down (429, 503), or did not answer in time."""
+        self._set(max(self.delay * 2, THROTTLE_MIN_DELAY), why)
 
     def answered(self, seconds: float) -> None:
-        """A response came back in this many seconds."""
-        typical = self.typical if self.typical is not None else seconds
-        self.typical = typical + LATENCY_WEIGHT * (seconds - typical)
-        if seconds > SLOW_ANSWER and seconds > SLOW_FACTOR * typical:
-            self._set(max(self.delay, seconds), f"slow answer, {seconds:.1f} s")
-        elif self.delay > self.floor:
+        """A page came back in this many seconds."""
+        self.typical += LATENCY_WEIGHT * (seconds - self.typical)
+        slow = self.typical if self.typical > SLOW_ANSWER else 0.0
+        if slow > self.delay:
+            self._set(slow, f"answers take {slow:.1f} s on average")
+        elif self.delay > max(self.floor, slow):
             lowered = self.delay / 2
-            self._set(self.floor if lowered < self.floor + RECOVERY_SNAP else lowered, "recovering")
+            self._set(
+                max(self.floor if lowered < self.floor + RECOVERY_SNAP else lowered, slow), "recovering"
+            )
 
     def _set(self, delay: float, why: str) -> None:
         delay = min(max(delay, self.floor), MAX_HOST_DELAY)
@@ -285,11 +288,11 @@ class Fetcher:
             except FetchError as error:
                 self._record(url, fetched_at, started, error.status, error.reason, 0, kind, error.detail)
                 if error.status in (429, 503):
-                    gate.throttled(error.status)  # the server says: slower
+                    gate.throttled(error.reason)  # the server says: slower
                 raise
             except TimeoutError:
                 self._record(url, fetched_at, started, None, Reason.TIMEOUT_TOTAL, 0, kind)
-                gate.throttled(None)  # no answer within the deadline: the server struggles
+                gate.throttled(Reason.TIMEOUT_TOTAL)  # no answer within the deadline: the server struggles
                 raise RetryableFetchError(url, Reason.TIMEOUT_TOTAL) from None
             except httpx.InvalidURL as exc:  # a URL httpx will not send (not a TransportError)
                 self._record(url, fetched_at, started, None, Reason.INVALID_URL, 0, kind, str(exc))

@@ -46,6 +46,7 @@ class RawServer:
     requests: int = 0
     connections: int = 0
     stop: threading.Event = field(default_factory=threading.Event)
+    script_robots: bool = False  # robots.txt answered by the script too, not by ROBOTS
 
     @property
     def url(self) -> str:
@@ -53,6 +54,13 @@ class RawServer:
 
 
 ROBOTS = response(b"User-agent: *\nDisallow:\n", "Content-Type: text/plain\r\n")
+current = threading.local()  # .request: the request the script of this thread is answering
+
+
+def request_path() -> str:
+    """The path of the request being answered (for scripts that answer by path)."""
+    line = current.request.split(b"\r\n", 1)[0].decode("latin-1")
+    return line.split(" ")[1] if line.count(" ") >= 2 else "/"
 
 
 def _serve(server: RawServer, listener: socket.socket) -> None:
@@ -72,10 +80,11 @@ def _handle(server: RawServer, conn: socket.socket) -> None:
             request = read_request(conn)
             if not request:
                 return
-            if request.startswith(b"GET /robots.txt"):
+            if request.startswith(b"GET /robots.txt") and not server.script_robots:
                 conn.sendall(ROBOTS)
                 continue
             server.requests += 1
+            current.request = request
             server.script(conn, server.requests)
             if conn.fileno() == -1:
                 return
@@ -87,12 +96,12 @@ def _handle(server: RawServer, conn: socket.socket) -> None:
 
 
 @contextmanager
-def raw_server(script: Callable[[socket.socket, int], None]) -> Iterator[RawServer]:
-    """Serve `script` on 127.0.0.1 at a port the OS picks."""
+def raw_server(script: Callable[[socket.socket, int], None], robots: bool = False) -> Iterator[RawServer]:
+    """Serve `script` on 127.0.0.1 at a port the OS picks (robots.txt too when robots is True)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
-    server = RawServer(script=script, port=listener.getsockname()[1])
+    server = RawServer(script=script, port=listener.getsockname()[1], script_robots=robots)
     thread = threading.Thread(target=_serve, args=(server, listener), daemon=True)
     thread.start()
     try:
