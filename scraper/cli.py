@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from . import __version__, article_to_dict
 from .archive import open_archive, open_reader
@@ -105,9 +106,9 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
-def archive_options(fn: F) -> F:
-    """--db, and --config to find the archive ([crawl].db) when --db is not given."""
-    fn = click.option(
+def config_option(fn: F) -> F:
+    """The --config option: the config file, ./config.toml unless given."""
+    return click.option(
         "--config",
         "config_path",
         default="config.toml",
@@ -115,7 +116,11 @@ def archive_options(fn: F) -> F:
         type=click.Path(dir_okay=False),
         callback=_non_empty,
     )(fn)
-    return db_option(fn)
+
+
+def archive_options(fn: F) -> F:
+    """--db, and --config to find the archive ([crawl].db) when --db is not given."""
+    return db_option(config_option(fn))
 
 
 def filter_options(fn: F) -> F:
@@ -129,9 +134,15 @@ def filter_options(fn: F) -> F:
 def resolve_db(db_path: str | None, config_path: str) -> str:
     """--db, else [crawl].db of the config file when there is one, else ./archive.db."""
     if db_path is None:
-        db_path = load_config(config_path).crawl.db if Path(config_path).is_file() else "archive.db"
+        db_path = load_config(config_path).crawl.db if _has_config(config_path) else "archive.db"
     click.get_current_context().meta["scraper.db"] = db_path
     return db_path
+
+
+def _has_config(config_path: str) -> bool:
+    """Whether to read the config: a --config given on the command line must exist; ./config.toml may not."""
+    given = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
+    return given or Path(config_path).is_file()
 
 
 def day(value: datetime | None) -> str | None:
@@ -151,14 +162,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    default="config.toml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    callback=_non_empty,
-)
+@config_option
 @db_option
 @click.option(
     "--site", "site_names", multiple=True, metavar="NAME", help="Crawl only this site (repeatable)."
@@ -368,7 +372,7 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     Example:
         scraper reextract --site thixaquangtri      (after upgrading scraper or fixing a site's selectors)
     """
-    config_sites = {s.name: s for s in load_config(config_path).sites} if Path(config_path).is_file() else {}
+    config_sites = {s.name: s for s in load_config(config_path).sites} if _has_config(config_path) else {}
     db_file = resolve_db(db_path, config_path)
     open_reader(db_file)  # refuse a missing or foreign file before creating anything
     print_reextract(reextract_archive(open_archive(db_file), config_sites, site, day(since)))

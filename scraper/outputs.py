@@ -98,7 +98,8 @@ def atomic_output(target: Path) -> Iterator[IO[bytes]]:
 def fresh_archive(target: Path) -> Iterator[Path]:
     """A temporary archive path beside target, renamed to target on success; its companions always removed.
 
-    The caller must have closed the archive (its WAL checkpointed into the file) before the block ends.
+    The caller must have closed the archive before the block ends; a WAL its last close did not fold into the
+    file moves along with it, so no committed write is lost.
     """
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
@@ -106,6 +107,9 @@ def fresh_archive(target: Path) -> Iterator[Path]:
     try:
         yield building
         os.chmod(building, _mode_for(target))
+        wal = Path(f"{building}-wal")
+        if wal.exists() and wal.stat().st_size:
+            os.replace(wal, f"{target}-wal")
         os.replace(building, target)
     finally:
         for suffix in ARCHIVE_COMPANIONS:

@@ -244,7 +244,7 @@ def unreachable_config(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[crawl]\ndb = "{tmp_path / "archive.db"}"\ndelay = 0\nretries = 0\n\n'
-        '[[sites]]\nname = "nowhere"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+        '[[sites]]\nname = "nowhere"\nstart_urls = ["http://127.0.0.1:9/"]\nallow_private = true\n',
         encoding="utf-8",
     )
     return path
@@ -308,3 +308,9 @@ def test_extract_refuses_a_file_larger_than_a_crawl_would_keep_without_reading_i
         file.truncate(100 * 1024 * 1024)
     code, out, err = run("extract", str(huge))
     assert code == 2 and out == "" and "larger than any page a crawl would keep" in err
+
+
+def test_the_free_text_of_an_error_is_kept_beside_its_reason(tmp_path: Path) -> None:
+    run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet")
+    [(error, detail)] = rows(tmp_path / "archive.db", "SELECT error, detail FROM fetches")
+    assert error == "connect_failed" and detail.startswith("ConnectError: ")

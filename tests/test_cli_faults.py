@@ -208,3 +208,10 @@ runpy.run_module("scraper", run_name="__main__", alter_sys=True)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("scraper, version ") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", [n for n in commands() if takes(n, "--config")])
+def test_a_config_named_on_the_command_line_must_exist(name: str) -> None:
+    code, _, err = invoke(name, *base_args(name), "--config", "absent.toml")
+    assert_one_line(code, err, {2})
+    assert err == "scraper: absent.toml: file not found\n"

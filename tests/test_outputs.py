@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.errors import ConfigError
 from scraper.outputs import atomic_output, check_output, fresh_archive
@@ -148,3 +150,32 @@ def test_the_demo_refuses_an_existing_file(archive: Path) -> None:
 def test_an_empty_output_name_is_refused(archive: Path, output: str) -> None:
     with pytest.raises(ConfigError, match="must not be empty"):
         check_output(output, archive)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    companion=st.sampled_from(["", "-wal", "-shm", "-journal", ".lock"]),
+    casing=st.lists(st.booleans(), min_size=30, max_size=30),
+    detours=st.lists(st.sampled_from(["sub/..", ".", "sub/./.."]), max_size=3),
+)
+def test_any_spelling_of_the_archive_or_a_companion_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, companion: str, casing: list[bool], detours: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("spell")
+    (folder / "sub").mkdir()
+    name = "".join(c.upper() if up else c for c, up in zip("archive.db" + companion, casing, strict=False))
+    output = folder.joinpath(*detours, name)
+    with pytest.raises(ConfigError, match="is the archive"):
+        check_output(output, folder / "archive.db")
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.from_regex(r"[a-z][a-z0-9_.-]{0,20}", fullmatch=True))
+def test_any_other_name_in_the_folder_is_accepted(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> None:
+    folder = tmp_path_factory.mktemp("other")
+    forbidden = {f"archive.db{suffix}" for suffix in ("", "-wal", "-shm", "-journal", ".lock")}
+    if name.casefold() in forbidden or name in (".", ".."):
+        return
+    assert check_output(folder / name, folder / "archive.db") == (folder / name).resolve()
