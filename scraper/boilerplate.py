@@ -68,9 +68,19 @@ LEAD_SELECTOR = '[class*="sapo"], [class*="tomtat"], [class*="tom-tat"], [class*
 RELATED_HEADING = re.compile(
     r"(?:Tin liên quan|Các tin khác|Tin khác|Tin cùng chuyên mục|Bài liên quan|Đọc tiếp|Xem thêm|Đọc thêm"
     r"|Related(?: articles| stories| news)?|Read more|Read next|More from .{1,40}|Recommended(?: for you)?"
-    r"|You may also like|See also)\s*:?",
+    r"|You may also like|See also|Don't miss|More on this story|Most popular|Most read|Trending(?: now)?"
+    r"|Tin mới|Tin nổi bật|Đọc nhiều|Tin đọc nhiều|Có thể bạn quan tâm)\s*(?::|\.\.\.|…)?",
     re.I,
 )
+# Whole lines that are never the article's text: advert slots, paywall and comment prompts.
+BOILERPLATE_LINE = re.compile(
+    r"(?:Advert(?:isement)?|Quảng cáo|To read the full story|Subscribe|Sign in|Sign up|Subscribe Sign In"
+    r"|Tell us what you think\.*|Comments?|\d+ comments?|This slideshow requires JavaScript\.|Loading\.*"
+    r"|Ý kiến bạn đọc|Gửi bình luận|Bình luận)\s*:?",
+    re.I,
+)
+# Lines above the story that say who wrote it and when ("By", "Published 18 November 2019").
+META_LINE = re.compile(r"(?:By|Published|Updated|Posted|Last updated|PUBLISHED:)\b.{0,80}", re.I)
 # Tool labels a chrome line is made of ("Chia sẻ | In | Gửi email", "In bài viết | Quay lại").
 TOOL_LABEL = re.compile(
     r"(?:Chia sẻ|In|In bài(?: viết)?|In trang|Bản in|Gửi email|Gửi|Email|Quay lại|Trở lại|Về đầu trang|Lên đầu"
@@ -116,11 +126,20 @@ def _without_leading_dates(blocks: list[Block]) -> list[Block]:
     """The body without the headline and date lines above its first paragraph ("Thứ Ba, 14/01/2025 - 09:30"),
     which a container holding the headline brings along."""
     start = 0
-    while start < len(blocks) and (
-        blocks[start].tag == "h1" or (len(blocks[start].text) <= 60 and parse_datetime(blocks[start].text))
-    ):
+    while start < len(blocks) and _is_heading_meta(blocks[start], blocks[start + 1 :]):
         start += 1
     return blocks[start:]
+
+
+def _is_heading_meta(block: Block, rest: list[Block]) -> bool:
+    """The headline, a date line, a "By"/"Published" line, or a bare name line above the story."""
+    text = block.text
+    if block.tag == "h1" or (len(text) <= 60 and parse_datetime(text)):
+        return True
+    if len(text) <= 100 and META_LINE.fullmatch(text):
+        return True
+    # A short unpunctuated line ("Randy Maniloff") right before a meta line belongs to the byline.
+    return len(text) <= 40 and text[-1] not in ".:!?…" and bool(rest) and _is_heading_meta(rest[0], [])
 
 
 def drop_chrome(node: LexborNode) -> None:
@@ -267,7 +286,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         if in_related and (block.links or len(block.text) < 80):
             continue
         in_related = False
-        if not is_chrome(block):
+        if not is_chrome(block) and not BOILERPLATE_LINE.fullmatch(block.text):
             kept.append(block)
     return kept
 
