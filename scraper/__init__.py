@@ -31,6 +31,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "views": article.views,
         "profile": article.profile,
         "category": article.category,
+        "source": article.source,
         "flags": list(article.flags),
         "attachments": [asdict(a) for a in article.attachments],
         "sources": dict(article.sources),

@@ -1,4 +1,7 @@
-"""Counters a page shows: the site-wide visitor counter and the article's own view count."""
+"""Counters a page shows: the site-wide visitor counter and the article's own view count.
+
+A count too large to be one (text.MAX_COUNT) is absent, and `sources` says why: "rejected:implausible_count".
+"""
 
 from __future__ import annotations
 
@@ -9,55 +12,73 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of
 from .models import SiteVisits
-from .profiles import COUNTER_LABELS, VIEW_COUNT
-from .text import parse_count
+from .profiles import COUNTER_LABELS, COUNTER_UNITS, VIEW_COUNT
+from .text import implausible_count, parse_count
 
+IMPLAUSIBLE = "rejected:implausible_count"
+_UNIT = rf"(?:\s*(?:{'|'.join(map(re.escape, COUNTER_UNITS))}))?"
 _COUNTER_VALUE = {
-    key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*)", re.I)
+    key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*?){_UNIT}", re.I)
     for key, labels in COUNTER_LABELS.items()
 }
 _COUNTER_LABEL = {
     key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?", re.I)
     for key, labels in COUNTER_LABELS.items()
 }
-_NUMBER_ONLY = re.compile(r"\d[\d.,\s]*")
+_NUMBER_ONLY = re.compile(rf"(\d[\d.,\s]*?){_UNIT}", re.I)
 _ANY_COUNTER_LABEL = re.compile(
     "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels), re.I
 )
+# Icons and bullets before a label ("» Tổng truy cập", "- Hôm nay"); punctuation alone between label and number.
+_LEADING_MARKS = re.compile(r"^[^\w]+")
+_PUNCTUATION_ONLY = re.compile(r"[^\w]+")
+_LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number
 
 
-def views_in(blocks: Iterable[Block]) -> int | None:
+def views_in(blocks: Iterable[Block], sources: dict[str, str] | None = None) -> int | None:
     """The first view count ("Lượt xem: 26", "View count: 1108") among blocks."""
     for block in blocks:
         if match := VIEW_COUNT.search(block.text):
-            return parse_count(match.group(1))
+            return checked_count(match.group(1), "views", sources)
     return None
 
 
-def find_site_visits(blocks: list[Block]) -> SiteVisits | None:
-    """The site-wide visitor counter, label and number in one block or in two neighbouring blocks."""
+def checked_count(text: str, name: str, sources: dict[str, str] | None) -> int | None:
+    """parse_count, noting in sources when a number was refused as implausible."""
+    value = parse_count(text)
+    if value is None and sources is not None and implausible_count(text):
+        sources[name] = IMPLAUSIBLE
+    return value
+
+
+def find_site_visits(blocks: list[Block], sources: dict[str, str] | None = None) -> SiteVisits | None:
+    """The site-wide visitor counter, label and number in one element or in neighbouring ones."""
     found: dict[str, int | None] = {}
     for i, block in enumerate(blocks):
-        if len(block.text) > 60 or not _ANY_COUNTER_LABEL.match(block.text):
+        text = block.text
+        if text and not text[0].isalnum():
+            text = _LEADING_MARKS.sub("", text)
+        if len(text) > 60 or not _ANY_COUNTER_LABEL.match(text):
             continue
         for key in COUNTER_LABELS:
-            if key not in found and (value := _counter_value(blocks, i, key)) is not None:
-                found[key] = value
-    if not found:
+            if key not in found and (raw := _counter_text(blocks, i, text, key)) is not None:
+                found[key] = checked_count(raw, f"site_visits.{key}", sources)
+    if not any(value is not None for value in found.values()):
         return None
     return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
 
 
-def _counter_value(blocks: list[Block], i: int, key: str) -> int | None:
-    text = blocks[i].text
+def _counter_text(blocks: list[Block], i: int, text: str, key: str) -> str | None:
+    """The number's text for one label: in the label's own element, or in one of the next few."""
     if match := _COUNTER_VALUE[key].fullmatch(text):
-        return parse_count(match.group(1))
-    if (
-        _COUNTER_LABEL[key].fullmatch(text)
-        and i + 1 < len(blocks)
-        and _NUMBER_ONLY.fullmatch(blocks[i + 1].text)
-    ):
-        return parse_count(blocks[i + 1].text)
+        return match.group(1)
+    if not _COUNTER_LABEL[key].fullmatch(text):
+        return None
+    for following in blocks[i + 1 : i + 1 + _LOOKAHEAD]:
+        if match := _NUMBER_ONLY.fullmatch(following.text):
+            return match.group(1)
+        if not _PUNCTUATION_ONLY.fullmatch(following.text):
+            return None
     return None
 
 

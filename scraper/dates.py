@@ -172,3 +172,32 @@ def _check_weekday(text: str, day: date) -> None:
         expected = int(name) - 2 if name.isdigit() else WEEKDAYS[name]
     if expected != day.weekday():
         log.warning("weekday in %r does not match %s", text, day.isoformat())
+
+
+# What a date line without a label is made of: weekday, "ngày", date, time, zone, separators.
+_DATE_TOKEN = re.compile(
+    r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
+    r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
+    r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)"
+    r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
+    re.I,
+)
+_DATE_GLUE = re.compile(r"[\s,|/()\-–—:]*")
+_MAX_DATE_LINE = 80
+
+
+def split_date_line(text: str) -> tuple[str, str] | None:
+    """(what precedes the date, the date) for a short line that is only a date, or a name then a date.
+
+    "Thứ Ba, 14/01/2025 - 09:30" -> ("", "Thứ Ba, 14/01/2025 - 09:30"); "Thanh Hà - 12/05/2025 14:20" ->
+    ("Thanh Hà", "12/05/2025 14:20"); a line with other words after the date is no date line.
+    """
+    if len(text) > _MAX_DATE_LINE or NUMERIC.search(text) is None:
+        return None
+    first = _DATE_TOKEN.search(text)
+    if first is None:
+        return None
+    rest = text[first.start() :]
+    if not _DATE_GLUE.fullmatch(_DATE_TOKEN.sub("", rest)):
+        return None
+    return text[: first.start()].strip(" -–—|,:("), rest

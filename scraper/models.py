@@ -108,3 +108,4 @@ class Article:
     sources: dict[str, str] = field(default_factory=dict)
     category: str | None = None
     flags: tuple[str, ...] = ()
+    source: str | None = None  # "Nguồn tin: X": where the article came from, not who wrote it

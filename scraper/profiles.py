@@ -40,6 +40,41 @@ NOISE_LINES = _rx(
     r"(?:Chia sẻ|In bài(?: viết)?|In trang|Gửi email|Bản in|Quay lại|Về đầu trang|Facebook|Zalo|Twitter)",
 )
 
+# Tool links around an article (print, share, back, font size): a line made only of these, with separators,
+# is chrome, whatever its markup (issue 10, class 1). Compared case-folded.
+# fmt: off
+TOOL_LABELS = frozenset(label.casefold() for label in (
+    "In", "In bài", "In bài viết", "In trang", "Bản in", "Print", "Chia sẻ", "Share", "Like", "Tweet",
+    "Gửi email", "Gửi bài viết", "Gửi cho bạn bè", "Email", "Lưu", "Lưu bài viết", "Lưu tin", "Quay lại",
+    "Trở về", "Trở lại", "Back", "Về đầu trang", "Lên đầu trang", "Đầu trang", "Top", "Facebook", "Zalo",
+    "Twitter", "Cỡ chữ", "A+", "A-", "A", "Phóng to", "Thu nhỏ", "Nghe đọc", "Nghe bài viết", "Bình luận",
+    "Góp ý", "Xem thêm", "Đọc tiếp",
+))
+# fmt: on
+CHROME_SEPARATORS = re.compile(r"\s*[|·•/,:;]\s*|\s+-\s+|\s{2,}")
+
+# The words of a pager ("1 2 3 Trang sau", "← Đầu tiên | Trước | next | Cuối cùng →"), one by one, case-folded.
+# fmt: off
+PAGER_WORDS = frozenset((
+    "trang", "sau", "trước", "tiếp", "đầu", "cuối", "tiên", "cùng", "xem", "next", "prev", "previous", "first",
+    "last", "«", "»", "‹", "›", "←", "→", "...", "…", "|", "-",
+))
+# fmt: on
+
+# Who writes as a site or an organisation, not as a person: in metadata such a name is no author.
+SITE_NAME_WORDS = re.compile(r"(?:Cổng thông tin|Cổng TTĐT|Trang thông tin|Trang TTĐT|Website)\b", re.I)
+# A publication's name: the word, then a capitalised name ("Báo Quảng Trị", not "Báo cáo kết quả").
+PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-TH|Đài Truyền hình)\s+(?=\w)")
+DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
+
+# Page labels that are never a headline: a generic <title>, og:title or heading (issue 10, class 3).
+GENERIC_TITLES = _rx(
+    r"Chi tiết(?: tin(?: tức| bài)?| bài viết)?",
+    r"Tin tức(?: (?:-|và) sự kiện)?|Sự kiện|Tin bài|Bài viết|Xem tin|Trang tin|Tin tức sự kiện",
+    r"Trang chủ|Trang nhất|Home|News|Tin (?:mới|mới nhất|khác|liên quan|nổi bật|đọc nhiều|xem nhiều)|Các tin khác",
+    r"(?:Tin|Bài|Các tin|Các bài) (?:cùng chuyên mục|cùng danh mục|liên quan)|Liên kết(?: website)?|Xem thêm",
+)
+
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),
@@ -47,11 +82,14 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Tổng"),
 }
 
+# Words after a counter's number ("Tổng truy cập: 1.234 lượt").
+COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "lần", "visits")
+
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 AUTHOR_LINE = re.compile(
     r"(?:Tác giả|Người viết|Bài và ảnh|Bài, ảnh|Người đăng tin|Người đăng|Author)\s*:\s*(.+)", re.I
 )
-SOURCE_LINE = re.compile(r"(?:Nguồn tin|Nguồn)\s*:\s*.+", re.I)
+SOURCE_LINE = re.compile(r"(?:Nguồn tin|Nguồn bài|Nguồn)\s*:\s*(.+)", re.I)
 DATE_LINE = re.compile(
     r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Cập nhật ngày|Cập nhật|Post date|Publish date)\s*:?.*\d{4}.*",
     re.I,

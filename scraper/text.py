@@ -20,12 +20,30 @@ def clean_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# A count above 2^53 is no visitor count (and a 10^23 one overflows SQLite's INTEGER, issue 11); more than 16
+# digits are refused before int(), which raises past 4,300 digits.
+MAX_COUNT = 2**53
+_MAX_COUNT_DIGITS = 16
+
+
 def parse_count(text: str) -> int | None:
-    """The first whole number in text; dots, commas or spaces are thousands separators ("299.543")."""
+    """The first whole number in text; dots, commas or spaces are thousands separators ("299.543").
+
+    None when there is no number, or when it is implausibly large (see `implausible_count`).
+    """
     match = _NUMBER.search(text)
     if match is None:
         return None
-    return int(re.sub(r"\D", "", match.group()))
+    digits = re.sub(r"\D", "", match.group())
+    if len(digits) > _MAX_COUNT_DIGITS or int(digits) > MAX_COUNT:
+        return None
+    return int(digits)
+
+
+def implausible_count(text: str) -> bool:
+    """Whether text holds a number that parse_count refuses as too large to be a count."""
+    match = _NUMBER.search(text)
+    return match is not None and parse_count(match.group()) is None
 
 
 # Old and new tone placement spell the same word: "hoà"/"hòa", "thuỷ"/"thủy" (cms-families.md §8). The dedup

@@ -205,6 +205,18 @@ def test_extract_of_a_page_without_an_article_exits_1_without_a_traceback(tmp_pa
     assert code == 1 and out == "" and err.startswith("scraper: missing_field") and "Traceback" not in err
 
 
+def test_extract_of_a_listing_page_exits_1_with_not_an_article(tmp_path: Path) -> None:
+    items = "".join(
+        f'<div><h3><a href="/tin/{i}.html">Tin hoạt động số {i} của Ủy ban nhân dân xã</a></h3>'
+        f"<span>0{i}/01/2025</span><p>Tóm tắt tin số {i}: xã tổ chức hội nghị triển khai nhiệm vụ năm mới.</p></div>"
+        for i in range(1, 7)
+    )
+    page = tmp_path / "listing.html"
+    page.write_text(f"<html><body><h2>TIN TỨC - SỰ KIỆN</h2>{items}</body></html>", encoding="utf-8")
+    code, out, err = run("extract", str(page))
+    assert (code, out, err.strip()) == (1, "", "scraper: not_an_article")
+
+
 def test_extract_of_a_missing_file_exits_2(tmp_path: Path) -> None:
     code, _, err = run("extract", str(tmp_path / "nope.html"))
     assert code == 2 and "nope.html" in err

@@ -77,7 +77,10 @@ def test_c2_malformed_html_does_not_glue_the_body_into_the_title() -> None:
     ("html", "reason"),
     [
         ("<html><body><div><img src=a.jpg></div></body></html>", "missing_field"),
-        ("<html><head><title>Chi tiết tin</title></head><body><p>Trang đang bảo trì</p></body></html>", None),
+        (
+            "<html><head><title>Lịch tiếp công dân tháng 12</title></head><body><p>Trang đang bảo trì</p></body></html>",
+            None,
+        ),
     ],
     ids=["nothing", "no-date-no-byline"],
 )
@@ -88,6 +91,20 @@ def test_c3_missing_fields(html: str, reason: str | None) -> None:
     else:  # optional fields are left empty, never invented
         got = extract(html)
         assert got["published_at"] is None and got["author"] is None and "published_at" not in got["sources"]
+
+
+def test_c4c_a_listing_where_an_article_was_linked_is_recorded_as_not_an_article(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    items = "".join(
+        f'<div><h3><a href="/tin/{i}.html">Tin hoạt động số {i} của Ủy ban nhân dân phường</a></h3>'
+        f"<span>0{i}/01/2025</span><p>Tóm tắt tin số {i}: phường tổ chức hội nghị triển khai nhiệm vụ năm mới.</p></div>"
+        for i in range(1, 7)
+    )
+    serve(site_server, tmp_path, f"<html><body><h2>TIN TỨC</h2>{items}</body></html>".encode())
+    db = crawl(config_file)
+    fetched, archived = outcome_of(db, site_server, SEED)
+    assert fetched == [(200, "extract:not_an_article")] and archived == []
 
 
 def test_c3_a_page_that_lost_its_article_is_recorded_and_retried(

@@ -1,0 +1,158 @@
+"""Who wrote an article, and what is no article text: bylines, source lines and tool-link chrome, by shape.
+
+Shapes, not one family's labels (issue 10, classes 1 and 2): a byline is a short line of capitalised words
+("Bình Nguyên", "HÀ PHƯƠNG", "Thu Hà - Trung tâm Văn hóa, Thể thao huyện", "Theo Minh Anh"); a chrome line is
+short and made of tool labels or short links with separators ("In bài viết | Quay lại").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .blocks import Block
+from .profiles import (
+    ATTACHMENT_URL,
+    AUTHOR_LINE,
+    CHROME_SEPARATORS,
+    DOMAIN_NAME,
+    NOISE_LINES,
+    PUBLICATION_WORDS,
+    SITE_NAME_WORDS,
+    SOURCE_LINE,
+    TOOL_LABELS,
+)
+from .text import clean_line
+
+MAX_BYLINE_CHARS = 60
+MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
+MAX_CHROME_CHARS = 80
+_TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
+_THEO = re.compile(r"Theo\s+(.+)")
+_PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
+_CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
+_CHROME_LABEL_CHARS = 12  # what a tool line says besides its links: "Chia sẻ:", "Cỡ chữ:"
+
+
+@dataclass(frozen=True)
+class Credits:
+    """The byline and source lines found around a body, and the body without them."""
+
+    author: str | None
+    source: str | None
+    body: list[Block]
+    how: str | None = None  # where the author came from, for `sources`
+
+
+def is_noise(block: Block) -> bool:
+    """Leaked debug lines, share buttons and tool-link lines: never article text."""
+    return any(p.fullmatch(block.text) for p in NOISE_LINES) or is_chrome(block)
+
+
+def is_chrome(block: Block) -> bool:
+    """A short line of tool labels or short links ("Chia sẻ | In | Gửi email", "In Gửi email Về đầu trang")."""
+    text = block.text
+    if len(text) > MAX_CHROME_CHARS or any(ATTACHMENT_URL.search(link.href) for link in block.links):
+        return False
+    segments = [s for s in CHROME_SEPARATORS.split(text) if s]
+    if segments and all(s.casefold().strip(" .") in TOOL_LABELS for s in segments):
+        return True
+    if len(block.links) < 2 or any(len(link.text.split()) > _CHROME_LINK_WORDS for link in block.links):
+        return False
+    rest = text
+    for link in block.links:
+        rest = rest.replace(link.text, "", 1)
+    return len(CHROME_SEPARATORS.sub("", rest)) <= _CHROME_LABEL_CHARS
+
+
+def is_byline(block: Block) -> bool:
+    """A bare byline: a short line of capitalised words, no final stop ("Bình Nguyên", "HÀ PHƯƠNG", "BBT")."""
+    return not block.links and _is_name(block.text, MAX_BYLINE_CHARS)
+
+
+def byline_author(block: Block) -> str | None:
+    """The author a byline line names: the line itself, "Name - Unit" whole, X for "Theo X"; else None."""
+    text = block.text
+    if block.links or len(text) > MAX_CREDIT_CHARS or SOURCE_LINE.fullmatch(text):
+        return None
+    if (theo := _THEO.fullmatch(text)) and _is_name(theo.group(1), MAX_BYLINE_CHARS):
+        return theo.group(1)
+    if _is_name(text, MAX_BYLINE_CHARS):
+        return text
+    pair = _PAIR.fullmatch(text)
+    if pair and _is_name(pair.group(1), 40) and _is_unit(pair.group(2)):
+        return text
+    return None
+
+
+def _is_name(text: str, limit: int) -> bool:
+    core = _TRAILING_NOTE.sub("", text)
+    words = core.split()
+    if len(text) > limit or not 1 <= len(words) <= 6:
+        return False
+    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core):
+        return False
+    if all(w[0].isupper() for w in words if w[0].isalpha()):
+        return True
+    # Organisations sign as "Trung tâm DVNN huyện", "Phòng VHTT thị xã": capitalised, with an acronym.
+    return words[0][0].isupper() and any(len(w) >= 2 and w.isupper() for w in words[1:])
+
+
+def _is_unit(text: str) -> bool:
+    """The second half of "Name - Unit": another name, or a capitalised unit name of a few words."""
+    words = text.split()
+    return (
+        _is_name(text, 50)
+        or 1 <= len(words) <= 10
+        and words[0][0].isupper()
+        and text[-1] not in ".:;!?…"
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def take_credits(body: list[Block]) -> Credits:
+    """Author and source lines at the end of the body (else a byline at its start), taken out of it."""
+    author: str | None = None
+    source: str | None = None
+    how: str | None = None
+    while body and (is_noise(body[-1]) or _labelled(body[-1]) is not None):
+        labelled = _labelled(body[-1])
+        if labelled is not None:
+            kind, value = labelled
+            if kind == "source":
+                source = source or value
+            elif author is None:
+                author, how = value, "label:author-line"
+        body = body[:-1]
+    if author is None and len(body) >= 2 and (bare := byline_author(body[-1])):
+        author, how, body = bare, "anchor:last-short-line", body[:-1]
+    elif author is None and len(body) >= 2 and (head := byline_author(body[0])) and len(head.split()) >= 2:
+        author, how, body = head, "anchor:first-short-line", body[1:]
+    return Credits(author, source, body, how)
+
+
+def _labelled(block: Block) -> tuple[str, str] | None:
+    if match := AUTHOR_LINE.fullmatch(block.text):
+        return "author", clean_line(match.group(1))
+    if match := SOURCE_LINE.fullmatch(block.text):
+        return "source", clean_line(match.group(1))
+    return None
+
+
+def strip_author_label(value: str) -> str:
+    """An author value without its label ("Tác giả: X" -> X, "Theo X" -> X)."""
+    match = AUTHOR_LINE.fullmatch(value)
+    value = clean_line(match.group(1) if match else value)
+    theo = _THEO.fullmatch(value)
+    return theo.group(1) if theo and _is_name(theo.group(1), MAX_BYLINE_CHARS) else value
+
+
+def names_the_site(value: str, site_names: list[str]) -> bool:
+    """Metadata that names the site or an organisation ("Báo Quảng Trị", "HAILANG.QUANGTRI.GOV.VN")."""
+    folded = value.casefold()
+    return (
+        any(folded == name.casefold() for name in site_names if name)
+        or DOMAIN_NAME.fullmatch(value) is not None
+        or SITE_NAME_WORDS.match(value) is not None
+        or ((match := PUBLICATION_WORDS.match(value)) is not None and value[match.end()].isupper())
+    )

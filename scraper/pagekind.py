@@ -1,0 +1,112 @@
+"""Is this page an article? A listing or category page is a run of repeated items (issue 10, class 7).
+
+An item is a headline link followed by its lead (and often a date), before the next headline link. A listing
+has several items with leads and no run of plain text longer than its leads; an article has its body, a run of
+paragraphs, even when a box of related news with leads sits beside it.
+"""
+
+from __future__ import annotations
+
+from .blocks import Block
+from .profiles import PAGER_WORDS
+
+MIN_ITEMS = 4
+MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
+MIN_HEADLINE_WORDS = 4
+MIN_LEAD_CHARS = 60
+MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragraph
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
+ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
+ARTICLE_RUN_LEADS = 2  # ...and more than twice the longest lead (a footer can be longer than one lead)
+ITEMS_OVER_RUN = 3  # a page whose leads hold three times the text of its longest run is a listing
+
+
+def is_listing(blocks: list[Block]) -> bool:
+    """Whether the page's blocks are a list of article teasers rather than one article."""
+    heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
+    if len(heads) < MIN_ITEMS_WITH_PAGER:  # most article pages stop here, at the cost of one pass
+        return False
+    leads = [lead for lead in _item_leads(blocks, heads) if lead >= MIN_LEAD_CHARS]
+    if len(leads) < (
+        MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
+    ):
+        return False
+    longest = _longest_plain_run(blocks)
+    # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
+    return (
+        longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads))
+        or sum(leads) >= ITEMS_OVER_RUN * longest
+    )
+
+
+def has_pager(blocks: list[Block]) -> bool:
+    """Whether the page shows a pager: links made only of page numbers and pager words, two or more in a row."""
+    run = 0
+    for block in blocks:
+        words = block.text.casefold().split()
+        if block.links and all(w.isdigit() and len(w) <= 4 or w in PAGER_WORDS for w in words):
+            run += len(words)  # "1 2": the current page is plain text, the others are links
+            if run >= 2:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def is_lone_teaser(blocks: list[Block], start: int) -> bool:
+    """A category page with one item: the body found is the lead under a headline link, and no other item has one."""
+    if not _follows_a_headline_link(blocks, start):
+        return False
+    heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
+    return sum(lead >= MIN_LEAD_CHARS for lead in _item_leads(blocks, heads)) == 1
+
+
+def _follows_a_headline_link(blocks: list[Block], start: int) -> bool:
+    """Whether the text at `start` is a teaser's lead: just under a headline link, with at most a date between."""
+    for block in reversed(blocks[max(0, start - 2) : start]):
+        if block.links:
+            return _is_headline_link(block)
+        if len(block.text) >= MIN_LEAD_CHARS:
+            return False
+    return False
+
+
+def _is_headline_link(block: Block) -> bool:
+    """One link of headline length that is most of its line (a menu's several short links are not)."""
+    longest = max(block.links, key=lambda link: len(link.text))
+    return len(longest.text.split()) >= MIN_HEADLINE_WORDS and len(longest.text) * 5 >= len(block.text) * 3
+
+
+def _item_leads(blocks: list[Block], heads: list[int]) -> list[int]:
+    """The length of each item's lead: its longest plain block between its headline link and the next one."""
+    ends = [*heads[1:], len(blocks)]
+    return [
+        _lead(blocks[head + 1 : min(end, head + 1 + MAX_ITEM_BLOCKS)])
+        for head, end in zip(heads, ends, strict=True)
+    ]
+
+
+def _lead(window: list[Block]) -> int:
+    longest = 0
+    for block in window:
+        if block.tag in _HEADINGS:  # a plain heading starts something else: this page's own headline
+            break
+        # A date line ("Ngày đăng: 05-01-2026 Lượt xem: 26") is shorter than a lead.
+        if not block.links and len(block.text) >= MIN_LEAD_CHARS:
+            longest = max(longest, len(block.text))
+    return longest
+
+
+def _longest_plain_run(blocks: list[Block]) -> int:
+    """The most plain text in a row: an article's body, or one lead (with its date) on a listing."""
+    longest = run = 0
+    for block in blocks:
+        # A paragraph with a link in it ("xem tại đây") is still body text; a line mostly of links is not.
+        linked = sum(len(link.text) for link in block.links) if block.links else 0
+        if linked * 2 >= len(block.text):
+            run = 0
+        elif len(block.text) >= MIN_RUN_LINE:  # counter lines and box titles neither add nor break
+            run += len(block.text)
+            longest = max(longest, run)
+    return longest

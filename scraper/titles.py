@@ -1,0 +1,153 @@
+"""The headline: the visible one beats <title>, og:title and JSON-LD when they differ (issue 10, class 3).
+
+Meta titles are decoded (double-escaped entities too: `&amp;#7871;`) and lose the site's name; a generic page
+label ("Chi tiết tin tức", "Tin tức - Sự kiện | Cổng thông tin điện tử …") is never a title.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .blocks import Block
+from .bylines import names_the_site
+from .profiles import GENERIC_TITLES
+from .text import clean_line, dedup_key
+
+MAX_TITLE_CHARS = 400
+MIN_HEADLINE_WORDS = 3
+_TITLE_SEPARATOR = re.compile(r"\s+[-|–—:»]\s+|\s*::\s*|\s+\|\s*|\s*\|\s+")
+_HEADINGS = ("h1", "h2", "h3", "h4")
+_NEAR_BODY = 8  # a headline sits a few blocks above the body's first paragraph
+META_TITLES = (
+    ('meta[property="og:title"]', 'css:meta[property="og:title"]'),
+    ('meta[name="twitter:title"]', 'css:meta[name="twitter:title"]'),
+    ("title", "css:title"),
+)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The chosen headline, where it came from, and its block's index in the page (None if not shown)."""
+
+    text: str | None
+    source: str
+    index: int | None = None
+
+
+def decode(value: str) -> str:
+    """Entities decoded, twice when the markup escaped them twice (`&amp;#7871;` -> `ế`)."""
+    for _ in range(2):
+        if "&" not in value:
+            break
+        value = html.unescape(value)
+    return clean_line(value)
+
+
+def site_names(tree: LexborHTMLParser, url: str | None) -> list[str]:
+    """Names the page gives its site: og:site_name, application-name and the host."""
+    names = []
+    for selector in ('meta[property="og:site_name"]', 'meta[name="application-name"]'):
+        node = tree.css_first(selector)
+        if node is not None and (content := node.attributes.get("content")):
+            names.append(decode(content))
+    if url and "//" in url:
+        names.append(url.split("//", 1)[1].split("/", 1)[0])
+    return names
+
+
+def title_suffix(tree: LexborHTMLParser) -> str | None:
+    """The last part of a <title> with several ("Headline - UBND huyện Hải Lăng"): often the site's name.
+
+    Only evidence against a metadata author; a title is not cut by it, since headlines hold " - " too.
+    """
+    title = tree.css_first("title")
+    parts = _TITLE_SEPARATOR.split(decode(title.text())) if title is not None else []
+    return parts[-1].strip() if len(parts) >= 2 else None
+
+
+def is_generic(text: str, names: list[str]) -> bool:
+    """A page label, a site name, or both joined ("Tin tức - Sự kiện | Cổng thông tin điện tử …")."""
+    parts = [p for p in _TITLE_SEPARATOR.split(text) if p.strip()]
+    return all(_is_label(p, names) for p in parts)
+
+
+def _is_label(part: str, names: list[str]) -> bool:
+    part = part.strip()
+    return any(p.fullmatch(part) for p in GENERIC_TITLES) or names_the_site(part, names)
+
+
+def cut_site_name(text: str, names: list[str]) -> str:
+    """A meta title without the site's name and page labels at either end ("Headline - Cổng TTĐT X")."""
+    while True:
+        parts = _TITLE_SEPARATOR.split(text, maxsplit=1)
+        if len(parts) == 2 and _is_label(parts[0], names) and not _is_label(parts[1], names):
+            text = parts[1]
+            continue
+        tail = _last_split(text)
+        if tail is None or not _is_label(tail[1], names) or _is_label(tail[0], names):
+            return text.strip()
+        text = tail[0]
+
+
+def _last_split(text: str) -> tuple[str, str] | None:
+    matches = list(_TITLE_SEPARATOR.finditer(text))
+    if not matches:
+        return None
+    last = matches[-1]
+    return text[: last.start()], text[last.end() :]
+
+
+def meta_titles(tree: LexborHTMLParser, linked: dict[str, Any], names: list[str]) -> list[tuple[str, str]]:
+    """(title, source) from og:title, JSON-LD, twitter:title and <title>: decoded, cut, generic ones left out."""
+    found = []
+    raw: list[tuple[str, str]] = []
+    og = tree.css_first(META_TITLES[0][0])
+    if og is not None:
+        raw.append((og.attributes.get("content") or "", META_TITLES[0][1]))
+    if isinstance(linked.get("headline"), str):
+        raw.append((linked["headline"], "json-ld:headline"))
+    for selector, source in META_TITLES[1:]:
+        node = tree.css_first(selector)
+        if node is not None:
+            value = node.text() if node.tag == "title" else node.attributes.get("content") or ""
+            raw.append((value, source))
+    for value, source in raw:
+        title = cut_site_name(decode(value), names)
+        if title and not is_generic(title, names) and len(title) <= MAX_TITLE_CHARS:
+            found.append((title, source))
+    return found
+
+
+def choose_headline(
+    blocks: list[Block], body_start: int | None, metas: list[tuple[str, str]], names: list[str]
+) -> Headline:
+    """The headline by its relation to the body: a heading just above it, agreeing with a meta title or not."""
+    candidates = [i for i, block in enumerate(blocks) if _is_headline_block(block, names)]
+    near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
+    keys = {dedup_key(title): source for title, source in metas}
+    window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
+    for i in [*near, *window, *candidates]:
+        if i < len(blocks) and not blocks[i].links and (source := keys.get(dedup_key(blocks[i].text))):
+            return Headline(blocks[i].text, source, i)
+    if near:
+        best = min(reversed(near), key=lambda i: _HEADINGS.index(blocks[i].tag))  # h1 first, then the nearest
+        return Headline(blocks[best].text, f"visible:{blocks[best].tag}", best)
+    first_h1 = next((i for i in candidates if blocks[i].tag == "h1"), None)
+    if first_h1 is not None:
+        return Headline(blocks[first_h1].text, "visible:h1", first_h1)
+    if metas:
+        return Headline(metas[0][0], metas[0][1])
+    return Headline(None, "none:no-headline")
+
+
+def _is_headline_block(block: Block, names: list[str]) -> bool:
+    if block.tag not in _HEADINGS or len(block.text) > MAX_TITLE_CHARS:
+        return False
+    if block.links and sum(len(link.text) for link in block.links) >= len(block.text) // 2:
+        return False  # a linked heading is a list item or the site's logo, not this page's headline
+    return len(block.text.split()) >= MIN_HEADLINE_WORDS and not is_generic(block.text, names)
