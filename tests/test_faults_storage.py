@@ -76,7 +76,9 @@ def assert_whole(db: Path) -> None:
 def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
     tmp_path: Path, site_server: SiteServer
 ) -> None:
-    config = write_config(tmp_path, site_server, delay=0.1)
+    config = write_config(
+        tmp_path, site_server, delay=0.3
+    )  # a first crawl of ~5 s: the second starts well within it, even on a loaded machine
     first = start(config)
     wait_for(lambda: articles(tmp_path / "archive.db") >= 1)
     started = time.monotonic()
@@ -91,7 +93,9 @@ def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
 def test_s3_sigterm_ends_the_run_cleanly_and_the_next_run_finishes(
     tmp_path: Path, site_server: SiteServer
 ) -> None:
-    config = write_config(tmp_path, site_server, delay=0.1)
+    config = write_config(
+        tmp_path, site_server, delay=0.3
+    )  # long enough for the signal to land mid-run on a loaded machine
     child = start(config)
     wait_for(lambda: articles(tmp_path / "archive.db") >= 3)
     child.send_signal(signal.SIGTERM)
