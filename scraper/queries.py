@@ -124,6 +124,34 @@ def articles_per_month(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+SITE_COLUMNS = (
+    "site",
+    "articles",
+    "gone",
+    "unlisted",
+    "versions",
+    "first_published",
+    "last_published",
+    "last_seen",
+)
+
+
+def stats_summary(db: Database) -> dict[str, Any]:
+    """What `scraper stats` prints, as one JSON-ready object."""
+    run = last_run(db)
+    return {
+        "sites": [dict(zip(SITE_COLUMNS, row, strict=True)) for row in site_summary(db)],
+        "articles_per_month": [
+            {"site": site, "month": month, "articles": count} for site, month, count in articles_per_month(db)
+        ],
+        "last_run": run,
+        "last_run_errors": [
+            {"outcome": outcome, "reason": reason, "urls": urls}
+            for outcome, reason, urls in (failures(db, run["id"]) if run else [])
+        ],
+    }
+
+
 def last_run(db: Database) -> dict[str, Any] | None:
     """The newest crawl's `runs` row (re-extractions have rows of their own kind)."""
     rows = list(db.query("SELECT * FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"))

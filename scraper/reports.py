@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import json
 import sqlite3
 import textwrap
+from dataclasses import asdict
 from typing import Any
 
 import click
 from sqlite_utils import Database
 
 from .pipeline import RunSummary
-from .queries import Version, articles_per_month, failures, last_run, site_summary
+from .queries import Hit, Version, articles_per_month, failures, last_run, site_summary
 from .reextract import ReextractCounts
 
 
@@ -49,6 +51,22 @@ def print_archive(db_path: str) -> None:
         click.echo(textwrap.fill(title, width=100, initial_indent="  ", subsequent_indent="  "))
         click.echo(f"  {url}")
     click.echo(f"\n{visits[0]} visitor-counter observations; latest total {visits[1]}")
+
+
+def print_json(value: Any) -> None:
+    """A JSON document on stdout, UTF-8 as is."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
+    """Search results on stdout, one line each (or a JSON array); zero hits also said on stderr."""
+    if not hits:
+        click.echo(f"no match for {query!r}", err=True)
+    if as_json:
+        print_json([asdict(hit) for hit in hits])
+        return
+    for hit in hits:
+        click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
 
 
 def print_stats(db: Database) -> None:
