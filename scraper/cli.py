@@ -24,6 +24,7 @@ import click
 
 from . import __version__, article_to_dict
 from .archive import open_archive, open_reader
+from .check import check_site
 from .config import load_config
 from .crawler import Fetcher
 from .encoding import decode_html
@@ -39,6 +40,7 @@ from .queries import search as search_archive
 from .reextract import reextract as reextract_archive
 from .reports import (
     print_archive,
+    print_check,
     print_history,
     print_hits,
     print_json,
@@ -229,6 +231,38 @@ def _override(
 
 def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+@cli.command()
+@click.option(
+    "--config",
+    "config_path",
+    default="config.toml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    callback=_non_empty,
+)
+@click.option(
+    "--site", "site_names", multiple=True, metavar="NAME", help="Check only this site (repeatable)."
+)
+def check(config_path: str, site_names: tuple[str, ...]) -> None:
+    """Try a configured site as a crawl would, without writing the archive; exit 1 if one is not ready.
+
+    \b
+    Resolves its hosts, reads robots.txt, fetches its first listing page, counts the article links and
+    extracts the first article, printing its fields and where each came from.
+    Example:
+        scraper check --site thixaquangtri
+    """
+    config = load_config(config_path)
+    sites = select_sites(config, site_names, config_path)
+    ready = True
+    for site in sites:
+        result = asyncio.run(check_site(site, config.crawl))
+        print_check(result)
+        ready = ready and result.ok
+    if not ready:
+        sys.exit(1)
 
 
 @cli.command()

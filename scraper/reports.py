@@ -12,6 +12,8 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
+from .check import SiteCheck
+from .models import Article
 from .pipeline import RunSummary
 from .queries import Hit, Version, articles_per_month, failures, last_run, site_summary
 from .reextract import ReextractCounts
@@ -116,6 +118,36 @@ def _finished(run: dict[str, Any]) -> str:
         if run["status"] == "running"
         else "never finished"
     )
+
+
+def print_check(check: SiteCheck) -> None:
+    """Each step of a site check, the article it read, and a verdict."""
+    click.echo(check.site)
+    for step in check.steps:
+        click.echo(f"  {'ok' if step.ok else 'FAIL':4s}  {step.what}: {step.detail}")
+        if step.hint:
+            click.echo(f"        -> {step.hint}")
+    if check.article is not None:
+        for line in _article_lines(check.article):
+            click.echo(f"        {line}")
+    verdict = "ready to crawl" if check.ok else "not ready: see FAIL above"
+    click.echo(f"{check.site}: {verdict}")
+
+
+def _article_lines(article: Article) -> list[str]:
+    visits = article.site_visits
+    body = textwrap.shorten(article.body, width=160, placeholder=" …")
+    return [
+        f"title: {article.title}",
+        f"published_at: {article.published_at}",
+        f"author: {article.author}",
+        f"views: {article.views}",
+        f"site_visits: {asdict(visits) if visits else None}",
+        f"category: {article.category}",
+        f"attachments: {len(article.attachments)}",
+        f"body: {len(article.body)} characters: {body}",
+        "sources: " + ", ".join(f"{field}={source}" for field, source in article.sources.items()),
+    ]
 
 
 def print_reextract(counts: ReextractCounts) -> None:
