@@ -32,7 +32,7 @@ from .errors import ConfigError, LockHeld, ScraperError
 from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
-from .outputs import check_new_file, check_output, fresh_archive, open_output
+from .outputs import atomic_output, check_new_file, check_output, fresh_archive, open_output
 from .pipeline import RunSummary, run_crawl, select_sites
 from .progress import make_progress
 from .queries import article_history, stats_summary
@@ -431,6 +431,35 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     db_file = resolve_db(db_path, config_path)
     open_reader(db_file)  # refuse a missing or foreign file before creating anything
     print_reextract(reextract_archive(open_archive(db_file), config_sites, site, day(since)))
+
+
+@cli.command()
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=_non_empty,
+    help="The HTML file to write (whole or not at all; never the archive).",
+)
+@archive_options
+@click.option("--site", metavar="NAME", help="Only this site.")
+def report(output: str, db_path: str | None, config_path: str, site: str | None) -> None:
+    """One self-contained HTML page of the archive, per site: articles per month, the visitor counter over time,
+    failures by reason, newest articles. Opens offline: everything is inside the file.
+
+    \b
+    Example:
+        scraper report --output report.html && xdg-open report.html
+    """
+    # Imported here: plotly takes 0.11 s of the 0.41 s every command spends importing (python -X importtime).
+    from .htmlreport import render_report
+
+    db_file = resolve_db(db_path, config_path)
+    target = check_output(output, db_file)  # before anything is opened
+    text = render_report(open_reader(db_file), Path(db_file).name, site)
+    with atomic_output(target) as out:
+        out.write(text.encode("utf-8"))
+    click.echo(f"wrote {output}", err=True)
 
 
 @cli.command()

@@ -180,3 +180,42 @@ def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
         [run_id],
     ).fetchall()
     return [(str(outcome), str(error), int(count)) for outcome, error, count in rows]
+
+
+def archive_sites(db: Database) -> list[str]:
+    """Every site with an article, a fetch or a counter reading in the archive, by name."""
+    rows = db.execute(
+        "SELECT site FROM articles UNION SELECT site FROM fetches UNION SELECT site FROM visit_stats ORDER BY 1"
+    )
+    return [site for (site,) in rows]
+
+
+def visit_readings(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(observed_at, online, today, total) of a site's visitor counter, oldest first."""
+    return db.execute(
+        "SELECT observed_at, online, today, total FROM visit_stats WHERE site = ? ORDER BY observed_at, id",
+        [site],
+    ).fetchall()
+
+
+def failure_reasons(db: Database, site: str) -> list[tuple[str, int]]:
+    """(reason, requests) of a site's failed pages over every run, commonest first.
+
+    Only what `stats` calls failed: attempts a retry made good, removed articles and robots.txt are left out.
+    """
+    return db.execute(
+        f"SELECT f.error, count(*) FROM fetches f WHERE f.site = ? AND f.error IS NOT NULL "
+        f"AND {FETCH_OUTCOME} = 'failed' GROUP BY f.error ORDER BY 2 DESC, 1",
+        [site],
+    ).fetchall()
+
+
+def newest_articles(db: Database, site: str, limit: int = 20) -> list[dict[str, Any]]:
+    """A site's most recently published articles (undated ones last)."""
+    return list(
+        db.query(
+            "SELECT published_at, title, author, views, url FROM articles WHERE site = ? "
+            "ORDER BY published_at IS NULL, published_at DESC, id DESC LIMIT ?",
+            [site, limit],
+        )
+    )
