@@ -32,8 +32,11 @@ from .queries import (
 # The portals are Vietnamese and their "today" counters reset at local midnight: readings are drawn in UTC+7.
 LOCAL_OFFSET = timedelta(hours=7)
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
-COUNTERS = (("total", "Total visits (Tổng lượt truy cập)"), ("today", "Visits today (Hôm nay)"),
-            ("online", "Online now (Đang truy cập)"))  # fmt: skip
+COUNTERS = (
+    ("total", "Total visits (Tổng lượt truy cập)"),
+    ("today", "Visits today (Hôm nay)"),
+    ("online", "Online now (Đang truy cập)"),
+)
 NEWEST = 20
 
 PAGE = Template("""<!DOCTYPE html>
@@ -71,11 +74,12 @@ class SiteData:
 
 def site_data(db: Database, site: str) -> SiteData:
     """Read one site's numbers from the archive."""
-    months = [(str(m), int(str(c))) for s, m, c in articles_per_month(db) if s == site]
+    months: dict[str, int] = {str(month): int(str(count)) for _, month, count in articles_per_month(db, site)}
+    undated = months.pop("(no date)", 0)
     return SiteData(
         name=site,
-        months=[(m, c) for m, c in months if m != "(no date)"],
-        undated=sum(c for m, c in months if m == "(no date)"),
+        months=list(months.items()),
+        undated=undated,
         readings=visit_readings(db, site),
         failures=failure_reasons(db, site),
         newest=newest_articles(db, site, NEWEST),

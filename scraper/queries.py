@@ -116,11 +116,13 @@ def site_summary(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-def articles_per_month(db: Database) -> list[tuple[object, ...]]:
-    """(site, YYYY-MM, articles) by publication month."""
+def articles_per_month(db: Database, site: str | None = None) -> list[tuple[object, ...]]:
+    """(site, YYYY-MM, articles) by publication month, of every site or one."""
+    conditions, params = site_since(site, None)
     return db.execute(
         "SELECT site, coalesce(substr(published_at, 1, 7), '(no date)') AS month, count(*) FROM articles "
-        "GROUP BY site, month ORDER BY site, month"
+        f"WHERE 1 = 1{conditions} GROUP BY site, month ORDER BY site, month",
+        params,
     ).fetchall()
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.archive import open_reader
+from scraper.htmlreport import render_report
 from tests.conftest import expected_articles
 from tests.test_cli import crawl, rows, run
 
@@ -107,3 +112,28 @@ def test_an_output_in_no_folder_or_on_the_archive_is_refused_before_writing(
         code, _, err = run("report", "--db", str(archive), "--output", str(output))
         assert code == 2 and err.startswith("scraper: --output: ") and problem in err and err.count("\n") == 1
     assert archive.read_bytes() == before and not (tmp_path / "no").exists()
+
+
+# Markup characters are drawn often: random Unicode alone would hardly ever hold a "<" or an "&".
+MARKUP = st.sampled_from(["<", ">", "&", '"', "'", "</script>", "&amp;", "<b>", "đ", " "])
+TEXT = st.lists(
+    st.one_of(MARKUP, st.characters(blacklist_categories=("Cs", "Cc"))), min_size=1, max_size=30
+).map("".join)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(site=TEXT, title=TEXT, author=TEXT, reason=TEXT)
+def test_whatever_text_the_archive_holds_stays_text_in_the_page(
+    report: tuple[Path, Path], site: str, title: str, author: str, reason: str
+) -> None:
+    archive, _ = report
+    with sqlite3.connect(archive) as conn:  # as a hostile or broken site might have filled it
+        for table in ("articles", "fetches", "visit_stats"):
+            conn.execute(f"UPDATE {table} SET site = ?", [site])
+        conn.execute("UPDATE articles SET title = ?, author = ?", [title, author])
+        conn.execute("UPDATE fetches SET error = ? WHERE error IS NOT NULL", [reason])
+    dom = LexborHTMLParser(render_report(open_reader(archive), "archive.db"))
+    assert dom.css_first("section#site-0 h2").text() == site == dom.css_first("nav a").text()
+    assert {a.text() for a in dom.css("section#site-0 table a")} == {title}
+    assert {td.text() for td in dom.css("section#site-0 table tr td:nth-child(3)")} == {author}
+    assert len(dom.css("script")) == 4  # plotly.js and the three charts: nothing slipped out of its JSON
