@@ -9,24 +9,26 @@ from urllib.parse import urlsplit
 
 from .crawler import Attempt, Fetcher, site_hosts, system_addresses
 from .discovery import discover_links
-from .errors import ExtractError, FetchError
+from .errors import ExtractError, FetchError, Reason
 from .extractor import extract_article
 from .models import Article, CrawlSettings, Page, Site
 
-# What a researcher can do about each failure a check meets; keyed by the reason `fetches.error` would hold.
-HINTS = {
-    "blocked_ssrf": "the name resolves to a private address: set allow_private = true in the site's "
+# What a researcher can do about each failure a check meets, by its reason in `fetches.error`.
+HINTS: dict[str, str] = {
+    Reason.BLOCKED_SSRF: "the name resolves to a private address: set allow_private = true in the site's "
     "[[sites]] entry if this is an intranet portal",
-    "dns_failed": "the host name does not resolve: check the start URL's spelling, or the network",
-    "robots_unreachable": "robots.txt could not be read, so a crawl fetches nothing from this host",
-    "robots_disallowed": "robots.txt forbids crawlers this URL: choose another listing page",
-    "robots_crawl_delay_too_long": "robots.txt asks for a Crawl-delay over 120 s: a crawl skips this host",
-    "tls_verify_failed": "the certificate chain is incomplete: give the site a ca_bundle with the missing "
-    "intermediate",
-    "redirect_out_of_scope": "the page redirects to another host: add that host to allowed_hosts",
-    "no_article_links": "no link on the listing page looks like an article: set article_pattern "
-    "(a regex on article URLs) or profile in config.toml",
+    Reason.DNS_FAILED: "the host name does not resolve: check the start URL's spelling, or the network",
+    Reason.ROBOTS_UNREACHABLE: "robots.txt could not be read, so a crawl fetches nothing from this host",
+    Reason.ROBOTS_DISALLOWED: "robots.txt forbids crawlers this URL: choose another listing page",
+    Reason.ROBOTS_CRAWL_DELAY_TOO_LONG: "robots.txt asks for a Crawl-delay over 120 s: a crawl skips this host",
+    Reason.TLS_VERIFY_FAILED: "the certificate chain is incomplete: give the site a ca_bundle with the "
+    "missing intermediate",
+    Reason.REDIRECT_OUT_OF_SCOPE: "the page redirects to another host: add that host to allowed_hosts",
 }
+NO_LINKS_HINT = (
+    "no link on the listing page looks like an article: set article_pattern (a regex on article URLs) "
+    "or profile in config.toml"
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Step:
     ok: bool
     detail: str
     hint: str | None = None
+    reason: str | None = None  # the failure's code in `fetches.error`, when it has one
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,8 @@ async def _resolve(host: str) -> Step:
     try:
         addresses = sorted(set(await system_addresses(name)))
     except OSError as exc:
-        return Step(f"host {host}", False, f"does not resolve ({exc.strerror or exc})", HINTS["dns_failed"])
+        reason = Reason.DNS_FAILED
+        return Step(f"host {host}", False, f"does not resolve ({exc.strerror or exc})", HINTS[reason], reason)
     return Step(f"host {host}", True, f"resolves to {', '.join(addresses)}")
 
 
@@ -92,22 +96,22 @@ async def _fetch(fetcher: Fetcher, url: str, kind: str, steps: list[Step]) -> Pa
     except FetchError as error:
         reason = error.reason
     steps.extend(_attempt_step(a) for a in fetcher.drain_attempts())
-    if page is None and steps[-1].detail != reason:  # refused before any request to url (robots.txt)
-        steps.append(Step(f"{kind} {url}", False, reason, HINTS.get(reason)))
+    if page is None and steps[-1].reason != reason:  # refused before any request to url (robots.txt)
+        steps.append(Step(f"{kind} {url}", False, reason, HINTS.get(reason), reason))
     return page
 
 
 def _attempt_step(attempt: Attempt) -> Step:
-    outcome = attempt.error or f"HTTP {attempt.status}, {attempt.bytes} bytes"
-    return Step(
-        f"{attempt.kind} {attempt.url}", attempt.error is None, outcome, HINTS.get(attempt.error or "")
-    )
+    if attempt.error is None:
+        return Step(f"{attempt.kind} {attempt.url}", True, f"HTTP {attempt.status}, {attempt.bytes} bytes")
+    outcome = f"{attempt.error} ({attempt.detail})" if attempt.detail else attempt.error
+    return Step(f"{attempt.kind} {attempt.url}", False, outcome, HINTS.get(attempt.error), attempt.error)
 
 
 def _links_step(count: int) -> Step:
     if count:
         return Step("links", True, f"{count} article link{'s' if count != 1 else ''} on the listing page")
-    return Step("links", False, "no article link on the listing page", HINTS["no_article_links"])
+    return Step("links", False, "no article link on the listing page", NO_LINKS_HINT)
 
 
 def _extract(page: Page, site: Site, steps: list[Step]) -> Article | None:

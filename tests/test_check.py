@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,15 @@ def test_a_name_that_resolves_to_a_private_address_names_allow_private(
 def test_an_unknown_site_name_exits_2(tmp_path: Path, site_server: SiteServer) -> None:
     code, out, err = run("check", "--config", str(write_config(tmp_path, site_server)), "--site", "nowhere")
     assert (code, out) == (2, "") and "nowhere" in err
+
+
+def test_a_host_where_nothing_listens_is_named_with_the_error(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port the OS just handed out and nobody listens on any more
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "config.toml"
+    site = f'name = "down"\nstart_urls = ["http://127.0.0.1:{port}/"]\nallow_private = true\n'
+    config.write_text(f"[crawl]\ndelay = 0\n[[sites]]\n{site}")
+    code, out, _ = run("check", "--config", str(config))
+    assert code == 1 and f"FAIL  robots http://127.0.0.1:{port}/robots.txt: connect_failed (" in out
+    assert out.splitlines()[-1] == "down: not ready: see FAIL above"
