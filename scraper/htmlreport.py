@@ -186,6 +186,8 @@ def _failures_figure(site: SiteData) -> go.Figure:
 
 
 def _newest_table(articles: list[dict[str, Any]]) -> str:
+    if not articles:
+        return _none("no article")
     rows = "\n".join(
         f"<tr><td>{html.escape(str(a['published_at'] or '(no date)'))}</td>"
         f'<td><a href="{html.escape(a["url"])}">{html.escape(a["title"])}</a></td>'

@@ -16,7 +16,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.archive import open_reader
 from scraper.htmlreport import render_report
-from tests.conftest import expected_articles
+from scraper.sitesrv import SiteServer
+from tests.conftest import expected_articles, write_config
 from tests.test_cli import crawl, rows, run
 
 CHROMIUM_FLAGS = [
@@ -101,6 +102,21 @@ def test_a_report_of_one_site_and_of_a_site_not_in_the_archive(report: tuple[Pat
     )
     assert code == 2 and err == "scraper: --site: nowhere: no such site in the archive\n"
     assert not page.with_name("x").exists()
+
+
+def test_a_site_with_nothing_but_failures_gets_notes_instead_of_empty_charts(
+    tmp_path: Path, site_server: SiteServer
+) -> None:
+    config = write_config(tmp_path, site_server)
+    extra = f'\n[[sites]]\nname = "gone"\nstart_urls = ["{site_server.url("/no-such-listing")}"]\nallow_private = true\n'
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    archive = crawl(config)
+    code, _, _ = run("report", "--db", str(archive), "--output", str(tmp_path / "r.html"))
+    dom = LexborHTMLParser((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert code == 0 and [h.text() for h in dom.css("section h2")] == ["gone", "thixaquangtri"]
+    notes = [p.text() for p in dom.css("section#site-0 p.note")]
+    assert notes == ["no dated article", "no visitor-counter reading", "no article"]
+    assert dom.css_first("#site-0-failures") is not None and dom.css_first("#site-0-months") is None
 
 
 def test_an_output_in_no_folder_or_on_the_archive_is_refused_before_writing(
