@@ -23,10 +23,10 @@ from .models import utc_now
 from .queries import (
     archive_sites,
     articles_per_month,
+    counter_per_run,
     failure_reasons,
     last_run,
     newest_articles,
-    visit_readings,
 )
 
 # The portals are Vietnamese and their "today" counters reset at local midnight: readings are drawn in UTC+7.
@@ -80,7 +80,7 @@ def site_data(db: Database, site: str) -> SiteData:
         name=site,
         months=list(months.items()),
         undated=undated,
-        readings=visit_readings(db, site),
+        readings=counter_per_run(db, site),
         failures=failure_reasons(db, site),
         newest=newest_articles(db, site, NEWEST),
     )
@@ -125,7 +125,7 @@ def _section(number: int, site: SiteData) -> str:
             if site.months
             else _none("no dated article"),
             undated,
-            "<h3>Visitor counter over time</h3>",
+            "<h3>Visitor counter over time (the last reading of each run)</h3>",
             _figure(_counter_figure(site), f"{prefix}-counter", 520)
             if site.readings
             else _none("no visitor-counter reading"),

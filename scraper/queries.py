@@ -192,10 +192,16 @@ def archive_sites(db: Database) -> list[str]:
     return [site for (site,) in rows]
 
 
-def visit_readings(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:
-    """(observed_at, online, today, total) of a site's visitor counter, oldest first."""
+def counter_per_run(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(observed_at, online, today, total) of the last counter reading of each run of a site, oldest first.
+
+    A run reads the counter on every page it fetches (a hundred readings a night on a big site); a chart of
+    years wants one point per run, and the last reading of a run is its most current.
+    """
+    # SQLite takes the bare columns of a max() query from the row holding the maximum.
     return db.execute(
-        "SELECT observed_at, online, today, total FROM visit_stats WHERE site = ? ORDER BY observed_at, id",
+        "SELECT max(observed_at), online, today, total FROM visit_stats WHERE site = ? "
+        "GROUP BY coalesce(run_id, -id) ORDER BY 1",
         [site],
     ).fetchall()
 
