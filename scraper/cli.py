@@ -115,9 +115,9 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
-def archive_options(fn: F) -> F:
-    """--db, and --config to find the archive ([crawl].db) when --db is not given."""
-    fn = click.option(
+def config_option(fn: F) -> F:
+    """The --config option: the config file, ./config.toml unless given."""
+    return click.option(
         "--config",
         "config_path",
         default="config.toml",
@@ -125,7 +125,11 @@ def archive_options(fn: F) -> F:
         type=click.Path(dir_okay=False),
         callback=_non_empty,
     )(fn)
-    return db_option(fn)
+
+
+def archive_options(fn: F) -> F:
+    """--db, and --config to find the archive ([crawl].db) when --db is not given."""
+    return db_option(config_option(fn))
 
 
 def filter_options(fn: F) -> F:
@@ -166,14 +170,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    default="config.toml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    callback=_non_empty,
-)
+@config_option
 @db_option
 @click.option(
     "--site", "site_names", multiple=True, metavar="NAME", help="Crawl only this site (repeatable)."
@@ -234,14 +231,7 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 @cli.command()
-@click.option(
-    "--config",
-    "config_path",
-    default="config.toml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    callback=_non_empty,
-)
+@config_option
 @click.option(
     "--site", "site_names", multiple=True, metavar="NAME", help="Check only this site (repeatable)."
 )
