@@ -15,8 +15,8 @@ from .models import Article, CrawlSettings, Page, Site
 
 # What a researcher can do about each failure a check meets, by its reason in `fetches.error`.
 HINTS: dict[str, str] = {
-    Reason.BLOCKED_SSRF: "the name resolves to a private address: set allow_private = true in the site's "
-    "[[sites]] entry if this is an intranet portal",
+    Reason.BLOCKED_SSRF: "the host is, or resolves to, a private or loopback address: set allow_private = true "
+    "in the site's [[sites]] entry if this is an intranet portal",
     Reason.DNS_FAILED: "the host name does not resolve: check the start URL's spelling, or the network",
     Reason.ROBOTS_UNREACHABLE: "robots.txt could not be read, so a crawl fetches nothing from this host",
     Reason.ROBOTS_DISALLOWED: "robots.txt forbids crawlers this URL: choose another listing page",
