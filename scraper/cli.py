@@ -25,6 +25,7 @@ from click.core import ParameterSource
 
 from . import __version__, article_to_dict
 from .archive import open_archive, open_reader
+from .check import check_site
 from .config import load_config
 from .crawler import Fetcher
 from .encoding import decode_html
@@ -32,13 +33,22 @@ from .errors import ConfigError, LockHeld, ScraperError
 from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
-from .outputs import check_new_file, check_output, fresh_archive, open_output
+from .outputs import atomic_output, check_new_file, check_output, fresh_archive, open_output
 from .pipeline import RunSummary, run_crawl, select_sites
 from .progress import make_progress
-from .queries import article_history
+from .queries import article_history, stats_summary
 from .queries import search as search_archive
 from .reextract import reextract as reextract_archive
-from .reports import print_archive, print_history, print_reextract, print_stats, print_summary
+from .reports import (
+    print_archive,
+    print_check,
+    print_history,
+    print_hits,
+    print_json,
+    print_reextract,
+    print_stats,
+    print_summary,
+)
 from .sitesrv import serve_site
 from .urls import canonicalize
 
@@ -129,6 +139,11 @@ def filter_options(fn: F) -> F:
         fn
     )
     return click.option("--site", metavar="NAME", help="Only this site.")(fn)
+
+
+def json_option(fn: F) -> F:
+    """--json: the same answer as JSON on stdout, for scripts."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(fn)
 
 
 def resolve_db(db_path: str | None, config_path: str) -> str:
@@ -223,6 +238,31 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 @cli.command()
+@config_option
+@click.option(
+    "--site", "site_names", multiple=True, metavar="NAME", help="Check only this site (repeatable)."
+)
+def check(config_path: str, site_names: tuple[str, ...]) -> None:
+    """Try a configured site as a crawl would, without writing the archive; exit 1 if one is not ready.
+
+    \b
+    Resolves its hosts, reads robots.txt, fetches its first listing page, counts the article links and
+    extracts the first article, printing its fields and where each came from.
+    Example:
+        scraper check --site thixaquangtri
+    """
+    config = load_config(config_path)
+    sites = select_sites(config, site_names, config_path)
+    ready = True
+    for site in sites:
+        result = asyncio.run(check_site(site, config.crawl))
+        print_check(result)
+        ready = ready and result.ok
+    if not ready:
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("path_or_url")
 @click.option("--url", help="The page's real URL, when reading a file.")
 @click.option("--profile", help="Force a CMS profile instead of detecting it.")
@@ -306,18 +346,25 @@ def demo(db_path: str | None, quiet: bool) -> None:
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many results."
 )
+@json_option
 def search(
-    query: str, db_path: str | None, config_path: str, site: str | None, since: datetime | None, limit: int
+    query: str,
+    db_path: str | None,
+    config_path: str,
+    site: str | None,
+    since: datetime | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """Full-text search of titles and bodies, with or without diacritics; one line per article.
 
     \b
-    Example:
+    Examples:
         scraper search "an ninh trật tự" --since 2025-01-01      (same hits as: scraper search "an ninh trat tu")
+        scraper search "chợ hoa" --json | jq -r '.[].url'
     """
     hits = search_archive(open_reader(resolve_db(db_path, config_path)), query, site, day(since), limit)
-    for hit in hits:
-        click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
+    print_hits(query, hits, as_json)
 
 
 @cli.command()
@@ -332,6 +379,7 @@ def search(
     callback=_non_empty,
     help="Write here instead of stdout (whole or not at all; never the archive).",
 )
+@click.option("--excel", is_flag=True, help="CSV for Excel: starts with a UTF-8 byte order mark.")
 def export(
     fmt: str,
     db_path: str | None,
@@ -339,23 +387,27 @@ def export(
     site: str | None,
     since: datetime | None,
     output: str | None,
+    excel: bool,
 ) -> None:
     """Export articles (jsonl, csv) or the raw captures as WARC 1.1 (warc), to stdout or --output.
 
     \b
     Examples:
         scraper export --format jsonl --site thixaquangtri > articles.jsonl
+        scraper export --format csv --excel --output articles.csv   (opens in Excel with its diacritics)
         scraper export --format warc --output archive.warc.gz     (replay with pywb, ReplayWeb.page ...)
     """
+    if excel and fmt != "csv":
+        raise click.BadOptionUsage("excel", "--excel applies to --format csv only")
     db_file = resolve_db(db_path, config_path)
     target = check_output(output, db_file) if output is not None else None  # before anything is opened
     db = open_reader(db_file)
     with open_output(target, text=fmt != "warc") as out:
         if fmt == "warc":
-            count = write_warc(db, out, site, day(since))
+            count = write_warc(db, out, site, day(since), target.name if target else "")
         else:
-            writer = write_jsonl if fmt == "jsonl" else write_csv
-            count = writer(iter_articles(db, site, day(since)), out)
+            rows = iter_articles(db, site, day(since))
+            count = write_jsonl(rows, out) if fmt == "jsonl" else write_csv(rows, out, excel)
     click.echo(f"exported {count} {'captures' if fmt == 'warc' else 'articles'}", err=True)
 
 
@@ -379,6 +431,35 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
 
 
 @cli.command()
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=_non_empty,
+    help="The HTML file to write (whole or not at all; never the archive).",
+)
+@archive_options
+@click.option("--site", metavar="NAME", help="Only this site.")
+def report(output: str, db_path: str | None, config_path: str, site: str | None) -> None:
+    """One self-contained HTML page of the archive, per site: articles per month, the visitor counter over time,
+    failures by reason, newest articles. Opens offline: everything is inside the file.
+
+    \b
+    Example:
+        scraper report --output report.html && xdg-open report.html
+    """
+    # Imported here: plotly takes 0.11 s of the 0.41 s every command spends importing (python -X importtime).
+    from .htmlreport import render_report
+
+    db_file = resolve_db(db_path, config_path)
+    target = check_output(output, db_file)  # before anything is opened
+    text = render_report(open_reader(db_file), Path(db_file).name, site)
+    with atomic_output(target) as out:
+        out.write(text.encode("utf-8"))
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
 @click.argument("url")
 @archive_options
 def history(url: str, db_path: str | None, config_path: str) -> None:
@@ -397,11 +478,17 @@ def history(url: str, db_path: str | None, config_path: str) -> None:
 
 @cli.command()
 @archive_options
-def stats(db_path: str | None, config_path: str) -> None:
+@json_option
+def stats(db_path: str | None, config_path: str, as_json: bool) -> None:
     """What the archive holds: articles per site and month, the last run and its failures.
 
     \b
-    Example:
+    Examples:
         scraper stats --db archive.db
+        scraper stats --json | jq '.last_run.status'
     """
-    print_stats(open_reader(resolve_db(db_path, config_path)))
+    db = open_reader(resolve_db(db_path, config_path))
+    if as_json:
+        print_json(stats_summary(db))
+    else:
+        print_stats(db)

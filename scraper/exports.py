@@ -7,12 +7,14 @@ import io
 import json
 from collections.abc import Iterator
 from http.client import responses
+from importlib.metadata import version
 from typing import IO, Any
 
 from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from . import __version__
 from .captures import decompress
 from .queries import site_since
 
@@ -46,8 +48,14 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
-    """CSV with a header row; attachments as a JSON string; returns the number written."""
+def write_csv(rows: Iterator[dict[str, Any]], out: IO[str], excel: bool = False) -> int:
+    """CSV with a header row; attachments as a JSON string; returns the number written.
+
+    With excel, the text starts with a UTF-8 byte order mark: without one, Excel reads the file as the
+    system's ANSI code page and garbles every Vietnamese letter.
+    """
+    if excel:
+        out.write("\ufeff")
     writer: csv.DictWriter[str] | None = None
     count = 0
     for count, row in enumerate(rows, start=1):  # noqa: B007 - count is the result
@@ -58,9 +66,12 @@ def write_csv(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
-def write_warc(db: Database, out: IO[bytes], site: str | None = None, since: str | None = None) -> int:
-    """Every stored capture as a WARC 1.1 response record (gzip per record), replayable by standard tools."""
+def write_warc(
+    db: Database, out: IO[bytes], site: str | None = None, since: str | None = None, filename: str = ""
+) -> int:
+    """A warcinfo record, then every stored capture as a WARC 1.1 response record (gzip per record)."""
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    writer.write_record(writer.create_warcinfo_record(filename, warcinfo(site, since)))
     conditions, params = site_since(site, since, date_column="fetched_at")
     sql = (
         f"SELECT url, fetched_at, status, headers, compression, content FROM captures WHERE 1 = 1{conditions}"
@@ -84,3 +95,15 @@ def write_warc(db: Database, out: IO[bytes], site: str | None = None, since: str
         writer.write_record(record)
         count += 1
     return count
+
+
+def warcinfo(site: str | None, since: str | None) -> dict[str, str]:
+    """The fields of the warcinfo record that opens an export: what wrote it and what it holds."""
+    selection = f"site {site}" if site else "every site"
+    return {
+        "software": f"scraper/{__version__} (warcio/{version('warcio')})",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "description": f"Raw captures from a scraper archive: {selection}"
+        + (f", fetched on or after {since}" if since else ""),
+    }

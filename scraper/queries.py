@@ -116,12 +116,42 @@ def site_summary(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-def articles_per_month(db: Database) -> list[tuple[object, ...]]:
-    """(site, YYYY-MM, articles) by publication month."""
+def articles_per_month(db: Database, site: str | None = None) -> list[tuple[object, ...]]:
+    """(site, YYYY-MM, articles) by publication month, of every site or one."""
+    conditions, params = site_since(site, None)
     return db.execute(
         "SELECT site, coalesce(substr(published_at, 1, 7), '(no date)') AS month, count(*) FROM articles "
-        "GROUP BY site, month ORDER BY site, month"
+        f"WHERE 1 = 1{conditions} GROUP BY site, month ORDER BY site, month",
+        params,
     ).fetchall()
+
+
+SITE_COLUMNS = (
+    "site",
+    "articles",
+    "gone",
+    "unlisted",
+    "versions",
+    "first_published",
+    "last_published",
+    "last_seen",
+)
+
+
+def stats_summary(db: Database) -> dict[str, Any]:
+    """What `scraper stats` prints, as one JSON-ready object."""
+    run = last_run(db)
+    return {
+        "sites": [dict(zip(SITE_COLUMNS, row, strict=True)) for row in site_summary(db)],
+        "articles_per_month": [
+            {"site": site, "month": month, "articles": count} for site, month, count in articles_per_month(db)
+        ],
+        "last_run": run,
+        "last_run_errors": [
+            {"outcome": outcome, "reason": reason, "urls": urls}
+            for outcome, reason, urls in (failures(db, run["id"]) if run else [])
+        ],
+    }
 
 
 def last_run(db: Database) -> dict[str, Any] | None:
@@ -152,3 +182,48 @@ def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
         [run_id],
     ).fetchall()
     return [(str(outcome), str(error), int(count)) for outcome, error, count in rows]
+
+
+def archive_sites(db: Database) -> list[str]:
+    """Every site with an article, a fetch or a counter reading in the archive, by name."""
+    rows = db.execute(
+        "SELECT site FROM articles UNION SELECT site FROM fetches UNION SELECT site FROM visit_stats ORDER BY 1"
+    )
+    return [site for (site,) in rows]
+
+
+def counter_per_run(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:
+    """(observed_at, online, today, total) of the last counter reading of each run of a site, oldest first.
+
+    A run reads the counter on every page it fetches (a hundred readings a night on a big site); a chart of
+    years wants one point per run, and the last reading of a run is its most current.
+    """
+    # SQLite takes the bare columns of a max() query from the row holding the maximum.
+    return db.execute(
+        "SELECT max(observed_at), online, today, total FROM visit_stats WHERE site = ? "
+        "GROUP BY coalesce(run_id, -id) ORDER BY 1",
+        [site],
+    ).fetchall()
+
+
+def failure_reasons(db: Database, site: str) -> list[tuple[str, int]]:
+    """(reason, requests) of a site's failed pages over every run, commonest first.
+
+    Only what `stats` calls failed: attempts a retry made good, removed articles and robots.txt are left out.
+    """
+    return db.execute(
+        f"SELECT f.error, count(*) FROM fetches f WHERE f.site = ? AND f.error IS NOT NULL "
+        f"AND {FETCH_OUTCOME} = 'failed' GROUP BY f.error ORDER BY 2 DESC, 1",
+        [site],
+    ).fetchall()
+
+
+def newest_articles(db: Database, site: str, limit: int = 20) -> list[dict[str, Any]]:
+    """A site's most recently published articles (undated ones last)."""
+    return list(
+        db.query(
+            "SELECT published_at, title, author, views, url FROM articles WHERE site = ? "
+            "ORDER BY published_at IS NULL, published_at DESC, id DESC LIMIT ?",
+            [site, limit],
+        )
+    )

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import json
 import sqlite3
 import textwrap
+from dataclasses import asdict
 from typing import Any
 
 import click
 from sqlite_utils import Database
 
+from .check import SiteCheck
+from .models import Article
 from .pipeline import RunSummary
-from .queries import Version, articles_per_month, failures, last_run, site_summary
+from .queries import Hit, Version, articles_per_month, failures, last_run, site_summary
 from .reextract import ReextractCounts
 
 
@@ -49,6 +53,22 @@ def print_archive(db_path: str) -> None:
         click.echo(textwrap.fill(title, width=100, initial_indent="  ", subsequent_indent="  "))
         click.echo(f"  {url}")
     click.echo(f"\n{visits[0]} visitor-counter observations; latest total {visits[1]}")
+
+
+def print_json(value: Any) -> None:
+    """A JSON document on stdout, UTF-8 as is."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
+    """Search results on stdout, one line each (or a JSON array); zero hits also said on stderr."""
+    if not hits:
+        click.echo(f"no match for {query!r}", err=True)
+    if as_json:
+        print_json([asdict(hit) for hit in hits])
+        return
+    for hit in hits:
+        click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
 
 
 def print_stats(db: Database) -> None:
@@ -98,6 +118,36 @@ def _finished(run: dict[str, Any]) -> str:
         if run["status"] == "running"
         else "never finished"
     )
+
+
+def print_check(check: SiteCheck) -> None:
+    """Each step of a site check, the article it read, and a verdict."""
+    click.echo(check.site)
+    for step in check.steps:
+        click.echo(f"  {'ok' if step.ok else 'FAIL':4s}  {step.what}: {step.detail}")
+        if step.hint:
+            click.echo(f"        -> {step.hint}")
+    if check.article is not None:
+        for line in _article_lines(check.article):
+            click.echo(f"        {line}")
+    verdict = "ready to crawl" if check.ok else "not ready: see FAIL above"
+    click.echo(f"{check.site}: {verdict}")
+
+
+def _article_lines(article: Article) -> list[str]:
+    visits = article.site_visits
+    body = textwrap.shorten(article.body, width=160, placeholder=" …")
+    return [
+        f"title: {article.title}",
+        f"published_at: {article.published_at}",
+        f"author: {article.author}",
+        f"views: {article.views}",
+        f"site_visits: {asdict(visits) if visits else None}",
+        f"category: {article.category}",
+        f"attachments: {len(article.attachments)}",
+        f"body: {len(article.body)} characters: {body}",
+        "sources: " + ", ".join(f"{field}={source}" for field, source in article.sources.items()),
+    ]
 
 
 def print_reextract(counts: ReextractCounts) -> None:

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from scraper.captures import decompress
 from scraper.queries import search
 from scraper.reports import print_archive
 from scraper.sitesrv import SiteServer
-from tests.conftest import SITE, write_config
+from tests.conftest import MISSING_ARTICLE, SITE, expected_articles, write_config
 from tests.test_cli import crawl, rows, run
 
 SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -55,6 +56,40 @@ def test_search_finds_the_archive_through_the_config(archive: Path, config_file:
     assert code == 0 and "Chợ hoa xuân" in out
 
 
+def published_months() -> Counter[str]:
+    """Articles per YYYY-MM of the fixture site, from the articles' specs (not from the extractor)."""
+    return Counter(a["published_at"][:7] for a in expected_articles())
+
+
+def test_search_json_is_the_same_hits_as_the_lines(archive: Path) -> None:
+    _, lines, _ = run("search", "thị xã", "--db", str(archive), "--limit", "5")
+    code, out, err = run("search", "thị xã", "--db", str(archive), "--limit", "5", "--json")
+    hits = json.loads(out)
+    assert code == 0 and err == "" and len(hits) == 5
+    assert [set(hit) for hit in hits] == [{"published_at", "site", "title", "url"}] * 5
+    assert [h["url"] for h in hits] == [line.rsplit("  ", 1)[1] for line in lines.splitlines()]
+
+
+@pytest.mark.parametrize("extra, stdout", [([], ""), (["--json"], "[]\n")], ids=["text", "json"])
+def test_a_search_without_hits_says_so_on_stderr_and_exits_0(
+    archive: Path, extra: list[str], stdout: str
+) -> None:
+    code, out, err = run("search", "xyzzy không có", "--db", str(archive), *extra)
+    assert (code, out) == (0, stdout)
+    assert err == "no match for 'xyzzy không có'\n"
+
+
+def test_stats_json_holds_sites_months_and_the_last_run(archive: Path, site_server: SiteServer) -> None:
+    code, out, _ = run("stats", "--db", str(archive), "--json")
+    stats = json.loads(out)
+    assert code == 0 and [s["site"] for s in stats["sites"]] == ["thixaquangtri"]
+    assert stats["sites"][0]["articles"] == len(expected_articles()) == stats["sites"][0]["versions"]
+    months = {m["month"]: m["articles"] for m in stats["articles_per_month"]}
+    assert months == published_months()
+    assert stats["last_run"]["status"] == "ok" and stats["last_run"]["id"] == 1
+    assert {"outcome": "failed", "reason": "http_404", "urls": 1} in stats["last_run_errors"]
+
+
 def test_jsonl_export_has_every_article_with_its_fields(archive: Path) -> None:
     code, out, err = run("export", "--format", "jsonl", "--db", str(archive))
     records = [json.loads(line) for line in out.splitlines()]
@@ -65,22 +100,39 @@ def test_jsonl_export_has_every_article_with_its_fields(archive: Path) -> None:
     assert len(pdf) == 2 and pdf[0]["attachments"][0]["text"].startswith("Xem chi tiết")
 
 
-def test_csv_export_round_trips(archive: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("excel", [False, True], ids=["plain", "excel"])
+def test_csv_export_round_trips_and_starts_with_a_bom_for_excel(
+    archive: Path, tmp_path: Path, excel: bool
+) -> None:
     out_file = tmp_path / "a.csv"
-    run(
-        "export",
-        "--format",
-        "csv",
-        "--db",
-        str(archive),
-        "--site",
-        "thixaquangtri",
-        "--output",
-        str(out_file),
-    )
-    records = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    options = ["--site", "thixaquangtri", "--output", str(out_file)] + (["--excel"] if excel else [])
+    code, _, _ = run("export", "--format", "csv", "--db", str(archive), *options)
+    data = out_file.read_bytes()
+    assert code == 0 and data.startswith(b"\xef\xbb\xbf") is excel
+    records = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     stored = rows(archive, "SELECT title, body FROM articles ORDER BY published_at, id")
     assert [(r["title"], r["body"]) for r in records] == stored
+
+
+def test_excel_is_refused_for_other_formats(archive: Path) -> None:
+    code, out, err = run("export", "--format", "jsonl", "--excel", "--db", str(archive))
+    assert (code, out) == (2, "") and err.startswith("scraper: --excel applies to --format csv only")
+
+
+def test_warc_export_opens_with_a_warcinfo_record(archive: Path, tmp_path: Path) -> None:
+    import scraper
+
+    out_file = tmp_path / "site.warc.gz"
+    options = ["--site", "thixaquangtri", "--output", str(out_file)]
+    run("export", "--format", "warc", "--db", str(archive), *options)
+    with out_file.open("rb") as stream:
+        records = [(r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(stream)]
+    kind, headers, payload = records[0]
+    fields = dict(line.split(": ", 1) for line in payload.decode("utf-8").splitlines() if line)
+    assert kind == "warcinfo" and headers.get_header("WARC-Filename") == "site.warc.gz"
+    assert fields["software"].startswith(f"scraper/{scraper.__version__} (warcio/")
+    assert fields["format"] == "WARC File Format 1.1" and "site thixaquangtri" in fields["description"]
+    assert [kind for kind, _, _ in records[1:]] == ["response"] * 17
 
 
 def test_warc_export_replays_the_captured_bytes(
@@ -208,6 +260,42 @@ def test_datasette_serves_the_archive_with_its_metadata(archive: Path) -> None:
     bodies = rows(archive, "SELECT id, body FROM articles ORDER BY id")
     assert sorted((v["article_id"], v["body"]) for v in versions) == bodies
     assert {"site", "category", "removed_reason"} <= set(table["facet_results"])
+
+
+def test_datasette_canned_queries_answer_the_usual_questions(archive: Path, site_server: SiteServer) -> None:
+    """The metadata's canned queries: articles per month, the visitor counter over time, the last run's failures."""
+    from datasette.app import Datasette
+
+    metadata = json.loads((Path(__file__).parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
+    pages = [
+        "articles_per_month",
+        "articles_per_month?site=thixaquangtri",
+        "articles_per_month?site=nowhere",
+        "visitor_counter",
+        "last_run_failures",
+    ]
+
+    async def ask() -> list[Any]:
+        ds = Datasette(files=[str(archive)], metadata=metadata)
+        await ds.invoke_startup()
+        answers = [
+            await ds.client.get(f"/archive/{name}.json?_shape=array&{query}")
+            for name, _, query in (page.partition("?") for page in pages)
+        ]
+        assert [a.status_code for a in answers] == [200] * len(pages)
+        return [a.json() for a in answers]
+
+    months, one_site, no_site, counter, failed = asyncio.run(ask())
+    assert {m["month"]: m["articles"] for m in months} == published_months() and months == one_site
+    assert {m["site"] for m in months} == {"thixaquangtri"} and no_site == []
+    last_readings = rows(
+        archive,
+        "SELECT observed_at, online, today, total FROM visit_stats v WHERE observed_at = "
+        "(SELECT max(observed_at) FROM visit_stats WHERE run_id = v.run_id) ORDER BY observed_at",
+    )
+    assert [(c["observed_at"], c["online"], c["today"], c["total"]) for c in counter] == last_readings
+    assert [c["run_id"] for c in counter] == [1]  # one row per run, not one per page read
+    assert [(f["url"], f["error"]) for f in failed] == [(site_server.url(MISSING_ARTICLE), "http_404")]
 
 
 def test_stats_summarises_sites_months_and_the_last_run(archive: Path) -> None:
