@@ -115,6 +115,9 @@ def _recognised_by_page(tree: LexborHTMLParser, profile: Profile, url: str | Non
     )
 
 
+_ALL_MARKERS = ", ".join(marker for profile in PROFILES.values() for marker in profile.markers)
+
+
 def choose_profile(
     tree: LexborHTMLParser, blocks: list[Block], url: str | None, forced: str | None
 ) -> Profile:
@@ -123,12 +126,14 @@ def choose_profile(
         if forced not in PROFILES:
             raise ExtractError(f"unknown_profile:{forced}")
         return PROFILES[forced]
-    generator_node = tree.css_first('meta[name="generator"]')
+    generator_node = (tree.head or tree.root or tree).css_first('meta[name="generator"]')
     generator = (generator_node.attributes.get("content") or "") if generator_node else ""
+    # One walk of the tree for every family's markers: most pages have none, and each query walks it all.
+    any_marker = tree.css_first(_ALL_MARKERS) is not None
     tests: tuple[Callable[[Profile], bool], ...] = (
         lambda p: bool(url) and any(rx.search(url or "") for rx in p.article_urls),
         lambda p: bool(generator) and any(rx.search(generator) for rx in p.generators),
-        lambda p: any(tree.css_first(marker) is not None for marker in p.markers),
+        lambda p: any_marker and any(tree.css_first(marker) is not None for marker in p.markers),
         lambda p: bool(p.date_lines) and _find_date_line(blocks, p) is not None,
     )
     for test in tests:
