@@ -99,10 +99,21 @@ def _non_empty(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+def _archive_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # SQLite takes "" and ":memory:" as a temporary database: a run would report articles and keep none.
+    if value is not None and value.strip() == ":memory:":
+        raise click.BadParameter("must name an archive file, not SQLite's in-memory database", ctx, param)
+    return _non_empty(ctx, param, value)
+
+
 def db_option(fn: F) -> F:
     """The --db option shared by every command that reads or writes the archive."""
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False), callback=_non_empty, help="Archive file (SQLite)."
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        callback=_archive_file,
+        help="Archive file (SQLite).",
     )(fn)
 
 
