@@ -71,7 +71,7 @@ class ScraperGroup(click.Group):
             code = super().main(*args, **kwargs | {"standalone_mode": False})
         except click.UsageError as error:
             where = f"; see {error.ctx.command_path} --help" if error.ctx else ""
-            fail(f"{error.format_message()}{where}", error.exit_code)
+            fail(f"{error.format_message().rstrip('.')}{where}", error.exit_code)
         except click.ClickException as error:
             fail(error.format_message(), error.exit_code)
         except click.Abort:
