@@ -81,7 +81,7 @@ class ScraperGroup(click.Group):
             code = super().main(*args, **kwargs | {"standalone_mode": False})
         except click.UsageError as error:
             where = f"; see {error.ctx.command_path} --help" if error.ctx else ""
-            fail(f"{error.format_message()}{where}", error.exit_code)
+            fail(f"{error.format_message().rstrip('.')}{where}", error.exit_code)
         except click.ClickException as error:
             fail(error.format_message(), error.exit_code)
         except click.Abort:
@@ -109,10 +109,21 @@ def _non_empty(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+def _archive_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # SQLite takes "" and ":memory:" as a temporary database: a run would report articles and keep none.
+    if value is not None and value.strip() == ":memory:":
+        raise click.BadParameter("must name an archive file, not SQLite's in-memory database", ctx, param)
+    return _non_empty(ctx, param, value)
+
+
 def db_option(fn: F) -> F:
     """The --db option shared by every command that reads or writes the archive."""
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False), callback=_non_empty, help="Archive file (SQLite)."
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        callback=_archive_file,
+        help="Archive file (SQLite).",
     )(fn)
 
 

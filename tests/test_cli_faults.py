@@ -177,7 +177,7 @@ def test_a_malformed_url_is_a_usage_error(name: str, url: str) -> None:
 def test_usage_errors_are_one_line_with_exit_2(args: list[str]) -> None:
     code, _, err = invoke(*args)
     assert_one_line(code, err, {2})
-    assert "--help" in err
+    assert "--help" in err and ".;" not in err
 
 
 def test_help_and_version_still_exit_0() -> None:
@@ -215,3 +215,10 @@ def test_a_config_named_on_the_command_line_must_exist(name: str) -> None:
     code, _, err = invoke(name, *base_args(name), "--config", "absent.toml")
     assert_one_line(code, err, {2})
     assert err == "scraper: absent.toml: file not found\n"
+
+
+@pytest.mark.parametrize("name", [n for n in commands() if takes(n, "--db")])
+def test_sqlites_in_memory_database_is_refused_as_an_archive(name: str, workdir: Path) -> None:
+    code, _, err = invoke(name, *base_args(name), "--db", ":memory:")
+    assert_one_line(code, err, {2})
+    assert "in-memory" in err and not (workdir / ":memory:.lock").exists()
