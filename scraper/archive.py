@@ -233,6 +233,12 @@ def text_hash(title: str, body: str) -> str:
     return hashlib.sha256("\x1f".join([dedup_key(title), *paragraphs]).encode()).hexdigest()
 
 
+def keeps_nothing(name: str) -> bool:
+    """Whether SQLite would take this archive name for a temporary or in-memory database, or a URI."""
+    name = name.strip()
+    return not name or name == ":memory:" or name.lower().startswith("file:")
+
+
 def connect(path: str | Path) -> Database:
     """A connection to an existing or new archive file, with our SQL functions, without migrating."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)

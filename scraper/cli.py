@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import json
+import math
 import os
 import signal
 import sqlite3
@@ -24,7 +25,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, article_to_dict
-from .archive import open_archive, open_reader
+from .archive import keeps_nothing, open_archive, open_reader
 from .check import check_site
 from .config import load_config
 from .crawler import Fetcher
@@ -109,9 +110,17 @@ def _non_empty(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    # FloatRange lets nan through (every comparison with it is false): a cron line's nan would end every run
+    # at once with nothing fetched.
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter("must be a finite number of seconds", ctx, param)
+    return value
+
+
 def _archive_file(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    # SQLite takes "" and ":memory:" as a temporary database: a run would report articles and keep none.
-    if value is not None and value.strip() == ":memory:":
+    # SQLite takes "", ":memory:" and "file:…" as a temporary database or a URI: a run would keep nothing.
+    if value is not None and value.strip() and keeps_nothing(value):
         raise click.BadParameter("must name an archive file, not SQLite's in-memory database", ctx, param)
     return _non_empty(ctx, param, value)
 
@@ -194,10 +203,15 @@ def cli() -> None:
     "--site", "site_names", multiple=True, metavar="NAME", help="Crawl only this site (repeatable)."
 )
 @click.option(
-    "--max-articles", type=click.IntRange(min=0), help="New articles per site per run (0 = no limit)."
+    "--max-articles",
+    type=click.IntRange(0, 10**7),
+    help="New articles per site per run (0 = no limit).",
 )
 @click.option(
-    "--time-limit", type=click.FloatRange(min=0), help="End the run cleanly after this many seconds."
+    "--time-limit",
+    type=click.FloatRange(0, 7 * 24 * 3600),
+    callback=_finite,
+    help="End the run cleanly after this many seconds (at most a week).",
 )
 @click.option("--quiet", is_flag=True, help="Print errors and degraded sites only (for cron).")
 @click.option(

@@ -21,6 +21,7 @@ import httpx
 import idna
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
+from .archive import keeps_nothing
 from .errors import ConfigError
 from .models import Config, CrawlSettings, Site
 from .urls import canonicalize
@@ -149,8 +150,7 @@ def _parse_crawl(table: Any, source: str) -> CrawlSettings:
 
 
 def _check_db(path: str, source: str, key: str) -> None:
-    if not path.strip() or path.strip() == ":memory:":
-        # SQLite takes "" and ":memory:" as a temporary database: the run would report articles and keep none.
+    if keeps_nothing(path):  # a run would report articles and keep none
         raise ConfigError(source, key, f"must name an archive file, got {path!r}")
     if "\x00" in path:
         raise ConfigError(source, key, "must not contain a NUL character")

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from . import frontier
 from .archive import archive_lock, open_archive, transaction
+from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Attempt, Fetcher, Politeness
 from .discovery import Links, discover_links, feed_links, is_article_url
@@ -42,7 +43,7 @@ from .loader import (
 )
 from .models import Config, CrawlSettings, Page, Site, utc_iso, utc_now
 from .progress import Progress
-from .urls import canonicalize, in_scope
+from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
 
 log = logging.getLogger(__name__)
 
@@ -339,9 +340,14 @@ class SiteCrawl:
         page = await self._fetch(fetcher, url, "listing", pending=_PENDING_OF_WALK[mode])
         if page is None:
             return None
+        try:
+            check_nesting(page.text)  # the listing is parsed below as an article would be: same bound
+        except ExtractError as error:
+            self._unreadable(fetcher, url, page, error, _PENDING_OF_WALK[mode])
+            return None
         links = discover_links(page, self.site, fetcher.hosts)
         new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
-        follow = self._follow(links, mode, new, queued)
+        follow = self._follow(url, links, mode, new, queued)
         with transaction(self.db):
             save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
             frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
@@ -364,14 +370,18 @@ class SiteCrawl:
         self.article_links += len(links.articles)
         return Walked(links.articles, new, follow)
 
-    def _follow(self, links: Links, mode: str, new: list[str], queued: set[str]) -> list[str]:
-        """The listing pages to walk after this one."""
+    def _follow(self, url: str, links: Links, mode: str, new: list[str], queued: set[str]) -> list[str]:
+        """The listing pages to walk after the one at url: its next page when the URLs tell which it is."""
         if mode == "head" and not new:
             return []  # the walk ends here (see _walk)
-        # A backfill skips pages walked on any earlier run, a head walk those walked on this one: either way
-        # a walk moves on instead of around (a pager links back to the pages before it too).
+        candidates = [u for u in links.listings if u not in queued]
+        onward = onward_pages(url, candidates)
+        if onward is not None:
+            candidates = [u for u in candidates if not is_pagination_of(u, url)]
+        # Otherwise a backfill skips pages walked on any earlier run, a head walk those walked on this one:
+        # either way a walk moves on instead of around (a pager links back to the pages before it too).
         behind = self.walked if mode == "backfill" else self.walked_now if mode == "head" else set()
-        return [u for u in links.listings if u not in queued and u not in behind]
+        return (onward or []) + [u for u in candidates if u not in behind]
 
     async def _read_feeds(self, fetcher: Fetcher) -> None:
         """Article URLs from the site's sitemaps (robots.txt) and RSS/Atom feeds (<link rel=alternate>)."""
@@ -496,11 +506,7 @@ class SiteCrawl:
                 datetime.fromisoformat(page.fetched_at),
             )
         except ExtractError as error:
-            reason = f"extract:{error.reason}"
-            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts(), reason)
-            if url not in self.known:
-                frontier.failed(self.db, self.site.name, url, reason)
-            self._failed(url, reason, None, None)
+            self._unreadable(fetcher, url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
         article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
         result = save_article(
@@ -510,6 +516,16 @@ class SiteCrawl:
         setattr(self.counts, name, getattr(self.counts, name) + 1)
         self.progress.page_done(self.site.name, result.outcome, url)
         return True
+
+    def _unreadable(
+        self, fetcher: Fetcher, url: str, page: Page, error: ExtractError, pending: Pending | None
+    ) -> None:
+        """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so)."""
+        reason = f"extract:{error.reason}"
+        save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts(), reason)
+        if pending is not None:
+            frontier.failed(self.db, self.site.name, url, reason, pending)
+        self._failed(url, reason, None, None)
 
     def _failed(self, url: str, reason: str, status: int | None, detail: str | None) -> None:
         if url in self.known and status in (404, 410):

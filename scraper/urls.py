@@ -123,6 +123,34 @@ def is_pagination_of(url: str, listing: str) -> bool:
     return a.path == b.path and any(PAGE_PARAMS.match(k) for k in params)
 
 
+def page_number(url: str) -> int | None:
+    """Where a listing page's URL puts it (a page number or an offset; 0 for the first page), or None."""
+    parts = urlsplit(url)
+    if match := PAGE_PATH.search(parts.path):
+        return int(re.sub(r"\D", "", match.group()))
+    values = [v for k, v in parse_qsl(parts.query) if PAGE_PARAMS.match(k)]
+    if not values:
+        return 0
+    return int(values[0]) if values[0].isascii() and values[0].isdigit() and len(values[0]) < 10 else None
+
+
+def onward_pages(current: str, candidates: list[str]) -> list[str] | None:
+    """The next page of current's listing, by the page numbers in the URLs; None when they do not tell.
+
+    Listing pages are windows on a list that moves (each new article pushes the rest down a place), so a walk
+    that jumped ahead (a pager's "last page" link) or went around a failed page would leave pages behind it
+    whose articles later slide onto pages already walked. Walking one page after the other, an article can
+    only slide onto a page still to walk.
+    """
+    here = page_number(current)
+    pages = [(page_number(u), u) for u in candidates if is_pagination_of(u, current)]
+    numbered = [(n, u) for n, u in pages if n is not None]
+    if here is None or not numbered:
+        return None
+    later = [(n, u) for n, u in numbered if n > here]
+    return [min(later)[1]] if later else []
+
+
 def trap_reason(url: str) -> str | None:
     """Why a URL looks like a crawl trap (endless calendars, repeated paths, parameter explosions), or None."""
     parts = urlsplit(url)

@@ -11,7 +11,8 @@ from scraper import blocks, extract
 from scraper.blocks import blocks_of, check_nesting
 from scraper.errors import ExtractError
 from scraper.sitesrv import SiteServer
-from tests.test_cli import crawl
+from tests.conftest import LISTING
+from tests.test_cli import crawl, rows
 from tests.test_faults_content import SEED, outcome_of, serve
 
 DEPTH = 30_000
@@ -112,3 +113,38 @@ def test_a_crawl_records_too_complex_and_goes_on(
     serve(site_server, tmp_path, nested("div").encode(), type="text/html; charset=utf-8")
     fetched, archived = outcome_of(crawl(config_file), site_server, SEED)
     assert fetched[-1][1] == "extract:too_complex" and archived == []
+
+
+def many_attributes(count: int) -> str:
+    attributes = " ".join(f'data-a{i}="x"' for i in range(count))
+    return f"<html><body><h1 {attributes}>Tiêu đề</h1><p>{WORDS}</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("count", "refused"),
+    [(40, False), (blocks.MAX_ATTRIBUTES, False), (blocks.MAX_ATTRIBUTES + 1, True), (120_000, True)],
+    ids=["usual", "at-the-bound", "one-over", "hostile-120k"],
+)
+def test_a_tag_with_thousands_of_attributes_is_too_complex(count: int, refused: bool) -> None:
+    if refused:
+        with pytest.raises(ExtractError, match="too_complex"):
+            check_nesting(many_attributes(count))
+    else:
+        check_nesting(many_attributes(count))
+
+
+def test_a_long_inline_image_is_not_too_complex() -> None:
+    image = '<img src="data:image/png;base64,' + "A" * 200_000 + '" alt="Ảnh">'
+    check_nesting(f"<html><body><p>{WORDS}</p>{image}</body></html>")
+
+
+def test_a_listing_page_too_complex_to_parse_is_recorded_and_the_crawl_goes_on(
+    config_file: Path, site_server: SiteServer, tmp_path: Path
+) -> None:
+    page = tmp_path / "listing.html"
+    page.write_text(many_attributes(120_000), encoding="utf-8")
+    site_server.set_route(LISTING, file=str(page), type="text/html; charset=utf-8")
+    db = crawl(config_file)
+    assert rows(db, "SELECT error FROM fetches WHERE url = ?", site_server.url(LISTING)) == [
+        ("extract:too_complex",)
+    ]

@@ -326,3 +326,10 @@ def test_the_free_text_of_an_error_is_kept_beside_its_reason(tmp_path: Path) -> 
     run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet")
     [(error, detail)] = rows(tmp_path / "archive.db", "SELECT error, detail FROM fetches")
     assert error == "connect_failed" and detail.startswith("ConnectError: ")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e9"], ids=["nan", "inf", "negative", "over-a-week"])
+def test_a_time_limit_that_is_no_duration_is_refused(config_file: Path, value: str) -> None:
+    code, _, err = run("crawl", "--config", str(config_file), "--time-limit", value)
+    assert code == 2 and "--time-limit" in err and len(err.strip().splitlines()) == 1
+    assert not (config_file.parent / "archive.db").exists()

@@ -217,8 +217,9 @@ def test_a_config_named_on_the_command_line_must_exist(name: str) -> None:
     assert err == "scraper: absent.toml: file not found\n"
 
 
+@pytest.mark.parametrize("db", [":memory:", "file:x.db?mode=memory"], ids=["memory", "uri"])
 @pytest.mark.parametrize("name", [n for n in commands() if takes(n, "--db")])
-def test_sqlites_in_memory_database_is_refused_as_an_archive(name: str, workdir: Path) -> None:
-    code, _, err = invoke(name, *base_args(name), "--db", ":memory:")
+def test_sqlites_in_memory_database_is_refused_as_an_archive(name: str, db: str, workdir: Path) -> None:
+    code, _, err = invoke(name, *base_args(name), "--db", db)
     assert_one_line(code, err, {2})
-    assert "in-memory" in err and not (workdir / ":memory:.lock").exists()
+    assert "in-memory" in err and not list(workdir.glob("*.lock"))

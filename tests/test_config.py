@@ -150,6 +150,7 @@ def site_with(line: str) -> str:
         ('[crawl]\ndb = ""\n' + SITE, "crawl.db", "must name an archive file"),
         ('[crawl]\ndb = " \\t"\n' + SITE, "crawl.db", "must name an archive file"),
         ('[crawl]\ndb = ":memory:"\n' + SITE, "crawl.db", "must name an archive file"),
+        ('[crawl]\ndb = "file:x.db?mode=memory"\n' + SITE, "crawl.db", "must name an archive file"),
         (
             '[[sites]]\nname = "a"\nstart_urls = ["http://a.gov.vn:99999/"]\n',
             "sites[0].start_urls[0]",
@@ -191,6 +192,7 @@ def site_with(line: str) -> str:
         "db-empty",
         "db-blank",
         "db-in-memory",
+        "db-uri",
         "start-url-port-99999",
         "start-url-broken-ipv6",
         "start-url-port-0",

@@ -32,7 +32,7 @@ from scraper.errors import Reason
 from scraper.models import utc_iso
 from scraper.pipeline import run_crawl
 from scraper.progress import LogProgress
-from scraper.sitesrv import SiteServer, load_manifest, serve_site
+from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site
 from tests.test_cli import rows
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
@@ -213,3 +213,37 @@ def count_quietly(db: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def publish(out: Path, server: SiteServer, base: int, new: int) -> None:
+    """The portal publishes `new` articles on top of its listing: every listed article slides down."""
+    build_portal(out, base, per_page=PER_PAGE, new=new, pager_window=2)
+    server.routes.update(load_manifest(out)[0])
+
+
+def test_articles_sliding_down_the_listing_during_a_backfill_are_all_archived(tmp_path: Path) -> None:
+    out, base = tmp_path / "site", 40
+    build_portal(out, base, per_page=PER_PAGE, pager_window=2)  # pager: 2 pages either side, next, last
+    with serve_site(out) as server:
+        config = config_for(tmp_path, server, "max_listing_pages = 3")
+        for run in range(1, 9):  # a nightly cron while the backfill is under way; 3 new articles a night
+            crawl_once(config)
+            publish(out, server, base, 3 * run)
+        for _ in range(6):
+            crawl_once(config)
+    assert archived(tmp_path / "archive.db") == (base + 24, base + 24)
+
+
+def test_articles_sliding_past_a_listing_page_that_failed_once_are_all_archived(tmp_path: Path) -> None:
+    out, base = tmp_path / "site", 20
+    build_portal(out, base, per_page=PER_PAGE, pager_window=2)
+    with serve_site(out) as server:
+        third = LISTING + f"?start={2 * PER_PAGE}"
+        server.set_route(third, **server.routes[route_key(third)], status=503)  # until the portal changes
+        config = config_for(tmp_path, server, "retries = 0")
+        crawl_once(config)
+        publish(out, server, base, 3)
+        with sqlite3.connect(tmp_path / "archive.db") as conn:  # a night later: the retry is due
+            conn.execute("UPDATE frontier SET next_attempt_at = '2000-01-01T00:00:00.000000Z'")
+        crawl_once(config)
+    assert archived(tmp_path / "archive.db") == (base + 3, base + 3)

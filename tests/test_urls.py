@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scraper.discovery import discover_links
 from scraper.errors import InvalidURL
 from scraper.models import Page, Site
-from scraper.urls import canonicalize, host_of, in_scope, is_pagination_of
+from scraper.urls import canonicalize, host_of, in_scope, is_pagination_of, onward_pages, page_number
 
 ARTICLE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -129,3 +129,38 @@ def test_no_href_makes_link_discovery_raise(hrefs: list[str]) -> None:
     page = Page(base, base, 200, (), b"", f"<html><body>{anchors}</body></html>", "utf-8", "", 0)
     links = discover_links(page, Site(name="a", start_urls=(base,)), ["a.gov.vn"])
     assert all(in_scope(u, ["a.gov.vn"]) for u in links.articles + links.listings + links.feeds)
+
+
+@pytest.mark.parametrize(
+    ("url", "number"),
+    [
+        ("https://a.gov.vn/tin-tuc", 0),
+        ("https://a.gov.vn/tin-tuc?start=20", 20),
+        ("https://a.gov.vn/tin-tuc?_101_INSTANCE_x_cur=3&delta=20", 3),
+        ("https://a.gov.vn/tin-tuc/page-4", 4),
+        ("https://a.gov.vn/tin-tuc?p=news", None),
+        ("https://a.gov.vn/tin-tuc?page=" + "9" * 20, None),
+    ],
+    ids=["first", "offset", "liferay-cur", "page-path", "word", "absurd"],
+)
+def test_page_number(url: str, number: int | None) -> None:
+    assert page_number(url) == number
+
+
+@pytest.mark.parametrize(
+    ("current", "candidates", "onward"),
+    [
+        ("/l", ["/l?page=2", "/l?page=3", "/l?page=40"], ["/l?page=2"]),
+        ("/l?page=5", ["/l?page=3", "/l?page=4", "/l?page=6", "/l?page=7", "/l?page=40"], ["/l?page=6"]),
+        ("/l?page=40", ["/l?page=38", "/l?page=39"], []),
+        ("/l", ["/other-listing"], None),
+        ("/l?p=news", ["/l?p=more"], None),
+    ],
+    ids=["first-page", "window-and-last-link", "last-page", "no-pagination", "unnumbered"],
+)
+def test_onward_pages_walk_one_page_after_the_other(
+    current: str, candidates: list[str], onward: list[str] | None
+) -> None:
+    base = "https://a.gov.vn"
+    expected = None if onward is None else [base + u for u in onward]
+    assert onward_pages(base + current, [base + u for u in candidates]) == expected
