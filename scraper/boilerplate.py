@@ -64,35 +64,42 @@ _NEGATIVE = re.compile(
 )
 # A lead (sapo) sits between the headline and the body, often outside the body's container.
 LEAD_SELECTOR = '[class*="sapo"], [class*="tomtat"], [class*="tom-tat"], [class*="summary"], [class*="lead"]'
+
+
+def _phrases(*alternatives: str, tail: str = "") -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of the phrases (each a regex), then tail."""
+    return re.compile("(?:" + "|".join(alternatives) + ")" + tail, re.I)
+
+
 # Lines that open a related-news box: the box runs from here to the next real paragraph.
-RELATED_HEADING = re.compile(
-    r"(?:Tin liên quan|Các tin khác|Tin khác|Tin cùng chuyên mục|Bài liên quan|Đọc tiếp|Xem thêm|Đọc thêm"
-    r"|Related(?: articles| stories| news)?|Read more|Read next|More from .{1,40}|Recommended(?: for you)?"
-    r"|You may also like|See also|Don't miss|More on this story|Most popular|Most read|Trending(?: now)?"
-    r"|Tin mới|Tin nổi bật|Đọc nhiều|Tin đọc nhiều|Có thể bạn quan tâm)\s*(?::|\.\.\.|…)?",
-    re.I,
+RELATED_HEADING = _phrases(
+    *("Tin liên quan", "Các tin khác", "Tin khác", "Tin cùng chuyên mục", "Bài liên quan", "Đọc tiếp"),
+    *("Xem thêm", "Đọc thêm", "Tin mới", "Tin nổi bật", "Đọc nhiều", "Tin đọc nhiều", "Có thể bạn quan tâm"),
+    *("Related(?: articles| stories| news)?", "Read more", "Read next", "More from .{1,40}", "See also"),
+    *("Recommended(?: for you)?", "You may also like", "Don't miss", "More on this story", "Most popular"),
+    *("Most read", "Trending(?: now)?"),
+    tail=r"\s*(?::|\.\.\.|…)?",
 )
 # Whole lines that are never the article's text: advert slots, paywall and comment prompts.
-BOILERPLATE_LINE = re.compile(
-    r"(?:Advert(?:isement)?|Quảng cáo|To read the full story|Subscribe|Sign in|Sign up|Subscribe Sign In"
-    r"|Tell us what you think\.*|Comments?|\d+ comments?|This slideshow requires JavaScript\.|Loading\.*"
-    r"|Ý kiến bạn đọc|Gửi bình luận|Bình luận)\s*:?",
-    re.I,
+BOILERPLATE_LINE = _phrases(
+    *("Advert(?:isement)?", "Quảng cáo", "To read the full story", "Subscribe", "Sign in", "Sign up"),
+    *("Subscribe Sign In", r"Tell us what you think\.*", "Comments?", r"\d+ comments?", r"Loading\.*"),
+    *(r"This slideshow requires JavaScript\.", "Ý kiến bạn đọc", "Gửi bình luận", "Bình luận"),
+    tail=r"\s*:?",
 )
 # Lines above the story that say who wrote it and when ("By", "Published 18 November 2019").
-META_LINE = re.compile(r"(?:By|Published|Updated|Posted|Last updated|PUBLISHED:)\b.{0,80}", re.I)
+META_LINE = _phrases("By", "Published", "Updated", "Posted", "Last updated", "PUBLISHED:", tail=r"\b.{0,80}")
 # Tool labels a chrome line is made of ("Chia sẻ | In | Gửi email", "In bài viết | Quay lại").
-TOOL_LABEL = re.compile(
-    r"(?:Chia sẻ|In|In bài(?: viết)?|In trang|Bản in|Gửi email|Gửi|Email|Quay lại|Trở lại|Về đầu trang|Lên đầu"
-    r"|Lưu|Bình luận|Thích|Facebook|Zalo|Twitter|Tweet|Share|Print|Save|Comment|Top|Back|Pinterest|LinkedIn"
-    r"|WhatsApp|Reddit|Copy link|Sao chép liên kết)",
-    re.I,
+TOOL_LABEL = _phrases(
+    *("Chia sẻ", "In", "In bài(?: viết)?", "In trang", "Bản in", "Gửi email", "Gửi", "Email", "Quay lại"),
+    *("Trở lại", "Về đầu trang", "Lên đầu", "Lưu", "Bình luận", "Thích", "Sao chép liên kết", "Copy link"),
+    *("Facebook", "Zalo", "Twitter", "Tweet", "Share", "Print", "Save", "Comment", "Top", "Back"),
+    *("Pinterest", "LinkedIn", "WhatsApp", "Reddit"),
 )
 # A row of tool labels and separators, nothing else.
 _TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
 _BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
-MIN_PARAGRAPH = 25
-FEW_PARAGRAPHS = 2500  # characters of <p> text below which text in <div>s is scored too  # characters; shorter paragraphs score nothing (Readability's floor)
+MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
 
 
 @dataclass(frozen=True)
