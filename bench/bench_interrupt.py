@@ -3,9 +3,10 @@
     python bench/bench_interrupt.py [ARTICLES [INTERRUPTIONS [SEED]]]      (default: 2000 20 11)
 
 A synthetic town portal of ARTICLES articles on listing pages of 20 (bench_crawl.portal) is served on 127.0.0.1.
-`scraper crawl` (delay 0, max_listing_pages 1000, sweep_days = 0: no sweep will ever find what a walk missed)
-is interrupted INTERRUPTIONS times, cycling through SIGKILL, SIGTERM and `--time-limit`, each after a random
-0.3-3 s (seeded); then it runs to completion, and again until a run archives nothing new (at most 3 more).
+`scraper crawl` (delay 0, max_listing_pages 1000, allow_private for loopback, sweep_days = 0: no sweep will ever
+find what a walk missed) is interrupted INTERRUPTIONS times, cycling through SIGKILL, SIGTERM and
+`--time-limit`, each after a random 0.3-3 s (seeded); then it runs to completion, and again until a run archives
+nothing new (at most 3 more).
 Reported: each interruption's kind, delay, exit code and the archive's article count after it; then articles
 archived against the portal's, missing ones, and duplicates (rows per URL, and aliases: the same text kept
 under a second URL).
@@ -42,7 +43,7 @@ def write_config(tmp: Path, base: str, db: Path) -> Path:
     path = tmp / "config.toml"
     path.write_text(
         f'[crawl]\ndb = "{db}"\ndelay = 0\nmax_listing_pages = 1000\nsweep_days = 0\n\n'
-        f'[[sites]]\nname = "bench"\nstart_urls = ["{base}{build_site.LISTING}"]\n',
+        f'[[sites]]\nname = "bench"\nstart_urls = ["{base}{build_site.LISTING}"]\nallow_private = true\n',
         encoding="utf-8",
     )
     return path
