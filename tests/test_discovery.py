@@ -103,9 +103,11 @@ WORDS = (
     "xã",
     "dân",
 )
-SLUG = st.text(string.ascii_lowercase, min_size=3, max_size=8)
-HEADLINE = st.lists(st.sampled_from(WORDS), min_size=5, max_size=14).map(lambda w: " ".join(w).capitalize())
-LABEL = st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(lambda w: " ".join(w).capitalize())
+SLUG = st.text(string.ascii_lowercase, min_size=3, max_size=8).filter(
+    lambda s: s != "page"
+)  # "/page-3": a pager
+HEADLINE = st.lists(st.sampled_from(WORDS), min_size=6, max_size=16).map(lambda w: " ".join(w).capitalize())
+LABEL = st.lists(st.sampled_from(WORDS), min_size=3, max_size=5).map(lambda w: " ".join(w).capitalize())
 
 
 @st.composite
@@ -142,14 +144,13 @@ def listing_pages(draw: st.DrawFn) -> tuple[str, list[str]]:
             + f"<p>{draw(HEADLINE)} {draw(HEADLINE)}</p>"
             + (f'<a href="{url}">Xem tiếp</a>' if more else "")
         )
-    categories = draw(st.lists(SLUG, min_size=2, max_size=6, unique=True))
+    categories = draw(st.lists(SLUG, min_size=3, max_size=8, unique=True))
     menu = "".join(f'<li><a href="/{c}/">{draw(HEADLINE)}</a></li>' for c in categories)  # long labels, no id
-    short = "".join(
-        f'<li><a href="/{c}/{c}-{n}.html">{draw(LABEL)}</a></li>' for n, c in enumerate(categories)
-    )
+    # a menu of pages with labels of up to 5 words ("Báo chí - xuất bản - truyền thông", "Cơ cấu tổ chức")
+    pages = "".join(f'<li><a href="/{c}.html">{draw(LABEL)}</a></li>' for c in categories)
     footer = '<a href="/lien-he.html">Liên hệ</a> | <a href="/">Trang chủ</a>'
     pager = '<a href="/tin-tuc?page=2">2</a><a href="/tin-tuc/page-3">3</a><a href="/tin-tuc?page=2">Trang sau</a>'
-    html = f"<html><body><nav><ul>{menu}{short}</ul></nav><div>{''.join(items)}</div>{pager}<footer>{footer}</footer></body></html>"
+    html = f"<html><body><nav><ul>{menu}{pages}</ul></nav><div>{''.join(items)}</div>{pager}<footer>{footer}</footer></body></html>"
     return html, urls
 
 
