@@ -164,13 +164,26 @@ def content_hash(article: Article) -> str:
 
 
 def save_article(
-    db: Database, run_id: int, site: str, url: str, page: Page, article: Article, attempts: Iterable[Attempt]
+    db: Database,
+    run_id: int,
+    site: str,
+    url: str,
+    page: Page,
+    article: Article,
+    attempts: Iterable[Attempt],
+    reached_by: str | None = None,
 ) -> LoadResult:
-    """Store an article with its fetch rows, capture, version and observations, all or nothing."""
+    """Store an article with its fetch rows, capture, version and observations, all or nothing.
+
+    `reached_by` is the URL the article was reached under when `url` is the one the page names for itself
+    (<link rel=canonical>, a redirect): it becomes an alias of the article.
+    """
     with transaction(db):
         _insert_attempts(db, run_id, site, attempts)
         capture_id = _insert_capture(db, site, page)
         result = store_article(db, site, url, article, capture_id, page.fetched_at)
+        if reached_by is not None and reached_by != url:
+            add_alias(db, result.article_id, reached_by, page.fetched_at)
         if result.outcome != "alias":  # another URL's ETag and schedule are not the canonical URL's
             _schedule(db, result.article_id, page)
         if article.views is not None:
@@ -334,6 +347,16 @@ def store_article(
     _update(db, "articles", article_id, update)
     _insert_version(db, article_id, digest, capture_id, at, "crawl" if seen else "reextract")
     return LoadResult(article_id, "changed")
+
+
+def add_alias(db: Database, article_id: int, url: str, at: str) -> None:
+    """Record url as another URL of the article, unless it is already an article's URL or an alias."""
+    taken = db.execute(
+        "SELECT 1 FROM articles WHERE url = ? UNION ALL SELECT 1 FROM article_aliases WHERE url = ?",
+        [url, url],
+    ).fetchone()
+    if taken is None:
+        _insert(db, "article_aliases", {"article_id": article_id, "url": url, "first_seen_at": at})
 
 
 def _observed(article: Article, at: str) -> dict[str, Any]:

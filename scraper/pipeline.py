@@ -22,7 +22,7 @@ from .archive import archive_lock, open_archive, transaction
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Attempt, Fetcher, Politeness
-from .discovery import Links, discover_links, feed_links, is_article_url
+from .discovery import Links, discover_links, feed_articles, feed_links, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Pending
@@ -404,8 +404,8 @@ class SiteCrawl:
             return None
         pages, nested = feed_links(page.body)
         found = (canonicalize(u) for u in pages)
-        new = [u for u in found if in_scope(u, fetcher.hosts) and is_article_url(u, self.site)]
-        new = [u for u in dict.fromkeys(new) if u not in self.known and u not in self.queued]
+        new = feed_articles((u for u in found if in_scope(u, fetcher.hosts)), self.site)
+        new = [u for u in new if u not in self.known and u not in self.queued]
         with transaction(self.db):
             save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
             frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
@@ -509,9 +509,11 @@ class SiteCrawl:
             self._unreadable(fetcher, url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
         article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
-        result = save_article(
-            self.db, self.run_id, self.site.name, url, page, article, fetcher.drain_attempts()
-        )
+        # An article reached under a second URL is stored under the one it names; the other becomes an alias.
+        named = own_url(page, self.site, fetcher.hosts, url)
+        attempts = fetcher.drain_attempts()
+        result = save_article(self.db, self.run_id, self.site.name, named, page, article, attempts, url)
+        self.known.add(named)
         name = f"articles_{result.outcome}"
         setattr(self.counts, name, getattr(self.counts, name) + 1)
         self.progress.page_done(self.site.name, result.outcome, url)

@@ -1,0 +1,178 @@
+"""Which links are articles, and under which URL (issue 10, class 8): recognised from the pages themselves."""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper.discovery import discover_links, feed_articles
+from scraper.models import Page, Site
+from scraper.sitesrv import SiteServer, serve_site
+from tests.fixtures.nukeviet_portal import START, Story, write_portal
+from tests.test_cli import crawl, rows
+
+
+@contextmanager
+def portal(root: Path, canonical: str = "", moved: bool = False) -> Iterator[tuple[SiteServer, list[Story]]]:
+    """The NukeViet portal served on 127.0.0.1; rendered once the server's port is known (feeds name it)."""
+    root.mkdir()
+    (root / "manifest.json").write_text(json.dumps({"start": [START], "routes": {}}), encoding="utf-8")
+    with serve_site(root) as server:
+        stories = write_portal(root, server.base_url, canonical, moved)
+        for path, route in json.loads((root / "manifest.json").read_text(encoding="utf-8"))["routes"].items():
+            server.set_route(path, **route)
+        yield server, stories
+
+
+def config(tmp_path: Path, server: SiteServer, site: str = "") -> Path:
+    """A config with no profile and no article_pattern: links must be recognised from the pages."""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[crawl]\ndb = "{tmp_path / "archive.db"}"\ndelay = 0\ntimeout = 10\n\n'
+        f'[[sites]]\nname = "hailang"\nstart_urls = ["{server.url(START)}"]\nallow_private = true\n{site}\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "canonical", ["", "home"], ids=["no-canonical-link", "canonical-names-the-home-page"]
+)
+def test_a_nukeviet_portal_without_language_in_its_urls_is_archived_whole(
+    tmp_path: Path, canonical: str
+) -> None:
+    with portal(tmp_path / "site", canonical) as (server, stories):
+        db = crawl(config(tmp_path, server))
+    stored = dict(rows(db, "SELECT url, title FROM articles"))
+    assert stored == {server.url(s.path): s.title for s in stories}
+    assert rows(db, "SELECT count(*) FROM article_aliases") == [(0,)]
+    assert rows(db, "SELECT status, articles_new FROM runs") == [("ok", len(stories))]
+    # the sitemap's category pages and the menu's are not articles: never fetched as one
+    assert rows(
+        db, "SELECT count(*) FROM fetches WHERE url LIKE '%/gioi-thieu/' OR url LIKE '%/contact/'"
+    ) == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("canonical", "moved"), [("category", False), ("", True)], ids=["rel-canonical", "redirect"]
+)
+def test_an_article_reached_by_a_second_url_is_stored_under_the_url_it_names(
+    tmp_path: Path, canonical: str, moved: bool
+) -> None:
+    with portal(tmp_path / "site", canonical, moved) as (server, stories):
+        db = crawl(config(tmp_path, server))
+    assert {url for (url,) in rows(db, "SELECT url FROM articles")} == {server.url(s.path) for s in stories}
+    aliases = dict(
+        rows(db, "SELECT al.url, a.url FROM article_aliases al JOIN articles a ON a.id = al.article_id")
+    )
+    # the walked listing links the second URLs; the other category's articles come from the sitemap and feeds
+    walked = [s for s in stories if s.category == "tin-tuc"]
+    assert aliases == {server.url(f"/news/tin-moi/{s.alias}-{s.id}.html"): server.url(s.path) for s in walked}
+
+
+def test_a_configured_article_pattern_still_decides(tmp_path: Path) -> None:
+    with portal(tmp_path / "site") as (server, stories):
+        db = crawl(config(tmp_path, server, 'article_pattern = "/van-hoa-xa-hoi/.+-\\\\d+\\\\.html$"'))
+    expected = {server.url(s.path) for s in stories if s.category == "van-hoa-xa-hoi"}
+    assert {url for (url,) in rows(db, "SELECT url FROM articles")} == expected
+
+
+# -- listing pages of any shape ------------------------------------------------------------------------------
+
+BASE = "http://xa.gov.vn"
+WORDS = (
+    "hội",
+    "nghị",
+    "tổng",
+    "kết",
+    "công",
+    "tác",
+    "năm",
+    "triển",
+    "khai",
+    "nhiệm",
+    "vụ",
+    "thôn",
+    "xã",
+    "dân",
+)
+SLUG = st.text(string.ascii_lowercase, min_size=3, max_size=8).filter(
+    lambda s: s != "page"
+)  # "/page-3": a pager
+HEADLINE = st.lists(st.sampled_from(WORDS), min_size=6, max_size=16).map(lambda w: " ".join(w).capitalize())
+LABEL = st.lists(st.sampled_from(WORDS), min_size=3, max_size=5).map(lambda w: " ".join(w).capitalize())
+
+
+@st.composite
+def article_shapes(draw: st.DrawFn) -> tuple[str, bool]:
+    """A URL template with {slug} and {id}, and whether its leaf is a page file; as CMSs we have no profile for."""
+    prefix = "/" + "/".join(draw(st.lists(SLUG, min_size=0, max_size=2)))
+    style = draw(st.sampled_from(["slug-id", "id", "id/slug", "query", "date/slug-id"]))
+    ext = draw(st.sampled_from(["", ".html", ".htm", ".aspx"]))
+    leaf = {
+        "slug-id": "{slug}-{id}" + ext,
+        "id": "{id}" + ext,
+        "id/slug": "{id}/{slug}" + ext,
+        "query": "?id={id}" if not ext else "index" + ext + "?id={id}",
+        "date/slug-id": "2025-1-{id}/{slug}-{id}" + ext,
+    }[style]
+    separator = "" if leaf.startswith("?") else "/"
+    return prefix.rstrip("/") + separator + leaf if prefix != "/" or separator else "/" + leaf, bool(ext)
+
+
+@st.composite
+def listing_pages(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A listing page of articles of one random URL shape among menus, categories, pager and footer."""
+    shape, _ = draw(article_shapes())
+    ids = draw(st.lists(st.integers(10, 99_999), min_size=3, max_size=12, unique=True))
+    slugs = [draw(SLUG) for _ in ids]
+    urls = [BASE + shape.format(slug=slug, id=i) for slug, i in zip(slugs, ids, strict=True)]
+    items = []
+    for url in urls:
+        thumb = draw(st.booleans())
+        more = draw(st.booleans())
+        items.append(
+            (f'<a href="{url}"><img src="/anh.jpg"></a>' if thumb else "")
+            + f'<h3><a href="{url}">{draw(HEADLINE)}</a></h3><span class="date">14/01/2025 09:30</span>'
+            + f"<p>{draw(HEADLINE)} {draw(HEADLINE)}</p>"
+            + (f'<a href="{url}">Xem tiếp</a>' if more else "")
+        )
+    categories = draw(st.lists(SLUG, min_size=3, max_size=8, unique=True))
+    menu = "".join(f'<li><a href="/{c}/">{draw(HEADLINE)}</a></li>' for c in categories)  # long labels, no id
+    # a menu of pages with labels of up to 5 words ("Báo chí - xuất bản - truyền thông", "Cơ cấu tổ chức")
+    pages = "".join(f'<li><a href="/{c}.html">{draw(LABEL)}</a></li>' for c in categories)
+    footer = '<a href="/lien-he.html">Liên hệ</a> | <a href="/">Trang chủ</a>'
+    pager = '<a href="/tin-tuc?page=2">2</a><a href="/tin-tuc/page-3">3</a><a href="/tin-tuc?page=2">Trang sau</a>'
+    html = f"<html><body><nav><ul>{menu}{pages}</ul></nav><div>{''.join(items)}</div>{pager}<footer>{footer}</footer></body></html>"
+    return html, urls
+
+
+@settings(max_examples=60, deadline=None)
+@given(listing_pages())
+def test_the_repeated_headline_links_of_a_listing_are_its_articles(case: tuple[str, list[str]]) -> None:
+    html, urls = case
+    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
+    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
+    assert links.articles == tuple(urls)
+    assert set(links.listings) == {BASE + "/tin-tuc?page=2", BASE + "/tin-tuc/page-3"}
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (["/news/a/x-1.html", "/news/a/", "/gioi-thieu/", "/news/a/page-2"], ["/news/a/x-1.html"]),
+        (["/tin?id=5", "/tin?page=2", "/tin"], ["/tin?id=5"]),
+        (["/vi/news/a/x-1.html", "/news/a/y-2.html"], ["/vi/news/a/x-1.html"]),  # a profile shape first
+    ],
+    ids=["item-urls-only", "query-ids", "profile-shape-first"],
+)
+def test_sitemap_entries_are_articles_when_they_name_an_item(entries: list[str], expected: list[str]) -> None:
+    site = Site(name="x", start_urls=(BASE + "/tin",))
+    assert feed_articles([BASE + e for e in entries], site) == [BASE + e for e in expected]
