@@ -50,7 +50,7 @@ MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 120.0  # longer waits defer the URL to the next run instead of sleeping
 MAX_CRAWL_DELAY = 120.0  # a robots.txt asking for more: the host is skipped this run
 MAX_HOST_DELAY = 60.0
-THROTTLE_MIN_DELAY = 1.0  # a 429/503 spaces requests at least this much, even with delay = 0
+THROTTLE_MIN_DELAY = 0.5  # a 429/503 spaces requests at least this much, even with delay = 0
 SLOW_ANSWER = 0.5  # seconds: answers slower than this on average space requests by that average
 LATENCY_WEIGHT = 0.3  # of the newest answer time in the host's moving average
 RECOVERY_SNAP = 0.25  # seconds: a delay this close to the floor goes back to it

@@ -76,7 +76,7 @@ def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_se
     ]
     assert len(waits) >= 2  # backoff before each retry
     gate = fetcher.politeness.gates[site_server.base_url.split("//")[1]]
-    assert gate.delays == [0, 1.0, 2.0, 1.0]  # the host slowed by each 503, and less slow after the 200
+    assert gate.delays == [0, 0.5, 1.0, 0.5]  # the host slowed by each 503, and less slow after the 200
 
 
 def test_retry_after_is_honoured(site_server: SiteServer) -> None:
