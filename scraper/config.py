@@ -78,7 +78,7 @@ def load_config(path: str | Path) -> Config:
     """Read and validate a config file."""
     source = str(path)
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM from a Windows editor
     except FileNotFoundError:
         raise ConfigError(source, "", "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

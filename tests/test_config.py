@@ -352,3 +352,9 @@ def test_any_document_loads_sanely_or_is_a_config_error(
         assert str(error).startswith(f"{path}: ") and "\n" not in str(error)
         return
     assert_sane(config)
+
+
+def test_a_config_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SITE.encode("utf-8"))  # Windows editors save UTF-8 so
+    assert load_config(path).sites[0].name
