@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 import build_site  # noqa: E402
-from articles import ARTICLES  # noqa: E402
 
 from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site  # noqa: E402
 
@@ -60,22 +59,7 @@ class Result:
 
 def portal(out: Path, n: int, new: int = 0) -> None:
     """n articles, newest first; with new > 0, that many more are published on top and the rest keep their URLs."""
-    specs = []
-    for i in range(n + new):
-        old = i - new  # position in the portal before the new ones were published
-        spec = dict(ARTICLES[old % len(ARTICLES)])
-        spec["id"] = 1_600_000_000_000 - old * 3_600_000
-        spec["title"] = f"{spec['title']} (số {n - old})"
-        specs.append(spec)
-    site = {
-        "out": out,
-        "name": "Thị xã mẫu",
-        "articles": specs,
-        "per_page": PER_PAGE,
-        "counter": "seed",
-        "missing": False,
-    }
-    build_site.build(site)
+    build_site.build_portal(out, n, per_page=PER_PAGE, new=new)
 
 
 def run(command: list[str]) -> tuple[float, float, str]:

@@ -34,6 +34,7 @@ from scraper.pipeline import run_crawl
 from scraper.progress import LogProgress
 from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site
 from tests.test_cli import rows
+from tests.test_faults_storage import articles
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 from build_site import LISTING, build_portal  # noqa: E402
@@ -202,17 +203,9 @@ def test_a_real_process_stopped_again_and_again_loses_no_article(
 
 def wait_until_archived(db: Path, more: int, child: subprocess.Popen[bytes]) -> None:
     """Until `more` articles were added since the call (or the child ended, or 20 s passed)."""
-    deadline, start = time.monotonic() + 20, count_quietly(db)
-    while time.monotonic() < deadline and child.poll() is None and count_quietly(db) < start + more:
+    deadline, start = time.monotonic() + 20, articles(db)
+    while time.monotonic() < deadline and child.poll() is None and articles(db) < start + more:
         time.sleep(0.01)
-
-
-def count_quietly(db: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
 
 
 def publish(out: Path, server: SiteServer, base: int, new: int) -> None:
