@@ -28,6 +28,7 @@ class ReextractCounts:
     new: int = 0
     alias: int = 0
     failed: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
 
     def as_run(self) -> dict[str, int]:
         """The counts as `runs` columns (no page is fetched: pages_fetched stays 0)."""
@@ -36,7 +37,7 @@ class ReextractCounts:
             "articles_changed": self.changed,
             "articles_unchanged": self.unchanged,
             "articles_alias": self.alias,
-            "failures": sum(self.failed.values()),
+            "failures": sum(self.failed.values()) + sum(self.kept.values()),
         }
 
 
@@ -59,8 +60,10 @@ def reextract(
     try:
         for start in range(0, len(targets), BATCH):
             with transaction(db):
-                for url, site_name, profile, capture_id in targets[start : start + BATCH]:
-                    _reextract_one(db, counts, sites or {}, url, site_name, profile, capture_id)
+                for url, site_name, capture_id in targets[start : start + BATCH]:
+                    _reextract_one(
+                        db, counts, sites.get(site_name) if sites else None, url, site_name, capture_id
+                    )
     except BaseException:
         finish_run(db, run_id, "aborted", counts.as_run())
         raise
@@ -69,39 +72,49 @@ def reextract(
 
 
 def _reextract_one(
-    db: Database,
-    counts: ReextractCounts,
-    sites: Mapping[str, Site],
-    url: str,
-    site_name: str,
-    profile: str | None,
-    capture_id: int,
+    db: Database, counts: ReextractCounts, config: Site | None, url: str, site_name: str, capture_id: int
 ) -> None:
     counts.checked += 1
-    config = sites.get(site_name)
     try:
-        article = _extract_capture(
-            db, capture_id, url, profile or (config.profile if config else None), config
-        )
+        article = _extract_capture(db, capture_id, url, config)
     except ExtractError as error:
         counts.failed[error.reason] = counts.failed.get(error.reason, 0) + 1
+        return
+    lost = _lost_field(db, url, article)
+    if lost is not None:
+        counts.kept[lost] = counts.kept.get(lost, 0) + 1
         return
     outcome = store_article(db, site_name, url, article, capture_id, utc_now(), seen=False).outcome
     setattr(counts, outcome, getattr(counts, outcome) + 1)
 
 
-def _targets(db: Database, site: str | None, since: str | None) -> list[tuple[str, str, str | None, int]]:
-    archived = "SELECT url, site, profile, capture_id FROM articles WHERE capture_id IS NOT NULL"
+def _lost_field(db: Database, url: str, article: Article) -> str | None:
+    """The first field the archived article has and this re-extraction of the same capture lost, if any.
+
+    The capture is the page as it was: a field that vanishes is the extractor's loss (a missing config, a
+    changed profile), never the site's edit, so the version that has it stays current.
+    """
+    current = db.execute("SELECT published_at, author FROM articles WHERE url = ?", [url]).fetchone()
+    if current is None:
+        return None
+    published_at, author = current
+    if published_at and not article.published_at:
+        return "published_at"
+    return "author" if author and not article.author else None
+
+
+def _targets(db: Database, site: str | None, since: str | None) -> list[tuple[str, str, int]]:
+    archived = "SELECT url, site, capture_id FROM articles WHERE capture_id IS NOT NULL"
     # Pages fetched fine but refused by an older extractor: a fixed profile may now find their article.
     refused = (
-        "SELECT f.url, f.site, NULL, (SELECT max(c.id) FROM captures c WHERE c.url = f.url) FROM fetches f "
+        "SELECT f.url, f.site, (SELECT max(c.id) FROM captures c WHERE c.url = f.url) FROM fetches f "
         "WHERE f.error LIKE 'extract:%' AND f.url NOT IN (SELECT url FROM articles) "
         "AND f.url NOT IN (SELECT url FROM article_aliases) GROUP BY f.url"
     )
     rows = db.execute(f"SELECT * FROM ({archived} UNION ALL {refused}) WHERE 1 = 1").fetchall()
     return [
-        (url, name, profile, capture)
-        for url, name, profile, capture in rows
+        (url, name, capture)
+        for url, name, capture in rows
         if capture is not None
         and (site is None or name == site)
         and (since is None or _fetched_since(db, capture, since))
@@ -114,9 +127,10 @@ def _fetched_since(db: Database, capture_id: int, since: str) -> bool:
     )
 
 
-def _extract_capture(
-    db: Database, capture_id: int, url: str, profile: str | None, site: Site | None
-) -> Article:
+def _extract_capture(db: Database, capture_id: int, url: str, site: Site | None) -> Article:
+    """The article in a capture, read exactly as a crawl reads it: the site's profile (else detection) and
+    selectors from the config. The profile stored with the article is not forced: it names the family
+    detected, which may have read the page through its generic fallback."""
     fetched_at, headers, compression, content = db.execute(
         "SELECT fetched_at, headers, compression, content FROM captures WHERE id = ?", [capture_id]
     ).fetchone()
@@ -126,4 +140,4 @@ def _extract_capture(
     now = datetime.fromisoformat(
         fetched_at.replace("Z", "+00:00")
     )  # relative dates resolve against the fetch
-    return extract_article(text, url, profile, site.selectors if site else None, now)
+    return extract_article(text, url, site.profile if site else None, site.selectors if site else None, now)

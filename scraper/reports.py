@@ -158,6 +158,8 @@ def print_reextract(counts: ReextractCounts) -> None:
     )
     for reason, count in sorted(counts.failed.items()):
         click.echo(f"  {count:5d}  {reason}")
+    for name, count in sorted(counts.kept.items()):
+        click.echo(f"  {count:5d}  kept as archived: the re-extraction lost {name} (check the config)")
 
 
 def print_history(url: str, versions: list[Version]) -> None:
