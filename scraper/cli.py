@@ -101,6 +101,8 @@ class ScraperGroup(click.Group):
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # stdout closed by `| head`: click ends quietly
+            if exc.errno == errno.ENOSPC:
+                fail(f"{exc.filename or 'output'}: disk full ({exc.strerror})", 1)
             fail(f"{exc.filename or 'output'}: {exc.strerror or exc}", 1)
 
 

@@ -2,12 +2,15 @@
 
 An output goes to a temporary file in its target folder and is renamed into place only when the command
 succeeded: a failed export leaves nothing behind, and never a half-written file under the name asked for.
+An existing target that is not a regular file (/dev/null, a FIFO, /dev/stdout, /proc/self/fd/N) is written
+to directly: renaming a file over it would replace the device or pipe, not feed it.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -49,12 +52,24 @@ def check_new_file(path: str | Path, option: str) -> Path:
 def _target(path: str | Path, option: str) -> Path:
     if not str(path).strip():
         raise ConfigError(option, "", "must not be empty")
+    if is_special(Path(path).expanduser()):
+        # Not resolved: /dev/stdout resolves to a pipe's pseudo-name under /proc, which no open() finds.
+        return Path(path).expanduser()
     target = Path(path).expanduser().resolve()
     if not target.parent.is_dir():
         raise ConfigError(option, "", f"{path}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise ConfigError(option, "", f"{path} is a folder; give a file name")
     return target
+
+
+def is_special(path: Path) -> bool:
+    """Whether path exists (symlinks followed) as something other than a regular file or a folder."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -80,7 +95,14 @@ def open_output(target: Path | None, text: bool) -> Iterator[IO[Any]]:
 
 @contextmanager
 def atomic_output(target: Path) -> Iterator[IO[bytes]]:
-    """A binary file that appears at target, whole, only when the block ends without an error."""
+    """A binary file that appears at target, whole, only when the block ends without an error.
+
+    A device, pipe or FIFO at target is written to directly, as a shell's `>` would.
+    """
+    if is_special(target):
+        with target.open("wb") as stream:
+            yield stream
+        return
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed, then renamed or removed, below
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -179,3 +181,65 @@ def test_any_other_name_in_the_folder_is_accepted(
     if name.casefold() in forbidden or name in (".", ".."):
         return
     assert check_output(folder / name, folder / "archive.db") == (folder / name).resolve()
+
+
+def read_fifo(fifo: Path, into: list[bytes]) -> threading.Thread:
+    """A reader at the FIFO's other end, as `scraper export --output fifo & cat fifo` would have."""
+
+    def drain() -> None:
+        with fifo.open("rb") as end:
+            into.append(end.read())
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    return reader
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--format", "jsonl"], ["export", "--format", "warc"], ["report"]],
+    ids=["jsonl", "warc", "report"],
+)
+def test_an_output_onto_a_fifo_feeds_it_and_leaves_it_a_fifo(
+    archive: Path, tmp_path: Path, command: list[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = read_fifo(fifo, received)
+    code, _, err = run(*command, "--db", str(archive), "--output", str(fifo))
+    reader.join(timeout=30)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and len(received) == 1 and len(received[0]) > 1000
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# Copies of /dev/null (1, 3) and /dev/full (1, 7) made inside tmp_path: the real ones are never the target.
+DEVICES = {"null": (1, 3), "full": (1, 7)}
+
+
+def device(tmp_path: Path, name: str) -> Path:
+    """A character device node in tmp_path; the test is skipped where mknod is not allowed."""
+    node = tmp_path / f"dev-{name}"
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(*DEVICES[name]))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    return node
+
+
+def test_an_output_onto_a_null_device_writes_through_and_keeps_the_device(
+    archive: Path, tmp_path: Path
+) -> None:
+    null = device(tmp_path, "null")
+    code, _, err = run("export", "--format", "csv", "--db", str(archive), "--output", str(null))
+    assert (code, err) == (0, "exported 6 articles\n")
+    assert stat.S_ISCHR(null.stat().st_mode) and null.stat().st_rdev == os.makedev(1, 3)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_output_onto_a_full_device_is_disk_full_exit_1(archive: Path, tmp_path: Path) -> None:
+    full = device(tmp_path, "full")
+    code, _, err = run("export", "--format", "jsonl", "--db", str(archive), "--output", str(full))
+    assert code == 1 and len(err.splitlines()) == 1 and "disk full" in err
+    assert stat.S_ISCHR(full.stat().st_mode) and full.stat().st_rdev == os.makedev(1, 7)
