@@ -95,6 +95,8 @@ class ScraperGroup(click.Group):
             return super().invoke(ctx)
         except ScraperError as error:
             fail(str(error), exit_code(error))
+        except Terminated as signalled:
+            fail(f"interrupted by {signalled}", 1)
         except sqlite3.DatabaseError as exc:
             db = ctx.meta.get("scraper.db", "the archive")
             fail(f"{db}: cannot read the archive ({exc}); if it is damaged, restore the last backup", 1)
@@ -196,6 +198,10 @@ def cli() -> None:
     Start with:  scraper demo            (a sample site, served locally; no network)
     Then:        scraper crawl            (the sites in ./config.toml into ./archive.db)
     """
+    # cron's `timeout`, shutdowns (SIGTERM) and a closed terminal (SIGHUP): every command ends like Ctrl-C,
+    # its current write finished or undone and its temporary output file removed.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
 
 
 @cli.command()
@@ -234,8 +240,6 @@ def crawl(
     Example:
         scraper crawl --config config.toml --db archive.db --site thixaquangtri --time-limit 3000
     """
-    # cron's `timeout` and shutdowns send SIGTERM: end like Ctrl-C, the current write finished or undone.
-    signal.signal(signal.SIGTERM, _terminate)
     config = load_config(config_path)
     sites = select_sites(config, site_names, config_path)
     settings = _override(config.crawl, db_path, max_articles, time_limit)
@@ -260,8 +264,12 @@ def _override(
     return CrawlSettings(**vars(settings) | {k: v for k, v in options.items() if v is not None})
 
 
+class Terminated(KeyboardInterrupt):
+    """A SIGTERM or SIGHUP, ended as Ctrl-C is (click would print a blank line first for a Ctrl-C)."""
+
+
 def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Terminated(signal.Signals(signum).name)
 
 
 @cli.command()
@@ -406,7 +414,11 @@ def search(
     callback=_non_empty,
     help="Write here instead of stdout (whole or not at all; never the archive).",
 )
-@click.option("--excel", is_flag=True, help="CSV for Excel: starts with a UTF-8 byte order mark.")
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="CSV for Excel: a UTF-8 byte order mark; cells Excel would run as formulas quoted as text.",
+)
 def export(
     fmt: str,
     db_path: str | None,

@@ -6,6 +6,7 @@ covered without touching this file.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -223,3 +224,38 @@ def test_sqlites_in_memory_database_is_refused_as_an_archive(name: str, db: str,
     code, _, err = invoke(name, *base_args(name), "--db", db)
     assert_one_line(code, err, {2})
     assert "in-memory" in err and not list(workdir.glob("*.lock"))
+
+
+# The command runs in a child Python whose writer signals its own process midway, as cron's `timeout` or a
+# closed terminal would: the default action would kill it with the temporary file left behind.
+SIGNALLED = """
+import os, signal, sys
+import scraper.cli, scraper.htmlreport
+def signalled(real):
+    def write(*args, **kwargs):
+        os.kill(os.getpid(), signal.{signal})
+        return real(*args, **kwargs)
+    return write
+scraper.cli.write_jsonl = signalled(scraper.cli.write_jsonl)
+scraper.htmlreport.render_report = signalled(scraper.htmlreport.render_report)
+scraper.cli.cli({args!r}, prog_name="scraper")
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("command", [["export", "--format", "jsonl"], ["report"]], ids=["export", "report"])
+def test_a_termination_signal_ends_an_output_in_one_line_with_no_file_left(
+    command: list[str], signal_name: str, real_archive: Path, workdir: Path
+) -> None:
+    args = [*command, "--db", str(real_archive), "--output", str(workdir / "out.file")]
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNALLED.format(signal=signal_name, args=args)],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env=os.environ | {"PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    assert_one_line(result.returncode, result.stderr, {1})
+    assert "interrupted" in result.stderr
+    assert sorted(p.name for p in workdir.iterdir()) == ["config.toml"]
