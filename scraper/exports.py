@@ -48,11 +48,17 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP's "CSV injection"): a title
+# "=HYPERLINK(...)" from a portal would become a live link or a call in the analyst's sheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_csv(rows: Iterator[dict[str, Any]], out: IO[str], excel: bool = False) -> int:
     """CSV with a header row; attachments as a JSON string; returns the number written.
 
     With excel, the text starts with a UTF-8 byte order mark: without one, Excel reads the file as the
-    system's ANSI code page and garbles every Vietnamese letter.
+    system's ANSI code page and garbles every Vietnamese letter. And a text cell that Excel would run as a
+    formula gets a leading single quote, which Excel shows as text and hides.
     """
     if excel:
         out.write("\ufeff")
@@ -62,8 +68,13 @@ def write_csv(rows: Iterator[dict[str, Any]], out: IO[str], excel: bool = False)
         if writer is None:
             writer = csv.DictWriter(out, fieldnames=list(row))
             writer.writeheader()
-        writer.writerow(row | {"attachments": json.dumps(row["attachments"], ensure_ascii=False)})
+        row = row | {"attachments": json.dumps(row["attachments"], ensure_ascii=False)}
+        writer.writerow({k: _as_text(v) for k, v in row.items()} if excel else row)
     return count
+
+
+def _as_text(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def write_warc(
