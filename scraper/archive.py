@@ -320,10 +320,20 @@ def open_reader(path: str | Path) -> Database:
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: cannot open the archive: {exc}") from None
     if version != SCHEMA_VERSION:
-        raise StorageError(
-            f"{path}: archive schema {version}, this scraper reads {SCHEMA_VERSION}; run a crawl to upgrade"
-        )
+        raise StorageError(f"{path}: {_schema_advice(version)}")
     return db
+
+
+def _schema_advice(version: int) -> str:
+    """Why an archive of another schema cannot be read, and what to do: only an older one can be upgraded."""
+    if version > SCHEMA_VERSION:
+        return (
+            f"archive schema {version} was written by a newer scraper (this one reads {SCHEMA_VERSION}); "
+            "upgrade scraper to read it"
+        )
+    if version == 0:
+        return "not a scraper archive (an empty file or another program's SQLite database)"
+    return f"archive schema {version}, this scraper reads {SCHEMA_VERSION}; run a crawl to upgrade"
 
 
 def migrate(db: Database, until: int = SCHEMA_VERSION) -> None:

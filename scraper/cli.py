@@ -36,8 +36,9 @@ from .extractor import extract_article
 from .models import Config, CrawlSettings, Site
 from .outputs import atomic_output, check_new_file, check_output, fresh_archive, open_output
 from .pipeline import RunSummary, run_crawl, select_sites
+from .profiles import PROFILES
 from .progress import make_progress
-from .queries import article_history, stats_summary
+from .queries import article_history, known_site, stats_summary
 from .queries import search as search_archive
 from .reextract import reextract as reextract_archive
 from .reports import (
@@ -80,6 +81,12 @@ class ScraperGroup(click.Group):
             return super().main(*args, **kwargs)
         try:
             code = super().main(*args, **kwargs | {"standalone_mode": False})
+            sys.stdout.flush()  # a reader gone before the last buffered line is seen here, not at exit
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else error.format_message(), err=True)
+            sys.exit(error.exit_code)
+        except BrokenPipeError:
+            _quiet_stdout()
         except click.UsageError as error:
             where = f"; see {error.ctx.command_path} --help" if error.ctx else ""
             fail(f"{error.format_message().rstrip('.')}{where}", error.exit_code)
@@ -102,10 +109,17 @@ class ScraperGroup(click.Group):
             fail(f"{db}: cannot read the archive ({exc}); if it is damaged, restore the last backup", 1)
         except OSError as exc:
             if exc.errno == errno.EPIPE:
-                raise  # stdout closed by `| head`: click ends quietly
+                _quiet_stdout()
             if exc.errno == errno.ENOSPC:
                 fail(f"{exc.filename or 'output'}: disk full ({exc.strerror})", 1)
             fail(f"{exc.filename or 'output'}: {exc.strerror or exc}", 1)
+
+
+def _quiet_stdout() -> NoReturn:
+    """End with exit 0 and no word when the reader of stdout is gone (`| head -1`): it has all it wanted."""
+    # Python would report the lost final flush on stderr and exit 120: stdout now writes to /dev/null.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(0)
 
 
 def _non_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -157,12 +171,16 @@ def archive_options(fn: F) -> F:
     return db_option(config_option(fn))
 
 
+def site_option(fn: F) -> F:
+    """--site NAME: one site of the archive; an empty name is a usage error."""
+    return click.option("--site", metavar="NAME", callback=_non_empty, help="Only this site.")(fn)
+
+
 def filter_options(fn: F) -> F:
     """--site and --since, shared by search and export."""
-    fn = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after YYYY-MM-DD.")(
-        fn
-    )
-    return click.option("--site", metavar="NAME", help="Only this site.")(fn)
+    since_help = "Published on or after YYYY-MM-DD (for --format warc: fetched on or after)."
+    fn = click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help=since_help)(fn)
+    return site_option(fn)
 
 
 def json_option(fn: F) -> F:
@@ -172,16 +190,20 @@ def json_option(fn: F) -> F:
 
 def resolve_db(db_path: str | None, config_path: str) -> str:
     """--db, else [crawl].db of the config file when there is one, else ./archive.db."""
-    if db_path is None:
-        db_path = load_config(config_path).crawl.db if _has_config(config_path) else "archive.db"
+    if db_path is None or _config_given():  # a --config given must exist, even beside --db
+        config_db = load_config(config_path).crawl.db if _has_config(config_path) else "archive.db"
+        db_path = db_path or config_db
     click.get_current_context().meta["scraper.db"] = db_path
     return db_path
 
 
 def _has_config(config_path: str) -> bool:
     """Whether to read the config: a --config given on the command line must exist; ./config.toml may not."""
-    given = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
-    return given or Path(config_path).is_file()
+    return _config_given() or Path(config_path).is_file()
+
+
+def _config_given() -> bool:
+    return click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
 
 
 def day(value: datetime | None) -> str | None:
@@ -298,9 +320,11 @@ def check(config_path: str, site_names: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("path_or_url")
+@click.argument("path_or_url", callback=_non_empty)
 @click.option("--url", help="The page's real URL, when reading a file.")
-@click.option("--profile", help="Force a CMS profile instead of detecting it.")
+@click.option(
+    "--profile", type=click.Choice(list(PROFILES)), help="Force a CMS profile instead of detecting it."
+)
 @click.option("--allow-private", is_flag=True, help="Fetch a host on a private address (an intranet portal).")
 def extract(path_or_url: str, url: str | None, profile: str | None, allow_private: bool) -> None:
     """Extract one page and print its fields as one JSON object.
@@ -375,11 +399,11 @@ def demo(db_path: str | None, quiet: bool) -> None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", callback=_non_empty)
 @archive_options
 @filter_options
 @click.option(
-    "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="At most this many results."
+    "--limit", default=20, show_default=True, type=click.IntRange(1, 10**6), help="At most this many results."
 )
 @json_option
 def search(
@@ -398,7 +422,8 @@ def search(
         scraper search "an ninh trật tự" --since 2025-01-01      (same hits as: scraper search "an ninh trat tu")
         scraper search "chợ hoa" --json | jq -r '.[].url'
     """
-    hits = search_archive(open_reader(resolve_db(db_path, config_path)), query, site, day(since), limit)
+    db = open_reader(resolve_db(db_path, config_path))
+    hits = search_archive(db, query, known_site(db, site), day(since), limit)
     print_hits(query, hits, as_json)
 
 
@@ -441,6 +466,7 @@ def export(
     db_file = resolve_db(db_path, config_path)
     target = check_output(output, db_file) if output is not None else None  # before anything is opened
     db = open_reader(db_file)
+    known_site(db, site)
     with open_output(target, text=fmt != "warc") as out:
         if fmt == "warc":
             count = write_warc(db, out, site, day(since), target.name if target else "")
@@ -452,7 +478,7 @@ def export(
 
 @cli.command()
 @archive_options
-@click.option("--site", metavar="NAME", help="Only this site.")
+@site_option
 @click.option(
     "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only captures fetched on or after YYYY-MM-DD."
 )
@@ -478,7 +504,7 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     help="The HTML file to write (whole or not at all; never the archive).",
 )
 @archive_options
-@click.option("--site", metavar="NAME", help="Only this site.")
+@site_option
 def report(output: str, db_path: str | None, config_path: str, site: str | None) -> None:
     """One self-contained HTML page of the archive, per site: articles per month, the visitor counter over time,
     failures by reason, newest articles. Opens offline: everything is inside the file.

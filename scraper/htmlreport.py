@@ -18,13 +18,13 @@ from plotly.subplots import make_subplots
 from sqlite_utils import Database
 
 from . import __version__
-from .errors import ConfigError
 from .models import utc_now
 from .queries import (
     archive_sites,
     articles_per_month,
     counter_per_run,
     failure_reasons,
+    known_site,
     last_run,
     newest_articles,
 )
@@ -89,8 +89,7 @@ def site_data(db: Database, site: str) -> SiteData:
 def render_report(db: Database, archive_name: str, site: str | None = None) -> str:
     """The report as one HTML document: every site (or one), plotly.js inlined."""
     names = archive_sites(db)
-    if site and site not in names:
-        raise ConfigError("--site", site, "no such site in the archive")
+    known_site(db, site)
     sites = [site_data(db, name) for name in ([site] if site else names)]
     title = f"scraper report: {archive_name}"
     return PAGE.substitute(

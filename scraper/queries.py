@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from .errors import ConfigError
+
 _TOKEN = re.compile(r"\w+")
 
 
@@ -190,6 +192,13 @@ def archive_sites(db: Database) -> list[str]:
         "SELECT site FROM articles UNION SELECT site FROM fetches UNION SELECT site FROM visit_stats ORDER BY 1"
     )
     return [site for (site,) in rows]
+
+
+def known_site(db: Database, site: str | None) -> str | None:
+    """The --site given, when the archive has it (None stays None); ConfigError when it has no such site."""
+    if site is not None and site not in archive_sites(db):
+        raise ConfigError("--site", site, "no such site in the archive")
+    return site
 
 
 def counter_per_run(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:

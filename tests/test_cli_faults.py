@@ -259,3 +259,95 @@ def test_a_termination_signal_ends_an_output_in_one_line_with_no_file_left(
     assert_one_line(result.returncode, result.stderr, {1})
     assert "interrupted" in result.stderr
     assert sorted(p.name for p in workdir.iterdir()) == ["config.toml"]
+
+
+@pytest.mark.parametrize("name", [n for n in commands() if takes(n, "--config")])
+def test_a_missing_config_named_on_the_command_line_is_exit_2_even_with_db(
+    name: str, real_archive: Path
+) -> None:
+    extra = ["--db", str(real_archive)] if takes(name, "--db") else []
+    code, _, err = invoke(name, *base_args(name), *extra, "--config", "absent.toml")
+    assert (code, err) == (2, "scraper: absent.toml: file not found\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "x", "--limit", "99999999999999999999999"],
+        ["search", "x", "--site", ""],
+        ["search", ""],
+        ["search", "  "],
+        ["search", "x", "--site", "nosuch"],
+        ["export", "--format", "jsonl", "--site", "nosuch"],
+        ["export", "--format", "csv", "--site", ""],
+        ["extract", "page.html", "--profile", "nosuch"],
+        ["extract", ""],
+    ],
+    ids=[
+        "huge-limit",
+        "empty-site",
+        "empty-query",
+        "blank-query",
+        "unknown-site-search",
+        "unknown-site-export",
+        "empty-site-export",
+        "unknown-profile",
+        "empty-page-path",
+    ],
+)
+def test_odd_values_are_usage_errors_in_one_line(args: list[str], real_archive: Path, workdir: Path) -> None:
+    (workdir / "page.html").write_text("<html><body><h1>x</h1></body></html>", encoding="utf-8")
+    extra = ["--db", str(real_archive)] if takes(args[0], "--db") else []
+    code, _, err = invoke(*args, *extra)
+    assert_one_line(code, err, {2})
+    assert "Traceback" not in err and ": :" not in err
+
+
+def test_bare_scraper_prints_its_help_not_one_flattened_line() -> None:
+    code, out, err = invoke()
+    assert code in {0, 2}
+    help_text = out + err
+    assert help_text.startswith("Usage: scraper [OPTIONS] COMMAND") and "\nCommands:\n" in help_text
+    assert len(help_text.splitlines()) > 10
+
+
+def test_a_closed_stdout_ends_quietly_with_exit_0(real_archive: Path, workdir: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line, as `| head -0` leaves it
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", "export", "--format", "jsonl", "--db", str(real_archive)],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=workdir,
+        env=os.environ | {"PYTHONPATH": str(REPO)},
+        timeout=60,
+    )
+    os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_export_help_says_since_is_the_fetch_date_for_warc() -> None:
+    _, out, _ = invoke("export", "--help")
+    since = " ".join(out.split()).split("--since", 1)[1]
+    assert since.startswith(
+        " [%Y-%m-%d] Published on or after YYYY-MM-DD (for --format warc: fetched on or after)"
+    )
+
+
+@pytest.mark.parametrize(
+    "version, advice",
+    [(99, "written by a newer scraper"), (0, "not a scraper archive")],
+    ids=["newer", "foreign"],
+)
+@pytest.mark.parametrize("name", ["stats", "search", "export"])
+def test_an_archive_of_another_schema_is_never_told_to_run_a_crawl(
+    name: str, version: int, advice: str, workdir: Path
+) -> None:
+    db = workdir / "other.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("CREATE TABLE t (x)")
+    code, _, err = invoke(name, *base_args(name), "--db", str(db))
+    assert_one_line(code, err, {1})
+    assert advice in err and "run a crawl" not in err
