@@ -38,7 +38,7 @@ from .outputs import atomic_output, check_new_file, check_output, fresh_archive,
 from .pipeline import RunSummary, run_crawl, select_sites
 from .profiles import PROFILES
 from .progress import make_progress
-from .queries import article_history, known_site, stats_summary
+from .queries import archive_sites, article_history, known_site, stats_summary
 from .queries import search as search_archive
 from .reextract import reextract as reextract_archive
 from .reports import (
@@ -491,8 +491,16 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     """
     config_sites = {s.name: s for s in load_config(config_path).sites} if _has_config(config_path) else {}
     db_file = resolve_db(db_path, config_path)
-    open_reader(db_file)  # refuse a missing or foreign file before creating anything
+    reader = open_reader(db_file)  # refuse a missing or foreign file before creating anything
     print_reextract(reextract_archive(open_archive(db_file), config_sites, site, day(since)))
+    # A site's profile and selectors are in the config: without them its pages may have read otherwise.
+    unknown = [s for s in archive_sites(reader) if s not in config_sites and site in (None, s)]
+    if unknown:
+        click.echo(
+            f"scraper: {', '.join(unknown)}: not in {config_path}; read by detection alone, without a "
+            "profile or selectors",
+            err=True,
+        )
 
 
 @cli.command()

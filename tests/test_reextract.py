@@ -102,3 +102,15 @@ def test_a_reextraction_that_loses_a_field_keeps_the_archived_version(
     assert code == 0, err
     assert f"{ARTICLES}  kept as archived: the re-extraction lost published_at" in out
     assert rows(db, FIELDS) == before and rows(db, VERSIONS) == [(ARTICLES,)]
+
+
+def test_reextract_without_a_config_warns_that_selectors_are_not_applied(
+    tmp_path: Path, generic_site: SiteServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_generic_config(tmp_path, generic_site)
+    db = crawl(config)
+    monkeypatch.chdir(tmp_path / "site")  # no config.toml here
+    code, _, warned = run("reextract", "--db", str(db))
+    assert code == 0 and warned.startswith("scraper: phuongthu: not in config.toml; read by detection alone")
+    code, _, quiet = run("reextract", "--config", str(config))
+    assert (code, quiet) == (0, "")
