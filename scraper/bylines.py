@@ -71,10 +71,12 @@ def is_byline(block: Block) -> bool:
 
 
 def byline_author(block: Block) -> str | None:
-    """The author a byline line names: the line itself, "Name - Unit" whole, X for "Theo X"; else None."""
+    """The author a byline names: the line, "Name - Unit" whole, X for "Theo X" or "Tác giả: X"; else None."""
     text = block.text
     if block.links or len(text) > MAX_CREDIT_CHARS or SOURCE_LINE.fullmatch(text):
         return None
+    if labelled := AUTHOR_LINE.fullmatch(text):
+        return clean_line(labelled.group(1)) or None
     if (theo := _THEO.fullmatch(text)) and _is_name(theo.group(1), MAX_BYLINE_CHARS):
         return theo.group(1)
     if _is_name(text, MAX_BYLINE_CHARS):

@@ -35,7 +35,15 @@ from .models import Article, Attachment
 from .pagekind import is_listing, is_lone_teaser
 from .profiles import ATTACHMENT_URL, DATE_LINE, PROFILES, VIEW_COUNT, Profile
 from .text import clean_line, text_flags
-from .titles import MAX_TITLE_CHARS, choose_headline, decode, meta_titles, site_names, title_suffix
+from .titles import (
+    MAX_TITLE_CHARS,
+    choose_headline,
+    decode,
+    meta_titles,
+    prominent_lines,
+    site_names,
+    title_suffix,
+)
 
 __all__ = ["choose_profile", "extract_article", "is_byline"]
 _HEADLINE_ZONE = 4  # blocks under the headline where its date and byline sit
@@ -299,7 +307,8 @@ def _title(
     title = _first_value(tree, own.get("title", ()), sources, "title")
     if title:
         return title, next((i for i, b in enumerate(blocks) if b.text == title), None)
-    headline = choose_headline(blocks, start, meta_titles(tree, linked, names), names)
+    metas = meta_titles(tree, linked, names)
+    headline = choose_headline(blocks, start, metas, names, prominent_lines(tree))
     sources["title"] = headline.source
     return headline.text, headline.index
 

@@ -582,3 +582,69 @@ def test_regression_a_count_of_5000_digits_neither_crashes_nor_counts() -> None:
     body = paragraphs_html(PARAGRAPHS[:2]) + f"<div>Lượt xem: {'9' * 5000}</div>"
     got = extract(seed_page(HEADLINES[0], "Ngày đăng: 05-01-2026", body), url=SEED_URL)
     assert got["views"] is None
+
+
+# -- second review (issue 10): a headline shown outside <h1>-<h6> -------------------------------------------
+
+STYLED_HEADLINES = [
+    '<div class="news-title"><span id="dnn_ctr507_lblTitle">{}</span></div>',
+    '<table><tr><td class="tieude"><span id="lblTieuDe" style="font-weight:bold">{}</span></td></tr></table>',
+    '<div style="font-size:22px;font-weight:bold">{}</div>',
+    '<div class="post-headline"><b>{}</b></div>',
+]
+OTHER_SITE = "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị"  # a name the page's metadata never gives as the site's
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    shape=st.sampled_from(STYLED_HEADLINES),
+    title_tag=st.sampled_from(["Chi tiết tin", OTHER_SITE, "{h} - " + OTHER_SITE, "{h} | " + OTHER_SITE]),
+    line=date_lines(),
+    byline=st.sampled_from(["", "<div>Tác giả: {n}</div>", '<div class="author">{u}</div>']),
+    name=st.sampled_from(NAMES),
+    paragraphs=body_paragraphs,
+)
+def test_a_headline_in_a_title_like_or_bold_element_is_the_title(
+    headline: str, shape: str, title_tag: str, line: DateLine, byline: str, name: str, paragraphs: list[str]
+) -> None:
+    html = portal_page(
+        head=f"<title>{title_tag.format(h=headline)}</title>",
+        headline=shape.format(headline),
+        under=byline.format(n=name, u=name.upper()) + line.html,
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["body"]) == (
+        headline,
+        line.expected,
+        "\n\n".join(paragraphs),
+    )
+    shown = name.upper() if "author" in byline else name if byline else None
+    assert got["author"] == (shown or line.author)  # the first byline under the headline
+
+
+def test_a_bold_lead_is_no_headline() -> None:
+    lead = f'<div style="font-weight:bold">{PARAGRAPHS[0]} {PARAGRAPHS[1]} {PARAGRAPHS[2]}</div>'
+    html = portal_page(
+        head="<title>Chi tiết tin</title>", headline=lead, body=paragraphs_html(PARAGRAPHS[3:5])
+    )
+    with pytest.raises(ExtractError, match="missing_field:title"):
+        extract_article(html)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112",
+        "Đang online: 7 | Truy cập hôm nay: 1320 | Tổng: 2450112",
+    ],
+    ids=["dotted", "plain"],
+)
+def test_a_visitor_counter_on_one_line_gives_all_three_numbers(line: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        counter=f"<div>{line}</div>",
+    )
+    assert extract(html)["site_visits"] == {"online": 7, "today": 1320, "total": 2450112}
