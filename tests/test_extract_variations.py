@@ -648,3 +648,80 @@ def test_a_visitor_counter_on_one_line_gives_all_three_numbers(line: str) -> Non
         counter=f"<div>{line}</div>",
     )
     assert extract(html)["site_visits"] == {"online": 7, "today": 1320, "total": 2450112}
+
+
+# -- second review (issue 10): credits and view count just after the body's container -----------------------
+
+SOURCES = ["Báo Quảng Trị", "Trung tâm Y tế huyện Gio Linh", "Đài Phát thanh - Truyền hình tỉnh"]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from([None, *NAMES]),
+    source=st.sampled_from([None, *SOURCES]),
+    views=st.sampled_from([None, 7, 1024, 35210]),
+    label=st.sampled_from(["<strong>Nguồn tin: </strong>", "Nguồn: "]),
+)
+def test_labelled_credits_and_views_after_the_body_container_are_read(
+    paragraphs: list[str], name: str | None, source: str | None, views: int | None, label: str
+) -> None:
+    credits = f'<p class="text-right"><strong>Tác giả: </strong>{name}</p>' if name else ""
+    credits += f'<p class="text-right">{label}{source}</p>' if source else ""
+    shown = f'<div class="pull-right">Đã xem: {views:,}</div>' if views is not None else ""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        body=paragraphs_html(paragraphs),
+        tail=f"<div>{credits}</div>{shown}",
+    )
+    got = extract(html)
+    assert (got["author"], got["source"], got["views"]) == (name, source, views)
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
+def test_a_source_line_in_the_family_author_place_is_the_source_not_the_author() -> None:
+    html = (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Chi tiết tin</title></head><body>'
+        f'<div class="news_column"><div class="panel-body"><h1 class="title">{HEADLINES[2]}</h1>'
+        '<span class="h5">Thứ hai - 02/06/2025 10:05</span>'
+        f'<div id="news-bodyhtml" class="bodytext">{paragraphs_html(PARAGRAPHS[:3])}</div>'
+        f'<div><p class="h5 text-right"><strong>Nguồn tin: </strong>{SOURCES[1]}</p></div></div></div>'
+        "</body></html>"
+    )
+    got = extract(html, url="https://giolinh.quangtri.gov.vn/vi/news/y-te/khuyen-cao-3321.html")
+    assert (got["author"], got["source"]) == (None, SOURCES[1])
+
+
+# -- second review (issue 10): the date line under the headline, beside a view count or midnight metadata ----
+
+days = st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31))
+
+
+@SETTINGS
+@given(day=days, hour=st.integers(0, 23), minute=st.integers(0, 59), views=st.integers(0, 99_999))
+def test_a_view_count_on_the_date_line_leaves_the_date_readable(
+    day: date, hour: int, minute: int, views: int
+) -> None:
+    shown = f"{day.day:02d}/{day.month:02d}/{day.year} {hour:02d}:{minute:02d}"
+    html = portal_page(
+        headline=f"<h2>{HEADLINES[3]}</h2>",
+        under=f'<div class="info"><span>{shown}</span> <span>Lượt xem: {views}</span></div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert got["published_at"] == f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+07:00"
+    assert got["views"] == views
+
+
+@SETTINGS
+@given(day=days, clock=st.sampled_from(["00:00:00", "09:30:00"]))
+def test_metadata_midnight_gives_way_to_the_day_the_page_shows(day: date, clock: str) -> None:
+    data = {"@type": "Article", "headline": HEADLINES[4], "datePublished": f"{day.isoformat()}T{clock}+07:00"}
+    html = portal_page(
+        head=f'<title>Chi tiết tin</title><script type="application/ld+json">{json.dumps(data)}</script>',
+        headline=f"<h1>{HEADLINES[4]}</h1>",
+        under=f'<div class="date">{day.day:02d}/{day.month:02d}/{day.year}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    expected = day.isoformat() if clock == "00:00:00" else f"{day.isoformat()}T{clock}+07:00"
+    assert extract(html)["published_at"] == expected
