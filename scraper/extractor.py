@@ -33,7 +33,7 @@ from .counters import checked_count, find_site_visits, views_in
 from .dates import parse_datetime, split_date_line
 from .errors import ExtractError
 from .models import Article, Attachment
-from .pagekind import is_listing, is_lone_teaser
+from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .profiles import ATTACHMENT_URL, DATE_LINE, PROFILES, SOURCE_LINE, VIEW_COUNT, Profile
 from .text import clean_line, text_flags
 from .titles import (
@@ -262,7 +262,11 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     found_by_family = sources.get("body") in {f"css:{selector}" for selector in own.get("body", ())}
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
-    short = sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+    # A teaser has one lead; two paragraphs of a lead's length are a short story (a VCMS page, issue 10 review).
+    short = (
+        sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+        and sum(len(b.text) >= MIN_LEAD_CHARS for b in body) <= 1
+    )
     if not found_by_family and start is not None and short and is_lone_teaser(blocks, start):
         raise ExtractError(
             "not_an_article"

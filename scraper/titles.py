@@ -154,10 +154,14 @@ def choose_headline(
     near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
     window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
     for i in [*near, *reversed(window), *candidates]:
-        if i < len(blocks) and not blocks[i].links and (source := _meta_source(blocks[i].text, metas)):
+        if (
+            i < len(blocks)
+            and not _has_real_links(blocks[i])
+            and (source := _meta_source(blocks[i].text, metas))
+        ):
             return Headline(blocks[i].text, source, i)
     if near:
-        best = min(reversed(near), key=lambda i: _HEADINGS.index(blocks[i].tag))  # h1 first, then the nearest
+        best = min(reversed(near), key=lambda i: blocks[i].tag != "h1")  # h1 first, then the nearest
         return Headline(blocks[best].text, f"visible:{blocks[best].tag}", best)
     # No heading tag near the body: a short line in a title-like or bold element is shown as one.
     styled = [
@@ -191,9 +195,19 @@ def _is_styled_headline(block: Block, prominent: frozenset[str], names: list[str
     return MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS and not is_generic(block.text, names)
 
 
+def _has_real_links(block: Block) -> bool:
+    return any(not _points_nowhere(link.href) for link in block.links)
+
+
+def _points_nowhere(href: str) -> bool:
+    """A link to "#" or a script: a headline made clickable, not a teaser's link to another page."""
+    return href.strip() in ("", "#") or href.strip().lower().startswith("javascript:")
+
+
 def _is_headline_block(block: Block, names: list[str]) -> bool:
     if block.tag not in _HEADINGS or len(block.text) > MAX_TITLE_CHARS:
         return False
-    if block.links and sum(len(link.text) for link in block.links) >= len(block.text) // 2:
+    links = [link for link in block.links if not _points_nowhere(link.href)]
+    if links and sum(len(link.text) for link in links) >= len(block.text) // 2:
         return False  # a linked heading is a list item or the site's logo, not this page's headline
     return len(block.text.split()) >= MIN_HEADLINE_WORDS and not is_generic(block.text, names)

@@ -725,3 +725,32 @@ def test_metadata_midnight_gives_way_to_the_day_the_page_shows(day: date, clock:
     )
     expected = day.isoformat() if clock == "00:00:00" else f"{day.isoformat()}T{clock}+07:00"
     assert extract(html)["published_at"] == expected
+
+
+# -- second review (issue 10): a short story under a headline made clickable is no lone teaser ---------------
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    href=st.sampled_from(["#", "javascript:void(0)", ""]),
+    tags=st.sampled_from([("h2", "h3"), ("h3", "h3"), ("div", "h2")]),
+    date_line=st.sampled_from(["<b>Ngay dang</b>: 05/06/2024 10:15", "Ngày đăng: 05/06/2024 10:15"]),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=3, unique=True),
+)
+def test_a_short_story_under_a_headline_linked_nowhere_is_an_article(
+    headline: str, href: str, tags: tuple[str, str], date_line: str, paragraphs: list[str]
+) -> None:
+    section, tag = tags
+    html = portal_page(
+        head="<title>Cổng thông tin điện tử quận Hoàn Kiếm</title>",
+        headline=f'<{section} class="cat">Kinh tế - Xã hội</{section}><{tag}><a href="{href}">{headline}</a></{tag}>',
+        under=f'<p class="date">{date_line}</p>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["body"]) == (
+        headline,
+        "2024-06-05T10:15:00+07:00",
+        "\n\n".join(paragraphs),
+    )
