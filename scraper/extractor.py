@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
-from .boilerplate import main_body
+from .boilerplate import main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
@@ -479,7 +479,8 @@ def _body_blocks(
 ) -> tuple[LexborNode | None, list[Block]]:
     for selector in selectors:
         nodes = _outermost(tree.css(selector))
-        found = [block for node in nodes for block in blocks_of(node)]
+        # A family's container holds the related-news box some editors paste mid-text (issue 10 review).
+        found = without_related([block for node in nodes for block in blocks_of(node)])
         if found:
             sources["body"] = f"css:{selector}"
             return nodes[0], found

@@ -754,3 +754,27 @@ def test_a_short_story_under_a_headline_linked_nowhere_is_an_article(
         "2024-06-05T10:15:00+07:00",
         "\n\n".join(paragraphs),
     )
+
+
+# -- second review (issue 10): a related-news box pasted mid-text in a family's container --------------------
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    label=st.sampled_from(["<strong>Tin liên quan:</strong>", "<b>Xem thêm:</b>", "<p>Bài liên quan</p>"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=3, unique=True),
+)
+def test_a_related_box_inside_a_family_container_is_not_body(
+    paragraphs: list[str], at: int, label: str, items: list[str]
+) -> None:
+    links = "".join(f'<li><a href="/tin-{i}/">{h}</a></li>' for i, h in enumerate(items))
+    box = f'<div class="box">{label}<ul>{links}</ul></div>'
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    html = (
+        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
+        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
+        f'<div class="entry-content">{text}</div></article></body></html>'
+    )
+    assert extract(html)["body"] == "\n\n".join(paragraphs)
