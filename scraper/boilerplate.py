@@ -284,6 +284,11 @@ def _inside(node: LexborNode, outer: LexborNode) -> bool:
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
     """The blocks that are the article's text: no link lists, tool rows or related-news boxes."""
+    return [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
+
+
+def without_related(blocks: list[Block]) -> list[Block]:
+    """The blocks without related-news boxes: a "Tin liên quan:" line and the links or short lines under it."""
     kept: list[Block] = []
     in_related = False
     for block in blocks:
@@ -293,8 +298,7 @@ def clean_blocks(blocks: list[Block]) -> list[Block]:
         if in_related and (block.links or len(block.text) < 80):
             continue
         in_related = False
-        if not is_chrome(block) and not BOILERPLATE_LINE.fullmatch(block.text):
-            kept.append(block)
+        kept.append(block)
     return kept
 
 

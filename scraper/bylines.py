@@ -30,6 +30,7 @@ MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 _THEO = re.compile(r"Theo\s+(.+)")
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
 _CHROME_LABEL_CHARS = 12  # what a tool line says besides its links: "Chia sẻ:", "Cỡ chữ:"
 
@@ -71,10 +72,12 @@ def is_byline(block: Block) -> bool:
 
 
 def byline_author(block: Block) -> str | None:
-    """The author a byline line names: the line itself, "Name - Unit" whole, X for "Theo X"; else None."""
+    """The author a byline names: the line, "Name - Unit" whole, X for "Theo X" or "Tác giả: X"; else None."""
     text = block.text
     if block.links or len(text) > MAX_CREDIT_CHARS or SOURCE_LINE.fullmatch(text):
         return None
+    if labelled := AUTHOR_LINE.fullmatch(text):
+        return clean_line(labelled.group(1)) or None
     if (theo := _THEO.fullmatch(text)) and _is_name(theo.group(1), MAX_BYLINE_CHARS):
         return theo.group(1)
     if _is_name(text, MAX_BYLINE_CHARS):
@@ -110,13 +113,28 @@ def _is_unit(text: str) -> bool:
     )
 
 
+def credits_after(following: list[Block]) -> Credits:
+    """Labelled author and source lines just after the body, outside its container, up to a link or heading."""
+    author: str | None = None
+    source: str | None = None
+    for block in following:
+        if block.links or block.tag in _HEADING_TAGS:
+            break
+        labelled = labelled_credit(block)
+        if labelled is not None and labelled[0] == "author":
+            author = author or labelled[1]
+        elif labelled is not None:
+            source = source or labelled[1]
+    return Credits(author, source, [], "label:author-line" if author else None)
+
+
 def take_credits(body: list[Block]) -> Credits:
     """Author and source lines at the end of the body (else a byline at its start), taken out of it."""
     author: str | None = None
     source: str | None = None
     how: str | None = None
-    while body and (is_noise(body[-1]) or _labelled(body[-1]) is not None):
-        labelled = _labelled(body[-1])
+    while body and (is_noise(body[-1]) or labelled_credit(body[-1]) is not None):
+        labelled = labelled_credit(body[-1])
         if labelled is not None:
             kind, value = labelled
             if kind == "source":
@@ -131,7 +149,8 @@ def take_credits(body: list[Block]) -> Credits:
     return Credits(author, source, body, how)
 
 
-def _labelled(block: Block) -> tuple[str, str] | None:
+def labelled_credit(block: Block) -> tuple[str, str] | None:
+    """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X"; else None."""
     if match := AUTHOR_LINE.fullmatch(block.text):
         return "author", clean_line(match.group(1))
     if match := SOURCE_LINE.fullmatch(block.text):

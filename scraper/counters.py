@@ -32,6 +32,7 @@ _ANY_COUNTER_LABEL = re.compile(
 # Icons and bullets before a label ("» Tổng truy cập", "- Hôm nay"); punctuation alone between label and number.
 _LEADING_MARKS = re.compile(r"^[^\w]+")
 _PUNCTUATION_ONLY = re.compile(r"[^\w]+")
+_COUNTER_SEPARATOR = re.compile(r"\s+\|\s+")
 _LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number
 
 
@@ -55,14 +56,15 @@ def find_site_visits(blocks: list[Block], sources: dict[str, str] | None = None)
     """The site-wide visitor counter, label and number in one element or in neighbouring ones."""
     found: dict[str, int | None] = {}
     for i, block in enumerate(blocks):
-        text = block.text
-        if text and not text[0].isalnum():
-            text = _LEADING_MARKS.sub("", text)
-        if len(text) > 60 or not _ANY_COUNTER_LABEL.match(text):
-            continue
-        for key in COUNTER_LABELS:
-            if key not in found and (raw := _counter_text(blocks, i, text, key)) is not None:
-                found[key] = checked_count(raw, f"site_visits.{key}", sources)
+        # One line may hold all three: "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112".
+        for text in _COUNTER_SEPARATOR.split(block.text) if "|" in block.text else [block.text]:
+            if text and not text[0].isalnum():
+                text = _LEADING_MARKS.sub("", text)
+            if len(text) > 60 or not _ANY_COUNTER_LABEL.match(text):
+                continue
+            for key in COUNTER_LABELS:
+                if key not in found and (raw := _counter_text(blocks, i, text, key)) is not None:
+                    found[key] = checked_count(raw, f"site_visits.{key}", sources)
     if not any(value is not None for value in found.values()):
         return None
     return SiteVisits(found.get("online"), found.get("today"), found.get("total"))

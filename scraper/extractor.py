@@ -17,10 +17,11 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
-from .boilerplate import main_body
+from .boilerplate import main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
+    credits_after,
     is_byline,
     is_chrome,
     is_noise,
@@ -32,13 +33,22 @@ from .counters import checked_count, find_site_visits, views_in
 from .dates import parse_datetime, split_date_line
 from .errors import ExtractError
 from .models import Article, Attachment
-from .pagekind import is_listing, is_lone_teaser
-from .profiles import ATTACHMENT_URL, DATE_LINE, PROFILES, VIEW_COUNT, Profile
+from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
+from .profiles import ATTACHMENT_URL, DATE_LINE, PROFILES, SOURCE_LINE, VIEW_COUNT, Profile
 from .text import clean_line, text_flags
-from .titles import MAX_TITLE_CHARS, choose_headline, decode, meta_titles, site_names, title_suffix
+from .titles import (
+    MAX_TITLE_CHARS,
+    choose_headline,
+    decode,
+    meta_titles,
+    prominent_lines,
+    site_names,
+    title_suffix,
+)
 
 __all__ = ["choose_profile", "extract_article", "is_byline"]
 _HEADLINE_ZONE = 4  # blocks under the headline where its date and byline sit
+_AFTER_BODY = 4  # blocks after the body's container where NukeViet-like pages put credits and view counts
 _LONE_TEASER_MAX_BODY = 600  # characters: a category page's one item gives a body of one lead
 
 
@@ -252,7 +262,11 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     found_by_family = sources.get("body") in {f"css:{selector}" for selector in own.get("body", ())}
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
-    short = sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+    # A teaser has one lead; two paragraphs of a lead's length are a short story (a VCMS page, issue 10 review).
+    short = (
+        sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+        and sum(len(b.text) >= MIN_LEAD_CHARS for b in body) <= 1
+    )
     if not found_by_family and start is not None and short and is_lone_teaser(blocks, start):
         raise ExtractError(
             "not_an_article"
@@ -264,20 +278,40 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         or _first_value(tree, generic["published_at"], sources, "published_at")
         or _labelled_date(blocks, sources)
     )
-    if date_raw is None and zone.date is not None:
+    if zone.date is not None and (date_raw is None or _midnight_of(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
     credits = take_credits([b for b in body if b.text != title and b.text not in zone.lines])
+    following = _after_body(blocks, body, start)
+    after = credits_after(following)
+    if credits.author is None and after.author is not None:
+        credits = replace(credits, author=after.author, how=after.how)
     author = _author(tree, own, linked, names, credits, zone.author, sources)
+    views = _views(tree, profile, body_node, sources)
     return _Fields(
         title=title or "",
         published_at=parse_datetime(date_raw, now) if date_raw else None,
         author=author,
         body=[b for b in credits.body if not is_noise(b)],
-        views=_views(tree, profile, body_node, sources),
+        views=views if views is not None else views_in(following, sources),
         sources=sources,
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
-        source=credits.source,
+        source=credits.source or after.source,
     )
+
+
+def _after_body(blocks: list[Block], body: list[Block], start: int | None) -> list[Block]:
+    """The few blocks following the body's last one in the page."""
+    if not body or start is None:
+        return []
+    last = body[-1].text
+    end = next((i for i in range(start, len(blocks)) if blocks[i].text == last), None)
+    return blocks[end + 1 : end + 1 + _AFTER_BODY] if end is not None else []
+
+
+def _midnight_of(meta: str, shown: str, now: datetime | None) -> bool:
+    """A metadata time of 00:00:00 on the day the page shows: a day without a time, which the page says better."""
+    stamp, day = parse_datetime(meta, now), parse_datetime(shown, now)
+    return bool(stamp and day) and "T00:00:00" in (stamp or "") and (stamp or "")[:10] == (day or "")[:10]
 
 
 def _body_start(blocks: list[Block], body: list[Block]) -> int | None:
@@ -299,7 +333,8 @@ def _title(
     title = _first_value(tree, own.get("title", ()), sources, "title")
     if title:
         return title, next((i for i, b in enumerate(blocks) if b.text == title), None)
-    headline = choose_headline(blocks, start, meta_titles(tree, linked, names), names)
+    metas = meta_titles(tree, linked, names)
+    headline = choose_headline(blocks, start, metas, names, prominent_lines(tree))
     sources["title"] = headline.source
     return headline.text, headline.index
 
@@ -323,7 +358,8 @@ def _zone_credits(zone: list[Block]) -> _Zone:
     author: str | None = None
     used = set()
     for block in zone:
-        parts = split_date_line(block.text)
+        # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
+        parts = split_date_line(VIEW_COUNT.sub("", block.text).strip(" |-–"))
         if parts is not None and date is None:
             prefix, date = parts[0], parts[1]
             named = byline_author(Block(prefix, block.tag)) if prefix else None
@@ -346,6 +382,9 @@ def _author(
 ) -> str | None:
     """The visible byline beats metadata; metadata that names the site or an organisation is no author."""
     visible = _first_value(tree, own.get("author", ()), sources, "author")
+    if visible and SOURCE_LINE.fullmatch(visible):
+        visible = None  # the family's credit line says where the text came from, not who wrote it
+        del sources["author"]
     if visible:
         return strip_author_label(visible)
     if credits.author:
@@ -440,7 +479,8 @@ def _body_blocks(
 ) -> tuple[LexborNode | None, list[Block]]:
     for selector in selectors:
         nodes = _outermost(tree.css(selector))
-        found = [block for node in nodes for block in blocks_of(node)]
+        # A family's container holds the related-news box some editors paste mid-text (issue 10 review).
+        found = without_related([block for node in nodes for block in blocks_of(node)])
         if found:
             sources["body"] = f"css:{selector}"
             return nodes[0], found

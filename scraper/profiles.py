@@ -75,6 +75,17 @@ GENERIC_TITLES = _rx(
     r"(?:Tin|Bài|Các tin|Các bài) (?:cùng chuyên mục|cùng danh mục|liên quan)|Liên kết(?: website)?|Xem thêm",
 )
 
+# Elements a headline outside <h1>-<h6> is shown in: a title-like class or id ("news-title", "lblTitle",
+# "lblTieuDe") or a bold or enlarged inline style (issue 10 review, class 1). Matched case by case in CSS.
+PROMINENT_SELECTOR = (
+    ", ".join(
+        f"[{attr}*={word}]"
+        for attr in ("class", "id")
+        for word in ("title", "Title", "TITLE", "tieude", "TieuDe", "tieu-de", "headline", "Headline")
+    )
+    + ', [style*="bold"], [style*="font-size"]'
+)
+
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),

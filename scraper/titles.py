@@ -15,13 +15,15 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import Block
 from .bylines import names_the_site
-from .profiles import GENERIC_TITLES
+from .dates import split_date_line
+from .profiles import GENERIC_TITLES, PROMINENT_SELECTOR
 from .text import clean_line, dedup_key
 
 MAX_TITLE_CHARS = 400
 MIN_HEADLINE_WORDS = 3
 _TITLE_SEPARATOR = re.compile(r"\s+[-|–—:»]\s+|\s*::\s*|\s+\|\s*|\s*\|\s+")
 _HEADINGS = ("h1", "h2", "h3", "h4")
+_MAX_STYLED_WORDS = 40  # a bold line longer than this is a lead, not a headline
 _NEAR_BODY = 8  # a headline sits a few blocks above the body's first paragraph
 META_TITLES = (
     ('meta[property="og:title"]', 'css:meta[property="og:title"]'),
@@ -130,20 +132,43 @@ def meta_titles(tree: LexborHTMLParser, linked: dict[str, Any], names: list[str]
     return found
 
 
+def prominent_lines(tree: LexborHTMLParser) -> frozenset[str]:
+    """Keys of the short texts shown in a title-like or bold element: headlines outside <h1>-<h6>."""
+    lines = set()
+    for node in (tree.body or tree).css(PROMINENT_SELECTOR):
+        text = clean_line(node.text(separator=" "))
+        if text and len(text) <= MAX_TITLE_CHARS:
+            lines.add(dedup_key(text))
+    return frozenset(lines)
+
+
 def choose_headline(
-    blocks: list[Block], body_start: int | None, metas: list[tuple[str, str]], names: list[str]
+    blocks: list[Block],
+    body_start: int | None,
+    metas: list[tuple[str, str]],
+    names: list[str],
+    prominent: frozenset[str] = frozenset(),
 ) -> Headline:
     """The headline by its relation to the body: a heading just above it, agreeing with a meta title or not."""
     candidates = [i for i, block in enumerate(blocks) if _is_headline_block(block, names)]
     near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
-    keys = {dedup_key(title): source for title, source in metas}
     window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
-    for i in [*near, *window, *candidates]:
-        if i < len(blocks) and not blocks[i].links and (source := keys.get(dedup_key(blocks[i].text))):
+    for i in [*near, *reversed(window), *candidates]:
+        if (
+            i < len(blocks)
+            and not _has_real_links(blocks[i])
+            and (source := _meta_source(blocks[i].text, metas))
+        ):
             return Headline(blocks[i].text, source, i)
     if near:
-        best = min(reversed(near), key=lambda i: _HEADINGS.index(blocks[i].tag))  # h1 first, then the nearest
+        best = min(reversed(near), key=lambda i: blocks[i].tag != "h1")  # h1 first, then the nearest
         return Headline(blocks[best].text, f"visible:{blocks[best].tag}", best)
+    # No heading tag near the body: a short line in a title-like or bold element is shown as one.
+    styled = [
+        i for i in reversed(window) if i < len(blocks) and _is_styled_headline(blocks[i], prominent, names)
+    ]
+    if styled:
+        return Headline(blocks[styled[0]].text, "visible:styled", styled[0])
     first_h1 = next((i for i in candidates if blocks[i].tag == "h1"), None)
     if first_h1 is not None:
         return Headline(blocks[first_h1].text, "visible:h1", first_h1)
@@ -152,9 +177,37 @@ def choose_headline(
     return Headline(None, "none:no-headline")
 
 
+def _meta_source(text: str, metas: list[tuple[str, str]]) -> str | None:
+    """The meta title this visible line is, whole or before a separator ("Headline - Unknown site name")."""
+    key = dedup_key(text)
+    for title, source in metas:
+        if dedup_key(title) == key:
+            return source
+        if any(dedup_key(title[: m.start()]) == key for m in _TITLE_SEPARATOR.finditer(title)):
+            return f"{source}:visible-part"
+    return None
+
+
+def _is_styled_headline(block: Block, prominent: frozenset[str], names: list[str]) -> bool:
+    if block.links or dedup_key(block.text) not in prominent or split_date_line(block.text) is not None:
+        return False
+    words = len(block.text.split())
+    return MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS and not is_generic(block.text, names)
+
+
+def _has_real_links(block: Block) -> bool:
+    return any(not _points_nowhere(link.href) for link in block.links)
+
+
+def _points_nowhere(href: str) -> bool:
+    """A link to "#" or a script: a headline made clickable, not a teaser's link to another page."""
+    return href.strip() in ("", "#") or href.strip().lower().startswith("javascript:")
+
+
 def _is_headline_block(block: Block, names: list[str]) -> bool:
     if block.tag not in _HEADINGS or len(block.text) > MAX_TITLE_CHARS:
         return False
-    if block.links and sum(len(link.text) for link in block.links) >= len(block.text) // 2:
+    links = [link for link in block.links if not _points_nowhere(link.href)]
+    if links and sum(len(link.text) for link in links) >= len(block.text) // 2:
         return False  # a linked heading is a list item or the site's logo, not this page's headline
     return len(block.text.split()) >= MIN_HEADLINE_WORDS and not is_generic(block.text, names)

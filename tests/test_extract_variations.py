@@ -582,3 +582,199 @@ def test_regression_a_count_of_5000_digits_neither_crashes_nor_counts() -> None:
     body = paragraphs_html(PARAGRAPHS[:2]) + f"<div>Lượt xem: {'9' * 5000}</div>"
     got = extract(seed_page(HEADLINES[0], "Ngày đăng: 05-01-2026", body), url=SEED_URL)
     assert got["views"] is None
+
+
+# -- second review (issue 10): a headline shown outside <h1>-<h6> -------------------------------------------
+
+STYLED_HEADLINES = [
+    '<div class="news-title"><span id="dnn_ctr507_lblTitle">{}</span></div>',
+    '<table><tr><td class="tieude"><span id="lblTieuDe" style="font-weight:bold">{}</span></td></tr></table>',
+    '<div style="font-size:22px;font-weight:bold">{}</div>',
+    '<div class="post-headline"><b>{}</b></div>',
+]
+OTHER_SITE = "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị"  # a name the page's metadata never gives as the site's
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    shape=st.sampled_from(STYLED_HEADLINES),
+    title_tag=st.sampled_from(["Chi tiết tin", OTHER_SITE, "{h} - " + OTHER_SITE, "{h} | " + OTHER_SITE]),
+    line=date_lines(),
+    byline=st.sampled_from(["", "<div>Tác giả: {n}</div>", '<div class="author">{u}</div>']),
+    name=st.sampled_from(NAMES),
+    paragraphs=body_paragraphs,
+)
+def test_a_headline_in_a_title_like_or_bold_element_is_the_title(
+    headline: str, shape: str, title_tag: str, line: DateLine, byline: str, name: str, paragraphs: list[str]
+) -> None:
+    html = portal_page(
+        head=f"<title>{title_tag.format(h=headline)}</title>",
+        headline=shape.format(headline),
+        under=byline.format(n=name, u=name.upper()) + line.html,
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["body"]) == (
+        headline,
+        line.expected,
+        "\n\n".join(paragraphs),
+    )
+    shown = name.upper() if "author" in byline else name if byline else None
+    assert got["author"] == (shown or line.author)  # the first byline under the headline
+
+
+def test_a_bold_lead_is_no_headline() -> None:
+    lead = f'<div style="font-weight:bold">{PARAGRAPHS[0]} {PARAGRAPHS[1]} {PARAGRAPHS[2]}</div>'
+    html = portal_page(
+        head="<title>Chi tiết tin</title>", headline=lead, body=paragraphs_html(PARAGRAPHS[3:5])
+    )
+    with pytest.raises(ExtractError, match="missing_field:title"):
+        extract_article(html)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112",
+        "Đang online: 7 | Truy cập hôm nay: 1320 | Tổng: 2450112",
+    ],
+    ids=["dotted", "plain"],
+)
+def test_a_visitor_counter_on_one_line_gives_all_three_numbers(line: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        counter=f"<div>{line}</div>",
+    )
+    assert extract(html)["site_visits"] == {"online": 7, "today": 1320, "total": 2450112}
+
+
+# -- second review (issue 10): credits and view count just after the body's container -----------------------
+
+SOURCES = ["Báo Quảng Trị", "Trung tâm Y tế huyện Gio Linh", "Đài Phát thanh - Truyền hình tỉnh"]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from([None, *NAMES]),
+    source=st.sampled_from([None, *SOURCES]),
+    views=st.sampled_from([None, 7, 1024, 35210]),
+    label=st.sampled_from(["<strong>Nguồn tin: </strong>", "Nguồn: "]),
+)
+def test_labelled_credits_and_views_after_the_body_container_are_read(
+    paragraphs: list[str], name: str | None, source: str | None, views: int | None, label: str
+) -> None:
+    credits = f'<p class="text-right"><strong>Tác giả: </strong>{name}</p>' if name else ""
+    credits += f'<p class="text-right">{label}{source}</p>' if source else ""
+    shown = f'<div class="pull-right">Đã xem: {views:,}</div>' if views is not None else ""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        body=paragraphs_html(paragraphs),
+        tail=f"<div>{credits}</div>{shown}",
+    )
+    got = extract(html)
+    assert (got["author"], got["source"], got["views"]) == (name, source, views)
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
+def test_a_source_line_in_the_family_author_place_is_the_source_not_the_author() -> None:
+    html = (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Chi tiết tin</title></head><body>'
+        f'<div class="news_column"><div class="panel-body"><h1 class="title">{HEADLINES[2]}</h1>'
+        '<span class="h5">Thứ hai - 02/06/2025 10:05</span>'
+        f'<div id="news-bodyhtml" class="bodytext">{paragraphs_html(PARAGRAPHS[:3])}</div>'
+        f'<div><p class="h5 text-right"><strong>Nguồn tin: </strong>{SOURCES[1]}</p></div></div></div>'
+        "</body></html>"
+    )
+    got = extract(html, url="https://giolinh.quangtri.gov.vn/vi/news/y-te/khuyen-cao-3321.html")
+    assert (got["author"], got["source"]) == (None, SOURCES[1])
+
+
+# -- second review (issue 10): the date line under the headline, beside a view count or midnight metadata ----
+
+days = st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31))
+
+
+@SETTINGS
+@given(day=days, hour=st.integers(0, 23), minute=st.integers(0, 59), views=st.integers(0, 99_999))
+def test_a_view_count_on_the_date_line_leaves_the_date_readable(
+    day: date, hour: int, minute: int, views: int
+) -> None:
+    shown = f"{day.day:02d}/{day.month:02d}/{day.year} {hour:02d}:{minute:02d}"
+    html = portal_page(
+        headline=f"<h2>{HEADLINES[3]}</h2>",
+        under=f'<div class="info"><span>{shown}</span> <span>Lượt xem: {views}</span></div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert got["published_at"] == f"{day.isoformat()}T{hour:02d}:{minute:02d}:00+07:00"
+    assert got["views"] == views
+
+
+@SETTINGS
+@given(day=days, clock=st.sampled_from(["00:00:00", "09:30:00"]))
+def test_metadata_midnight_gives_way_to_the_day_the_page_shows(day: date, clock: str) -> None:
+    data = {"@type": "Article", "headline": HEADLINES[4], "datePublished": f"{day.isoformat()}T{clock}+07:00"}
+    html = portal_page(
+        head=f'<title>Chi tiết tin</title><script type="application/ld+json">{json.dumps(data)}</script>',
+        headline=f"<h1>{HEADLINES[4]}</h1>",
+        under=f'<div class="date">{day.day:02d}/{day.month:02d}/{day.year}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    expected = day.isoformat() if clock == "00:00:00" else f"{day.isoformat()}T{clock}+07:00"
+    assert extract(html)["published_at"] == expected
+
+
+# -- second review (issue 10): a short story under a headline made clickable is no lone teaser ---------------
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    href=st.sampled_from(["#", "javascript:void(0)", ""]),
+    tags=st.sampled_from([("h2", "h3"), ("h3", "h3"), ("div", "h2")]),
+    date_line=st.sampled_from(["<b>Ngay dang</b>: 05/06/2024 10:15", "Ngày đăng: 05/06/2024 10:15"]),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=3, unique=True),
+)
+def test_a_short_story_under_a_headline_linked_nowhere_is_an_article(
+    headline: str, href: str, tags: tuple[str, str], date_line: str, paragraphs: list[str]
+) -> None:
+    section, tag = tags
+    html = portal_page(
+        head="<title>Cổng thông tin điện tử quận Hoàn Kiếm</title>",
+        headline=f'<{section} class="cat">Kinh tế - Xã hội</{section}><{tag}><a href="{href}">{headline}</a></{tag}>',
+        under=f'<p class="date">{date_line}</p>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["body"]) == (
+        headline,
+        "2024-06-05T10:15:00+07:00",
+        "\n\n".join(paragraphs),
+    )
+
+
+# -- second review (issue 10): a related-news box pasted mid-text in a family's container --------------------
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    label=st.sampled_from(["<strong>Tin liên quan:</strong>", "<b>Xem thêm:</b>", "<p>Bài liên quan</p>"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=3, unique=True),
+)
+def test_a_related_box_inside_a_family_container_is_not_body(
+    paragraphs: list[str], at: int, label: str, items: list[str]
+) -> None:
+    links = "".join(f'<li><a href="/tin-{i}/">{h}</a></li>' for i, h in enumerate(items))
+    box = f'<div class="box">{label}<ul>{links}</ul></div>'
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    html = (
+        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
+        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
+        f'<div class="entry-content">{text}</div></article></body></html>'
+    )
+    assert extract(html)["body"] == "\n\n".join(paragraphs)
