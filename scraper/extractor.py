@@ -85,7 +85,7 @@ def extract_article(
     chosen = choose_profile(tree, blocks, url, profile)
     selectors = selectors or {}
     try:
-        fields = _read(_Page(tree, blocks, linked_data, url, now), chosen, weak=profile is None)
+        fields, chosen = _read(_Page(tree, blocks, linked_data, url, now), chosen, weak=profile is None)
     except ExtractError:
         # A researcher who gave title and body selectors for a site has told us how to read it.
         if not {"title", "body"} <= set(selectors):
@@ -108,16 +108,17 @@ class _Page:
     now: datetime | None
 
 
-def _read(page: _Page, profile: Profile, weak: bool) -> _Fields:
+def _read(page: _Page, profile: Profile, weak: bool) -> tuple[_Fields, Profile]:
+    """The fields, and the profile that read them (the one stored with the article, which reextract uses)."""
     if not profile.date_lines:
-        return _by_selectors(page, profile)
+        return _by_selectors(page, profile), profile
     try:
-        return _by_anchors(page.blocks, profile, page.now)
+        return _by_anchors(page.blocks, profile, page.now), profile
     except ExtractError:
         # A family recognised by one date line alone is a guess: a page of another shape is read generically.
         if not weak or _recognised_by_page(page.tree, profile, page.url):
             raise
-        return _by_selectors(page, PROFILES["generic"])
+        return _by_selectors(page, PROFILES["generic"]), PROFILES["generic"]
 
 
 def _recognised_by_page(tree: LexborHTMLParser, profile: Profile, url: str | None) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scraper import extract
 from scraper.sitesrv import SiteServer, serve_site
 from tests.test_cli import crawl, rows, run
 
@@ -114,3 +115,9 @@ def test_reextract_without_a_config_warns_that_selectors_are_not_applied(
     assert code == 0 and warned.startswith("scraper: phuongthu: not in config.toml; read by detection alone")
     code, _, quiet = run("reextract", "--config", str(config))
     assert (code, quiet) == (0, "")
+
+
+def test_a_page_read_generically_after_a_family_guess_is_stored_as_generic() -> None:
+    paragraphs = "".join(PARAGRAPH.format(i=i, n=1) for i in range(4))
+    page = PAGE.format(title="Hội nghị an ninh trật tự phường", n=1, paragraphs=paragraphs)
+    assert extract(page, url="https://phuong-thu.gov.vn/tin/bai-1")["profile"] == "generic"
