@@ -267,10 +267,25 @@ def _lead(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     for node in near.css(LEAD_SELECTOR):
         if node.tag in ("html", "body") or _inside(node, body) or _inside(body, node):
             continue
+        if not _before(node, body, near):
+            continue  # a summary after the body is a related-news card's, not this article's lead
         found = clean_blocks(blocks_of(node))
         if found and sum(len(b.text) for b in found) >= 40:
             return found
     return None
+
+
+def _before(node: LexborNode, body: LexborNode, top: LexborNode) -> bool:
+    """Whether node comes before body in the page, both under top: in an earlier sibling of body or of a parent."""
+    current: LexborNode | None = body
+    while current is not None and current.mem_id != top.mem_id:
+        sibling = current.prev
+        while sibling is not None:
+            if sibling.mem_id == node.mem_id or _inside(node, sibling):
+                return True
+            sibling = sibling.prev
+        current = current.parent
+    return False
 
 
 def _inside(node: LexborNode, outer: LexborNode) -> bool:

@@ -250,3 +250,29 @@ def test_a_story_under_a_headline_linked_to_itself_is_an_article() -> None:
     story = f'<h2><a href="/tin/1.html">{HEADLINE}</a></h2><div class="content">'
     story += "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
     assert body_of(page(story)) == list(PARAGRAPHS)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cards=st.integers(1, 4),
+    summary=st.sampled_from(
+        ['<p class="story__summary">{}</p>', '<div class="sapo">{}</div>', "<p class='lead'>{}</p>"]
+    ),
+    container=st.sampled_from(["article", "div"]),
+    lead_first=st.booleans(),
+)
+def test_a_summary_in_a_card_after_the_body_is_not_its_lead(
+    cards: int, summary: str, container: str, lead_first: bool
+) -> None:
+    own = f'<h2 class="sapo">{LEAD}</h2>' if lead_first else ""
+    story = (
+        f'<{container} class="detail">{own}<div class="content"><p>{P0}</p><p>{P1}</p></div></{container}>'
+    )
+    teasers = "".join(
+        f'<article class="story"><h3><a href="/tin/{i}.htm">Tin số {i} trong chuyên mục</a></h3>'
+        + summary.format(f"Tóm tắt: tin số {i} trong chuyên mục, tổ chức trong thời gian tới tại địa phương.")
+        + "</article>"
+        for i in range(cards)
+    )
+    got = body_of(page(story + f'<section class="related">{teasers}</section>'))
+    assert got == ([LEAD] if lead_first else []) + [P0, P1]
