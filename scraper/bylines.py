@@ -21,6 +21,7 @@ from .profiles import (
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
+    UNIT_WORDS,
 )
 from .text import clean_line
 
@@ -142,11 +143,22 @@ def take_credits(body: list[Block]) -> Credits:
             elif author is None:
                 author, how = value, "label:author-line"
         body = body[:-1]
-    if author is None and len(body) >= 2 and (bare := byline_author(body[-1])):
+    if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
         author, how, body = bare, "anchor:last-short-line", body[:-1]
     elif author is None and len(body) >= 2 and (head := byline_author(body[0])) and len(head.split()) >= 2:
         author, how, body = head, "anchor:first-short-line", body[1:]
     return Credits(author, source, body, how)
+
+
+def _unit_signature(block: Block) -> str | None:
+    """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word."""
+    text = block.text
+    match = UNIT_WORDS.match(text)
+    if block.links or match is None or len(text) > MAX_BYLINE_CHARS or len(text.split()) > 8:
+        return None
+    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in text):
+        return None
+    return text if text[match.end()].isupper() else None
 
 
 def labelled_credit(block: Block) -> tuple[str, str] | None:

@@ -86,6 +86,11 @@ PROMINENT_SELECTOR = (
     + ', [style*="bold"], [style*="font-size"]'
 )
 
+# Words that open a unit's name: an article signed by its unit ends with "Phòng Chuyển đổi số" (issue 10 review).
+UNIT_WORDS = re.compile(
+    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban)\s+(?=\w)"
+)
+
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),

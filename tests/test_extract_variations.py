@@ -778,3 +778,38 @@ def test_a_related_box_inside_a_family_container_is_not_body(
         f'<div class="entry-content">{text}</div></article></body></html>'
     )
     assert extract(html)["body"] == "\n\n".join(paragraphs)
+
+
+# -- second review (issue 10): a unit's name signing the article -------------------------------------------
+
+SIGNING_UNITS = [
+    "Phòng Chuyển đổi số",
+    "Trung tâm Văn hóa - Thông tin",
+    "Ban Tuyên giáo Huyện ủy",
+    "Văn phòng UBND",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    unit=st.sampled_from(SIGNING_UNITS),
+    wrap=st.sampled_from(
+        ['<p style="text-align: right;"><strong>{}</strong></p>', "<p><b><i>{}</i></b></p>"]
+    ),
+)
+def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit: str, wrap: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html(paragraphs) + wrap.format(unit)
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@pytest.mark.parametrize(
+    "last", ["Ban hành kèm theo Quyết định này", "Phòng chống dịch bệnh mùa mưa"], ids=["verb", "lower-case"]
+)
+def test_a_last_line_opening_with_a_unit_word_but_no_name_is_body(last: str) -> None:
+    html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html([*PARAGRAPHS[:2], last]))
+    got = extract(html)
+    assert (got["author"], got["body"].split("\n\n")[-1]) == (None, last)
