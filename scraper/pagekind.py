@@ -98,14 +98,20 @@ def _lead(window: list[Block]) -> int:
     return longest
 
 
+def _is_page_links(block: Block) -> bool:
+    """A line whose links are page numbers and pager words (or icons), one number at least."""
+    texts = [link.text.casefold().strip() for link in block.links]
+    return any(t.isdigit() for t in texts) and all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
+
+
 def _longest_plain_run(blocks: list[Block]) -> int:
     """The most plain text in a row: an article's body, or one lead (with its date) on a listing."""
     longest = run = 0
     for block in blocks:
         # A paragraph with a link in it ("xem tại đây") is still body text; a line mostly of links is not.
         linked = sum(len(link.text) for link in block.links) if block.links else 0
-        if linked * 2 >= len(block.text):
-            run = 0
+        if linked * 2 >= len(block.text) or _is_page_links(block):
+            run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
         elif len(block.text) >= MIN_RUN_LINE:  # counter lines and box titles neither add nor break
             run += len(block.text)
             longest = max(longest, run)

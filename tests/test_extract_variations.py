@@ -813,3 +813,36 @@ def test_a_last_line_opening_with_a_unit_word_but_no_name_is_body(last: str) -> 
     html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html([*PARAGRAPHS[:2], last]))
     got = extract(html)
     assert (got["author"], got["body"].split("\n\n")[-1]) == (None, last)
+
+
+# -- second review (issue 10): a pager line ends the last item's lead, so a long footer does not join it --------
+
+LONG_FOOTER = (
+    "<p>Cơ quan chủ quản: Công an tỉnh Quảng Trị, số 80 Hùng Vương, thành phố Đông Hà</p>"
+    "<p>Điện thoại: 0233.3862.123 - Email: congan@quangtri.gov.vn - Fax: 0233.3862.124</p>"
+)  # shorter than two leads alone, longer once joined to the last one
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(ITEM_SHAPES),
+    count=st.integers(4, 7),
+    pages=st.integers(2, 60),
+    icon=st.booleans(),
+)
+def test_a_listing_with_a_pager_before_a_long_footer_is_not_an_article(
+    shape: str, count: int, pages: int, icon: bool
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/bai-{i}/", title=HEADLINES[i % 6], dmy=f"1{i}/01/2025", lead=PARAGRAPHS[i % 7], i=i
+        )
+        for i in range(count)
+    )
+    arrow = '<a href="/page/2/"><i class="icon-right"></i></a>' if icon else '<a href="/page/2/">»</a>'
+    pager = f'<div class="page-nav"><span>1</span><a href="/page/2/">2</a>{arrow}<span>Trang 1 của {pages}</span></div>'
+    html = portal_page(
+        head="<title>Tin tức</title>", headline="<h1>Tin tức</h1>", body=items + pager, tail=LONG_FOOTER
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
