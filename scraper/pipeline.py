@@ -298,8 +298,8 @@ class SiteCrawl:
     async def _walk(self, fetcher: Fetcher, start: list[str], mode: str, via: str | None) -> bool:
         """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
 
-        A "backfill" follows every page (the first crawl of a listing, or one cut short before), skipping pages
-        walked on earlier runs so a resumed backfill moves on instead of around; a "sweep" follows every page
+        A "backfill" follows every page (the first crawl of a listing, or one cut short before), one page after
+        the other where the URLs number them (`_follow`); a "sweep" follows every page
         again, and fails on any page it cannot read; a "head" walk follows pages while they show new articles.
         `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no article link unseen
         in this walk end any walk: a pager that repeats itself forever is a crawl trap.
@@ -310,8 +310,9 @@ class SiteCrawl:
                 return False
             self.budget -= 1
             url = queue.popleft()
-            pending = _PENDING_OF_WALK[mode]
-            walked = await self._guard(fetcher, url, pending, self._listing(fetcher, url, mode, via, queued))
+            walked = await self._guard(
+                fetcher, url, _PENDING_OF_WALK[mode], self._listing(fetcher, url, mode, via, queued)
+            )
             if walked is None:
                 if mode == "sweep":
                     return False  # what that page lists is unknown, so nothing may be called gone
@@ -337,13 +338,14 @@ class SiteCrawl:
         The page leaves the frontier in the same transaction that puts its new articles and its next pages
         there: wherever a run is interrupted, the next one finds the rest of the listing waiting.
         """
-        page = await self._fetch(fetcher, url, "listing", pending=_PENDING_OF_WALK[mode])
+        pending = _PENDING_OF_WALK[mode]  # what the page and the pages after it wait for in the frontier
+        page = await self._fetch(fetcher, url, "listing", pending=pending)
         if page is None:
             return None
         try:
             check_nesting(page.text)  # the listing is parsed below as an article would be: same bound
         except ExtractError as error:
-            self._unreadable(fetcher, url, page, error, _PENDING_OF_WALK[mode])
+            self._unreadable(fetcher, url, page, error, pending)
             return None
         links = discover_links(page, self.site, fetcher.hosts)
         new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
@@ -351,9 +353,8 @@ class SiteCrawl:
         with transaction(self.db):
             save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
             frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
-            continuation = _PENDING_OF_WALK[mode]
-            if continuation is not None:  # a sweep keeps its queue in memory: cut short, it starts again
-                frontier.add(self.db, self.site.name, follow, continuation)
+            if pending is not None:  # a sweep keeps its queue in memory: cut short, it starts again
+                frontier.add(self.db, self.site.name, follow, pending)
             frontier.relisted(self.db, self.site.name, links.articles)
             mark_listed(self.db, self.site.name, links.articles, utc_now(), via)
             frontier.done(self.db, self.site.name, url)
