@@ -38,7 +38,7 @@ from tenacity import (
 from .encoding import decode_html, encoding_flags
 from .errors import FetchError, InvalidURL, Reason, RetryableFetchError
 from .models import CrawlSettings, Page, Site, utc_now
-from .urls import absolute_url, canonical_urls, canonicalize, host_of, in_scope
+from .urls import absolute_url, canonical_urls, canonicalize, host_of, in_scope, site_host
 
 log = logging.getLogger(__name__)
 
@@ -512,7 +512,7 @@ def _timeouts(total: float) -> httpx.Timeout:
 
 def site_hosts(site: Site) -> list[str]:
     """The hosts a site may fetch from: its allowed_hosts, else the hosts of its start URLs."""
-    return [h.lower() for h in site.allowed_hosts] or [host_of(u) for u in site.start_urls]
+    return [site_host(h) for h in site.allowed_hosts] or [host_of(u) for u in site.start_urls]
 
 
 def _check_status(url: str, response: httpx.Response) -> None:

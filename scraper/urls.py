@@ -72,12 +72,23 @@ def canonical_urls(urls: Iterable[str]) -> list[str]:
 
 
 def host_of(url: str) -> str:
-    """The host[:port] a URL points at, lower-cased, default port dropped; "" when it has none it could use."""
+    """The host[:port] a URL points at as its canonical URL spells it; "" when it has none it could use.
+
+    Lower case, default port dropped, and a non-ASCII (IDNA) name in its ASCII form, so that a host typed
+    in Unicode in the config matches the links the crawler canonicalised ("xã-hòa.vn" is "xn--x-ha-goa6g.vn").
+    """
     try:
         _scheme, host, port, _parts = _split(url, url)
+        if not host.isascii():
+            host = urlsplit(canonicalize(url)).hostname or ""
     except InvalidURL:
         return ""
     return f"{host}:{port}" if port else host
+
+
+def site_host(entry: str) -> str:
+    """An allowed_hosts entry (`host` or `host:port`, any case, Unicode or ASCII) as host_of spells URLs' hosts."""
+    return host_of(f"http://{entry}") or entry.lower()
 
 
 def _split(url: str, original: str) -> tuple[str, str, int | None, SplitResult]:

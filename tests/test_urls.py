@@ -9,7 +9,15 @@ from hypothesis import strategies as st
 from scraper.discovery import discover_links
 from scraper.errors import InvalidURL
 from scraper.models import Page, Site
-from scraper.urls import canonicalize, host_of, in_scope, is_pagination_of, onward_pages, page_number
+from scraper.urls import (
+    canonicalize,
+    host_of,
+    in_scope,
+    is_pagination_of,
+    onward_pages,
+    page_number,
+    site_host,
+)
 
 ARTICLE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -52,6 +60,25 @@ def test_scope_is_the_exact_host_and_port() -> None:
     assert not in_scope("https://www.quangtri.gov.vn/a", ["thixaquangtri.quangtri.gov.vn"])
     assert not in_scope("javascript:history.back()", ["thixaquangtri.quangtri.gov.vn"])
     assert host_of("HTTPS://A.gov.vn:443/x") == "a.gov.vn"
+
+
+@pytest.mark.parametrize(
+    ("allowed", "start"),
+    [
+        ("xã-hòa.vn", "http://xã-hòa.vn/"),
+        ("XÃ-HÒA.VN", "http://XÃ-HÒA.vn/"),
+        ("xn--x-ha-goa6g.vn", "http://xn--x-ha-goa6g.vn/"),
+        ("xã-hòa.vn:8080", "http://xã-hòa.vn:8080/"),
+        ("a.gov.vn:80", "http://a.gov.vn/"),
+    ],
+    ids=["unicode", "unicode-upper-case", "punycode", "unicode-with-port", "default-port-written"],
+)
+def test_a_host_written_either_way_scopes_the_links_the_crawler_canonicalised(
+    allowed: str, start: str
+) -> None:
+    link = canonicalize(start + "tin/a.html")  # how every discovered link is held
+    for hosts in ([site_host(allowed)], [host_of(start)]):
+        assert in_scope(link, hosts), hosts
 
 
 @pytest.mark.parametrize(
