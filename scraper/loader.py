@@ -17,9 +17,8 @@ from sqlite_utils import Database
 from . import __version__
 from .archive import index_queued, queue_for_index, text_hash, transaction
 from .captures import compress
-from .crawler import Attempt
 from .dates import local_date
-from .models import Article, Page, SiteVisits, utc_iso, utc_now
+from .models import Article, Attempt, Page, SiteVisits, utc_iso, utc_now
 from .text import clean_line
 
 log = logging.getLogger(__name__)

@@ -76,6 +76,20 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One HTTP request and its outcome, as the `fetches` table records it."""
+
+    url: str
+    fetched_at: str
+    status: int | None
+    error: str | None
+    elapsed_ms: int
+    bytes: int
+    kind: str
+    detail: str | None = None  # the free text behind `error` (an exception's message), for the log
+
+
+@dataclass(frozen=True)
 class SiteVisits:
     """The site-wide visitor counter: Đang truy cập / Hôm nay / Tổng lượt truy cập."""
 

@@ -21,7 +21,7 @@ from . import frontier
 from .archive import archive_lock, open_archive, transaction
 from .blocks import check_nesting
 from .counters import site_visits_of
-from .crawler import Attempt, Fetcher, Politeness
+from .crawler import Fetcher, Politeness
 from .discovery import Links, discover_links, feed_articles, feed_links, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
@@ -41,7 +41,7 @@ from .loader import (
     touch_article,
     unlisted_since,
 )
-from .models import Config, CrawlSettings, Page, Site, utc_iso, utc_now
+from .models import Attempt, Config, CrawlSettings, Page, Site, utc_iso, utc_now
 from .progress import Progress
 from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
 
