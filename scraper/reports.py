@@ -13,10 +13,8 @@ import click
 from sqlite_utils import Database
 
 from .check import SiteCheck
-from .models import Article
-from .pipeline import RunSummary
+from .models import Article, ReextractCounts, RunSummary
 from .queries import Hit, Version, articles_per_month, failures, last_run, site_summary
-from .reextract import ReextractCounts
 
 
 def print_summary(summary: RunSummary, db_path: str, only_degraded: bool = False) -> None:
