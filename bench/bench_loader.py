@@ -28,7 +28,7 @@ from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scraper.archive import open_archive, transaction  # noqa: E402
-from scraper.crawler import Attempt  # noqa: E402
+from scraper.models import Attempt  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
 import build_site  # noqa: E402

@@ -7,10 +7,10 @@ from typing import Any
 
 from .encoding import decode_html
 from .extractor import extract_article
-from .models import Article
+from .models import VERSION, Article
 
 __all__ = ["Article", "article_to_dict", "extract"]
-__version__ = "0.1.0"
+__version__ = VERSION
 
 
 def extract(html: bytes | str, url: str | None = None, profile: str | None = None) -> dict[str, Any]:

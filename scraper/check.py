@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from .crawler import Attempt, Fetcher, site_hosts, system_addresses
+from .crawler import Fetcher, site_hosts, system_addresses
 from .discovery import discover_links
 from .errors import ExtractError, FetchError, Reason
 from .extractor import extract_article
-from .models import Article, CrawlSettings, Page, Site
+from .models import Article, Attempt, CrawlSettings, Page, Site
 
 # What a researcher can do about each failure a check meets, by its reason in `fetches.error`.
 HINTS: dict[str, str] = {

@@ -33,9 +33,9 @@ from .encoding import decode_html
 from .errors import ConfigError, LockHeld, ScraperError
 from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
-from .models import Config, CrawlSettings, Site
+from .models import Config, CrawlSettings, RunSummary, Site
 from .outputs import atomic_output, check_new_file, check_output, fresh_archive, open_output
-from .pipeline import RunSummary, run_crawl, select_sites
+from .pipeline import run_crawl, select_sites
 from .profiles import PROFILES
 from .progress import make_progress
 from .queries import archive_sites, article_history, known_site, stats_summary

@@ -37,7 +37,7 @@ from tenacity import (
 
 from .encoding import decode_html, encoding_flags
 from .errors import FetchError, InvalidURL, Reason, RetryableFetchError
-from .models import CrawlSettings, Page, Site, utc_now
+from .models import Attempt, CrawlSettings, Page, Site, utc_now
 from .urls import absolute_url, canonical_urls, canonicalize, host_of, in_scope, site_host
 
 log = logging.getLogger(__name__)
@@ -57,20 +57,6 @@ RECOVERY_SNAP = 0.25  # seconds: a delay this close to the floor goes back to it
 MAX_RETRY_AFTER_PARSED = 86_400.0  # a Retry-After is clamped to a day (the URL is deferred anyway)
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB
 INFLATE_STEP = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One HTTP request and its outcome, as the `fetches` table records it."""
-
-    url: str
-    fetched_at: str
-    status: int | None
-    error: str | None
-    elapsed_ms: int
-    bytes: int
-    kind: str
-    detail: str | None = None  # the free text behind `error` (an exception's message), for the log
 
 
 @dataclass

@@ -14,8 +14,8 @@ from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from . import __version__
 from .captures import decompress
+from .models import VERSION
 from .queries import site_since
 
 ARTICLE_COLUMNS = (
@@ -112,7 +112,7 @@ def warcinfo(site: str | None, since: str | None) -> dict[str, str]:
     """The fields of the warcinfo record that opens an export: what wrote it and what it holds."""
     selection = f"site {site}" if site else "every site"
     return {
-        "software": f"scraper/{__version__} (warcio/{version('warcio')})",
+        "software": f"scraper/{VERSION} (warcio/{version('warcio')})",
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
         "description": f"Raw captures from a scraper archive: {selection}"

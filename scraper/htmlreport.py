@@ -17,8 +17,7 @@ from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 from sqlite_utils import Database
 
-from . import __version__
-from .models import utc_now
+from .models import VERSION, utc_now
 from .queries import (
     archive_sites,
     articles_per_month,
@@ -109,7 +108,7 @@ def _summary(db: Database, sites: list[SiteData]) -> str:
     )
     return (
         f"{len(sites)} site{'s' if len(sites) != 1 else ''}, {articles} articles; {last}. "
-        f"Written {utc_now()[:19]}Z by scraper {__version__}. Times of counter readings are UTC+7."
+        f"Written {utc_now()[:19]}Z by scraper {VERSION}. Times of counter readings are UTC+7."
     )
 
 

@@ -14,12 +14,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import __version__
 from .archive import index_queued, queue_for_index, text_hash, transaction
 from .captures import compress
-from .crawler import Attempt
 from .dates import local_date
-from .models import Article, Page, SiteVisits, utc_iso, utc_now
+from .models import VERSION, Article, Attempt, Page, SiteVisits, utc_iso, utc_now
 from .text import clean_line
 
 log = logging.getLogger(__name__)
@@ -409,7 +407,7 @@ def _insert_version(
 ) -> None:
     """The new current version: its text lives in `articles` until it is superseded (schema v7)."""
     version = {"article_id": article_id, "observed_at": at, "content_hash": digest, "capture_id": capture_id}
-    _insert(db, "article_versions_data", version | {"origin": origin, "extractor": __version__})
+    _insert(db, "article_versions_data", version | {"origin": origin, "extractor": VERSION})
 
 
 def _keep_superseded_text(db: Database, article_id: int) -> None:

@@ -1,9 +1,12 @@
-"""Plain frozen dataclasses passed between the stages; no I/O here."""
+"""The data passed between the stages and up to the commands: plain dataclasses, no I/O here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from typing import Protocol
+
+VERSION = "0.1.0"  # the package's version, as pyproject.toml says; written beside what it extracts
 
 
 def utc_iso(moment: datetime) -> str:
@@ -76,6 +79,20 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One HTTP request and its outcome, as the `fetches` table records it."""
+
+    url: str
+    fetched_at: str
+    status: int | None
+    error: str | None
+    elapsed_ms: int
+    bytes: int
+    kind: str
+    detail: str | None = None  # the free text behind `error` (an exception's message), for the log
+
+
+@dataclass(frozen=True)
 class SiteVisits:
     """The site-wide visitor counter: Đang truy cập / Hôm nay / Tổng lượt truy cập."""
 
@@ -109,3 +126,65 @@ class Article:
     category: str | None = None
     flags: tuple[str, ...] = ()
     source: str | None = None  # "Nguồn tin: X": where the article came from, not who wrote it
+
+
+@dataclass
+class Counts:
+    """What a run did, as the `runs` table records it."""
+
+    pages_fetched: int = 0
+    articles_new: int = 0
+    articles_changed: int = 0
+    articles_unchanged: int = 0
+    articles_alias: int = 0
+    articles_removed: int = 0
+    not_modified: int = 0
+    failures: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts as `runs` columns."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class RunSummary:
+    """The outcome of one crawl; `degraded` says, per degraded site, why it is."""
+
+    run_id: int
+    status: str
+    counts: Counts
+    sites: dict[str, Counts] = field(default_factory=dict)
+    degraded: dict[str, str] = field(default_factory=dict)  # site -> why its part of the run is degraded
+
+
+@dataclass
+class ReextractCounts:
+    """What a re-extraction did."""
+
+    checked: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    new: int = 0
+    alias: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
+
+    def as_run(self) -> dict[str, int]:
+        """The counts as `runs` columns (no page is fetched: pages_fetched stays 0)."""
+        return {
+            "articles_new": self.new,
+            "articles_changed": self.changed,
+            "articles_unchanged": self.unchanged,
+            "articles_alias": self.alias,
+            "failures": sum(self.failed.values()) + sum(self.kept.values()),
+        }
+
+
+class Progress(Protocol):
+    """What the run loop reports as it goes."""
+
+    def site_started(self, site: str) -> None: ...
+    def page_done(self, site: str, outcome: str, url: str) -> None: ...
+    def page_failed(self, site: str, url: str, reason: str) -> None: ...
+    def site_finished(self, site: str, counts: dict[str, int]) -> None: ...
+    def close(self) -> None: ...

@@ -21,7 +21,7 @@ from . import frontier
 from .archive import archive_lock, open_archive, transaction
 from .blocks import check_nesting
 from .counters import site_visits_of
-from .crawler import Attempt, Fetcher, Politeness
+from .crawler import Fetcher, Politeness
 from .discovery import Links, discover_links, feed_articles, feed_links, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
@@ -41,8 +41,7 @@ from .loader import (
     touch_article,
     unlisted_since,
 )
-from .models import Config, CrawlSettings, Page, Site, utc_iso, utc_now
-from .progress import Progress
+from .models import Attempt, Config, Counts, CrawlSettings, Page, Progress, RunSummary, Site, utc_iso, utc_now
 from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
 
 log = logging.getLogger(__name__)
@@ -62,35 +61,6 @@ DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages faile
 SITES_IN_FLIGHT = 100
 MAX_FAILING_STREAK = 25  # pages failing in a row after which a site waits for the next run
 T = TypeVar("T")
-
-
-@dataclass
-class Counts:
-    """What a run did, as the `runs` table records it."""
-
-    pages_fetched: int = 0
-    articles_new: int = 0
-    articles_changed: int = 0
-    articles_unchanged: int = 0
-    articles_alias: int = 0
-    articles_removed: int = 0
-    not_modified: int = 0
-    failures: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        """The counts as `runs` columns."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-@dataclass
-class RunSummary:
-    """The outcome of one crawl; `degraded` says, per degraded site, why it is."""
-
-    run_id: int
-    status: str
-    counts: Counts
-    sites: dict[str, Counts] = field(default_factory=dict)
-    degraded: dict[str, str] = field(default_factory=dict)  # site -> why its part of the run is degraded
 
 
 def select_sites(config: Config, names: Sequence[str], source: str) -> tuple[Site, ...]:

@@ -5,23 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import Protocol
 
 from rich.console import Console
 from rich.progress import Progress as RichBar
 from rich.progress import SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from .models import Progress
+
 log = logging.getLogger("scraper")
-
-
-class Progress(Protocol):
-    """What the run loop reports as it goes."""
-
-    def site_started(self, site: str) -> None: ...
-    def page_done(self, site: str, outcome: str, url: str) -> None: ...
-    def page_failed(self, site: str, url: str, reason: str) -> None: ...
-    def site_finished(self, site: str, counts: dict[str, int]) -> None: ...
-    def close(self) -> None: ...
 
 
 class LogProgress:

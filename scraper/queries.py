@@ -118,6 +118,22 @@ def site_summary(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+def article_listing(db: Database) -> list[tuple[str | None, str, str | None, int, str]]:
+    """Every article, newest first: (published_at, title, author, body length, url)."""
+    return db.execute(
+        "SELECT published_at, title, author, length(body), url FROM articles ORDER BY published_at DESC"
+    ).fetchall()
+
+
+def visitor_readings(db: Database) -> tuple[int, int | None]:
+    """How many visitor-counter readings the archive holds, and the newest total read."""
+    row: tuple[int, int | None] = db.execute(
+        "SELECT count(*), (SELECT total FROM visit_stats WHERE total IS NOT NULL "
+        "ORDER BY observed_at DESC, id DESC LIMIT 1) FROM visit_stats"
+    ).fetchone()
+    return row
+
+
 def articles_per_month(db: Database, site: str | None = None) -> list[tuple[object, ...]]:
     """(site, YYYY-MM, articles) by publication month, of every site or one."""
     conditions, params = site_since(site, None)

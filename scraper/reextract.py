@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -15,31 +14,7 @@ from .encoding import decode_html
 from .errors import ExtractError
 from .extractor import extract_article
 from .loader import finish_run, start_run, store_article
-from .models import Article, Site, utc_now
-
-
-@dataclass
-class ReextractCounts:
-    """What a re-extraction did."""
-
-    checked: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    new: int = 0
-    alias: int = 0
-    failed: dict[str, int] = field(default_factory=dict)
-    kept: dict[str, int] = field(default_factory=dict)
-
-    def as_run(self) -> dict[str, int]:
-        """The counts as `runs` columns (no page is fetched: pages_fetched stays 0)."""
-        return {
-            "articles_new": self.new,
-            "articles_changed": self.changed,
-            "articles_unchanged": self.unchanged,
-            "articles_alias": self.alias,
-            "failures": sum(self.failed.values()) + sum(self.kept.values()),
-        }
-
+from .models import Article, ReextractCounts, Site, utc_now
 
 # Articles per write transaction: the commit and the FTS5 index segment it writes are shared by the batch
 # (bench/bench_loader.py: one commit per article caps loading near 2,300 articles/s). A batch holds the

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import sqlite3
 import textwrap
 from dataclasses import asdict
 from typing import Any
@@ -12,11 +11,19 @@ from typing import Any
 import click
 from sqlite_utils import Database
 
+from .archive import open_reader
 from .check import SiteCheck
-from .models import Article
-from .pipeline import RunSummary
-from .queries import Hit, Version, articles_per_month, failures, last_run, site_summary
-from .reextract import ReextractCounts
+from .models import Article, ReextractCounts, RunSummary
+from .queries import (
+    Hit,
+    Version,
+    article_listing,
+    articles_per_month,
+    failures,
+    last_run,
+    site_summary,
+    visitor_readings,
+)
 
 
 def print_summary(summary: RunSummary, db_path: str, only_degraded: bool = False) -> None:
@@ -36,23 +43,17 @@ def print_summary(summary: RunSummary, db_path: str, only_degraded: bool = False
 
 def print_archive(db_path: str) -> None:
     """The archived articles, newest first, with their visitor-counter observations."""
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    db = open_reader(db_path)
     try:
-        rows = conn.execute(
-            "SELECT published_at, title, author, length(body), url FROM articles ORDER BY published_at DESC"
-        ).fetchall()
-        visits = conn.execute(
-            "SELECT count(*), (SELECT total FROM visit_stats WHERE total IS NOT NULL "
-            "ORDER BY observed_at DESC, id DESC LIMIT 1) FROM visit_stats"
-        ).fetchone()
+        rows, (readings, total) = article_listing(db), visitor_readings(db)
     finally:
-        conn.close()
+        db.close()
     click.echo(f"{len(rows)} articles in {db_path}")
     for published_at, title, author, length, url in rows:
         click.echo(f"\n{published_at or '(no date)'}  {author or '(no byline)'}  {length} characters")
         click.echo(textwrap.fill(title, width=100, initial_indent="  ", subsequent_indent="  "))
         click.echo(f"  {url}")
-    click.echo(f"\n{visits[0]} visitor-counter observations; latest total {visits[1]}")
+    click.echo(f"\n{readings} visitor-counter observations; latest total {total}")
 
 
 def print_json(value: Any) -> None:

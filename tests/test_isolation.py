@@ -17,7 +17,8 @@ import pytest
 from scraper import pipeline
 from scraper.config import load_config
 from scraper.errors import StorageError
-from scraper.pipeline import MAX_FAILING_STREAK, RunSummary, SiteCrawl, run_crawl
+from scraper.models import RunSummary
+from scraper.pipeline import MAX_FAILING_STREAK, SiteCrawl, run_crawl
 from scraper.progress import LogProgress
 from scraper.sitesrv import SiteServer, serve_site
 from tests.conftest import LISTING, SITE, expected_articles

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from scraper.archive import SCHEMA_VERSION, archive_lock, open_archive, transaction
-from scraper.crawler import Attempt
 from scraper.errors import LockHeld, StorageError
 from scraper.loader import content_hash, save_article, start_run
-from scraper.models import Article, Page, SiteVisits
+from scraper.models import Article, Attempt, Page, SiteVisits
 
 URL = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 

@@ -1,0 +1,190 @@
+"""Imports run one way: face -> run -> stages -> models; the extract stage imports nothing of crawl or archive,
+and the archive imports nothing of crawl (issue 13). The map below is the package's layout, as data."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "scraper"
+
+# Higher layers may import lower ones, never the reverse. Stages share one layer.
+LAYERS = {"models": 0, "stage": 1, "run": 2, "face": 3}
+
+# module -> (layer, stage); the stage names only matter in the stage layer.
+MODULES: dict[str, tuple[str, str]] = {
+    # face: what people and other programs touch
+    "scraper": ("face", ""),  # __init__: the library function extract()
+    "scraper.__main__": ("face", ""),
+    "scraper.cli": ("face", ""),
+    "scraper.reports": ("face", ""),
+    "scraper.progress": ("face", ""),
+    "scraper.htmlreport": ("face", ""),
+    "scraper.outputs": ("face", ""),
+    "scraper.sitesrv": ("face", ""),  # `scraper demo`'s server
+    # run: what ties the stages together
+    "scraper.pipeline": ("run", ""),
+    "scraper.reextract": ("run", ""),
+    "scraper.check": ("run", ""),  # one page through crawl and extract, no archive
+    "scraper.config": ("run", ""),  # checks config.toml against what the stages accept
+    # crawl: from the network to a Page
+    "scraper.crawler": ("stage", "crawl"),
+    "scraper.urls": ("stage", "crawl"),
+    "scraper.discovery": ("stage", "crawl"),
+    "scraper.encoding": ("stage", "crawl"),
+    # extract: from a page's text to an Article
+    "scraper.extractor": ("stage", "extract"),
+    "scraper.blocks": ("stage", "extract"),
+    "scraper.boilerplate": ("stage", "extract"),
+    "scraper.bylines": ("stage", "extract"),
+    "scraper.titles": ("stage", "extract"),
+    "scraper.dates": ("stage", "extract"),
+    "scraper.counters": ("stage", "extract"),
+    "scraper.pagekind": ("stage", "extract"),
+    "scraper.profiles": ("stage", "extract"),
+    # archive: the SQLite file, in and out
+    "scraper.archive": ("stage", "archive"),
+    "scraper.loader": ("stage", "archive"),
+    "scraper.frontier": ("stage", "archive"),
+    "scraper.captures": ("stage", "archive"),
+    "scraper.queries": ("stage", "archive"),
+    "scraper.exports": ("stage", "archive"),
+    # models: data and vocabularies every layer shares
+    "scraper.models": ("models", ""),
+    "scraper.errors": ("models", ""),
+    "scraper.text": ("models", ""),
+}
+
+# Stage -> the stages it must not import.
+SEALED = {"extract": {"crawl", "archive"}, "archive": {"crawl"}}
+
+
+def module_name(path: Path) -> str:
+    """scraper/loader.py -> scraper.loader; scraper/__init__.py -> scraper."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def package_of(path: Path) -> str:
+    """The package a relative import in this file is relative to."""
+    return ".".join(path.relative_to(PACKAGE.parent).parent.parts)
+
+
+def is_module(name: str) -> bool:
+    """Whether a dotted name is a module or package of ours (not a name defined inside one)."""
+    relative = Path(*name.split("."))
+    root = PACKAGE.parent
+    return (root / relative).with_suffix(".py").is_file() or (root / relative / "__init__.py").is_file()
+
+
+def imported(node: ast.Import | ast.ImportFrom, path: Path) -> list[str]:
+    """The modules of ours one import statement loads (`from . import x` names module x when there is one)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        package = package_of(path).split(".")
+        anchor = ".".join(package[: len(package) - node.level + 1])
+        base = f"{anchor}.{base}" if base else anchor
+    names = [f"{base}.{alias.name}" for alias in node.names]
+    return [name for name in names if is_module(name)] + ([base] if not all(map(is_module, names)) else [])
+
+
+def imports_of(path: Path) -> list[tuple[str, int]]:
+    """Every module of ours a file imports, anywhere in it (in functions too), with the line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found += [(name, node.lineno) for name in imported(node, path)]
+    return [(name, line) for name, line in found if name == "scraper" or name.startswith("scraper.")]
+
+
+def layer_of(name: str) -> tuple[str, str]:
+    """The layer and stage of a module, from the map (a submodule takes its package's entry)."""
+    while name not in MODULES and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return MODULES[name]
+
+
+def wrong_way(source: str, target: str) -> str | None:
+    """Why an import from source to target runs the wrong way, or None when it is allowed."""
+    (src_layer, src_stage), (dst_layer, dst_stage) = layer_of(source), layer_of(target)
+    if LAYERS[dst_layer] > LAYERS[src_layer]:
+        return f"{src_layer} imports {dst_layer}"
+    if src_layer == dst_layer == "stage" and dst_stage in SEALED.get(src_stage, set()):
+        return f"the {src_stage} stage imports the {dst_stage} stage"
+    return None
+
+
+def arrows() -> list[tuple[str, str, int]]:
+    """Every import between two modules of the package: (importer, imported, line)."""
+    return [
+        (module_name(path), target, line)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for target, line in imports_of(path)
+    ]
+
+
+def test_every_module_has_a_place_in_the_map() -> None:
+    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
+    assert sorted(m for m in modules if m not in MODULES) == [], "give the new module a layer in MODULES"
+    assert sorted(m for m in MODULES if m not in modules) == [], "a module in MODULES is gone"
+
+
+def test_imports_run_one_way() -> None:
+    offences = [
+        f"{source} -> {target} (line {line}): {why}"
+        for source, target, line in arrows()
+        if (why := wrong_way(source, target))
+    ]
+    assert not offences, "imports the wrong way:\n" + "\n".join(offences)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "allowed"),
+    [
+        ("scraper.cli", "scraper.pipeline", True),
+        ("scraper.pipeline", "scraper.loader", True),
+        ("scraper.loader", "scraper.models", True),
+        ("scraper.discovery", "scraper.profiles", True),
+        ("scraper.pipeline", "scraper.progress", False),
+        ("scraper.loader", "scraper", False),
+        ("scraper.models", "scraper.errors", True),
+        ("scraper.errors", "scraper.models", True),
+        ("scraper.text", "scraper.dates", False),
+        ("scraper.extractor", "scraper.urls", False),
+        ("scraper.dates", "scraper.captures", False),
+        ("scraper.loader", "scraper.crawler", False),
+        ("scraper.crawler", "scraper.loader", True),
+    ],
+    ids=lambda v: str(v).removeprefix("scraper."),
+)
+def test_the_rules_judge_an_arrow(source: str, target: str, allowed: bool) -> None:
+    assert (wrong_way(source, target) is None) is allowed
+
+
+@pytest.mark.parametrize(
+    ("statement", "modules"),
+    [
+        ("from . import profiles", ["scraper.profiles"]),
+        ("from . import __version__", ["scraper"]),
+        ("from . import profiles, __version__", ["scraper.profiles", "scraper"]),
+        ("from .crawler import Fetcher", ["scraper.crawler"]),
+        ("from scraper.urls import host_of", ["scraper.urls"]),
+        ("import scraper.urls", ["scraper.urls"]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_the_reader_resolves_each_form_of_import(statement: str, modules: list[str]) -> None:
+    node = ast.parse(statement).body[0]
+    assert isinstance(node, ast.Import | ast.ImportFrom)
+    assert imported(node, PACKAGE / "models.py") == modules
+
+
+def test_the_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
+    path = tmp_path / "late.py"
+    path.write_text("def f() -> None:\n    from scraper.crawler import Fetcher\n", encoding="utf-8")
+    assert imports_of(path) == [("scraper.crawler", 2)]
