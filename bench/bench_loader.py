@@ -27,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from scraper.archive import open_archive, transaction  # noqa: E402
+from scraper.archive import open_archive  # noqa: E402
 from scraper.models import Attempt  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fixtures"))
@@ -35,8 +35,9 @@ import build_site  # noqa: E402
 from articles import ARTICLES  # noqa: E402
 
 from scraper.extractor import extract_article  # noqa: E402
-from scraper.loader import save_article, start_run  # noqa: E402
 from scraper.models import Article, Page  # noqa: E402
+from scraper.revisits import next_visit  # noqa: E402
+from scraper.store import Archive  # noqa: E402
 
 BASE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/"
 REAL_PAGE = Path(__file__).parent / "pages" / "hanoi_sotttt_liferay62_listing_pctn_vi.html"
@@ -142,18 +143,18 @@ def bench_page(url: str, raw: bytes) -> Page:
 
 def load_all(db_path: Path, items: list[tuple[Page, Article]], edit_every: int = 0, batch: int = 1) -> float:
     """Articles per second through save_article, `batch` articles per transaction, optionally editing some."""
-    db = open_archive(db_path)
-    run = start_run(db, 1)
+    archive = Archive.open(db_path)
+    site = archive.site(archive.start_run(1), "bench", next_visit)
     started = time.perf_counter()
     for start in range(0, len(items), batch):
-        with transaction(db):
+        with archive.transaction():
             for i, (page, article) in enumerate(items[start : start + batch], start):
                 if edit_every and i % edit_every == 0:
                     article = replace(article, body=article.body + " (đã cập nhật)")
                 attempt = Attempt(page.url, page.fetched_at, 200, None, 120, len(page.body), "article")
-                save_article(db, run, "bench", page.url, page, article, [attempt])
+                site.save_article(page.url, page, article, [attempt])
     elapsed = time.perf_counter() - started
-    db.close()
+    archive.close()
     return len(items) / elapsed
 
 

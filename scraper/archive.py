@@ -13,13 +13,10 @@ import json
 import os
 import sqlite3
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
-
-from sqlite_utils import Database
 
 from .errors import LockHeld, StorageError
 from .text import dedup_key
@@ -239,15 +236,15 @@ def keeps_nothing(name: str) -> bool:
     return not name or name == ":memory:" or name.lower().startswith("file:")
 
 
-def connect(path: str | Path) -> Database:
+def connect(path: str | Path) -> sqlite3.Connection:
     """A connection to an existing or new archive file, with our SQL functions, without migrating."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
     # Used by the v2 migration to fill text_hash for rows written before it; nothing else depends on it.
     conn.create_function("scraper_text_hash", 2, text_hash, deterministic=True)
-    return Database(conn)
+    return conn
 
 
-def open_archive(path: str | Path) -> Database:
+def open_archive(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) an archive for writing, in WAL mode, migrated to the current schema.
 
     Checks first that the file and its folder are writable and the file is sound, so a run that cannot
@@ -310,12 +307,12 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def open_reader(path: str | Path) -> Database:
+def open_reader(path: str | Path) -> sqlite3.Connection:
     """Open an existing archive read-only (search, stats, export); refuses a missing or newer file."""
     if not Path(path).is_file():
         raise StorageError(f"{path}: no archive here (run `scraper crawl` first, or pass --db)")
     try:
-        db = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30))
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"{path}: cannot open the archive: {exc}") from None
@@ -336,7 +333,7 @@ def _schema_advice(version: int) -> str:
     return f"archive schema {version}, this scraper reads {SCHEMA_VERSION}; run a crawl to upgrade"
 
 
-def migrate(db: Database, until: int = SCHEMA_VERSION) -> None:
+def migrate(db: sqlite3.Connection, until: int = SCHEMA_VERSION) -> None:
     """Bring the schema to `until` (tests build older archives) in one atomic step; never downgrade.
 
     One transaction for every version, so a run killed while creating or upgrading an archive leaves it as it
@@ -366,34 +363,29 @@ def _statements(script: str) -> list[str]:
     return statements
 
 
-_unindexed: weakref.WeakKeyDictionary[Database, list[int]] = weakref.WeakKeyDictionary()
-
-
-def queue_for_index(db: Database, article_id: int) -> None:
-    """Have a newly inserted article added to the search index when its transaction commits."""
-    _unindexed.setdefault(db, []).append(article_id)
-
-
-def index_queued(db: Database) -> None:
+def index_queued(db: sqlite3.Connection, queue: list[int]) -> None:
     """Add the queued articles to the search index now, in one statement, inside the open transaction."""
-    ids = _unindexed.pop(db, [])
-    if ids:
+    if queue:
         db.execute(
             "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body FROM articles "
             "WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(ids)],
+            [json.dumps(queue)],
         )
+        queue.clear()
 
 
 @contextmanager
-def transaction(db: Database) -> Iterator[None]:
+def transaction(db: sqlite3.Connection, fts_queue: list[int] | None = None) -> Iterator[None]:
     """One write unit: BEGIN IMMEDIATE, then COMMIT; on any error ROLLBACK, and SQLite errors become StorageError.
+
+    `fts_queue` holds the articles inserted in this unit: they join the search index just before the COMMIT,
+    and are forgotten on a ROLLBACK.
 
     Inside an open transaction (a bulk load's batch) a unit joins it: the batch commits whole or not at all,
     so an article is still never half stored. Not a savepoint per unit: FTS5 writes its pending terms out as
     a new index segment at every savepoint, which cost 60 µs per article (bench/bench_loader.py).
     """
-    if db.conn.in_transaction:
+    if db.in_transaction:
         yield
         return
     try:
@@ -402,12 +394,14 @@ def transaction(db: Database) -> Iterator[None]:
         raise StorageError(f"cannot start a write: {exc}") from None
     try:
         yield
-        index_queued(db)
+        if fts_queue:
+            index_queued(db, fts_queue)
         db.execute("COMMIT")
     except BaseException as exc:
-        _unindexed.pop(db, None)
+        if fts_queue is not None:
+            fts_queue.clear()
         # SQLite may already have rolled back on SQLITE_FULL or SQLITE_IOERR: only roll back what is open.
-        if db.conn.in_transaction:
+        if db.in_transaction:
             db.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             raise _storage_error(exc) from None

@@ -25,7 +25,7 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, article_to_dict
-from .archive import keeps_nothing, open_archive, open_reader
+from .archive import keeps_nothing, open_reader
 from .check import check_site
 from .config import load_config
 from .crawler import Fetcher
@@ -52,6 +52,7 @@ from .reports import (
     print_summary,
 )
 from .sitesrv import serve_site
+from .store import Archive
 from .urls import canonicalize
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -492,7 +493,7 @@ def reextract(db_path: str | None, config_path: str, site: str | None, since: da
     config_sites = {s.name: s for s in load_config(config_path).sites} if _has_config(config_path) else {}
     db_file = resolve_db(db_path, config_path)
     reader = open_reader(db_file)  # refuse a missing or foreign file before creating anything
-    print_reextract(reextract_archive(open_archive(db_file), config_sites, site, day(since)))
+    print_reextract(reextract_archive(Archive.open(db_file), config_sites, site, day(since)))
     # A site's profile and selectors are in the config: without them its pages may have read otherwise.
     unknown = [s for s in archive_sites(reader) if s not in config_sites and site in (None, s)]
     if unknown:

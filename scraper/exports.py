@@ -5,18 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from http.client import responses
 from importlib.metadata import version
 from typing import IO, Any
 
-from sqlite_utils import Database
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from .captures import decompress
+from .captures import Captures
 from .models import VERSION
-from .queries import site_since
+from .queries import dict_rows, site_since
 
 ARTICLE_COLUMNS = (
     "id, site, url, title, published_at, published_date, author, body, views, category, profile, attachments, "
@@ -27,12 +27,14 @@ WIRE_HEADERS = {"content-length", "content-encoding", "transfer-encoding", "conn
 
 
 def iter_articles(
-    db: Database, site: str | None = None, since: str | None = None
+    db: sqlite3.Connection, site: str | None = None, since: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Articles as dicts, oldest publication first; attachments decoded from JSON."""
     conditions, params = site_since(site, since)
-    for row in db.query(
-        f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1 = 1{conditions} ORDER BY published_at, id", params
+    for row in dict_rows(
+        db,
+        f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE 1 = 1{conditions} ORDER BY published_at, id",
+        params,
     ):
         yield row | {
             "attachments": json.loads(row["attachments"] or "[]"),
@@ -78,7 +80,11 @@ def _as_text(value: Any) -> Any:
 
 
 def write_warc(
-    db: Database, out: IO[bytes], site: str | None = None, since: str | None = None, filename: str = ""
+    db: sqlite3.Connection,
+    out: IO[bytes],
+    site: str | None = None,
+    since: str | None = None,
+    filename: str = "",
 ) -> int:
     """A warcinfo record, then every stored capture as a WARC 1.1 response record (gzip per record)."""
     writer = WARCWriter(out, gzip=True, warc_version="1.1")
@@ -87,9 +93,9 @@ def write_warc(
     sql = (
         f"SELECT url, fetched_at, status, headers, compression, content FROM captures WHERE 1 = 1{conditions}"
     )
-    count = 0
+    count, captures = 0, Captures(db)
     for url, fetched_at, status, headers, compression, content in db.execute(sql + " ORDER BY id", params):
-        body = decompress(db, compression, content)
+        body = captures.decompress(compression, content)
         http_headers = StatusAndHeaders(
             f"{status} {responses.get(status, '')}".strip(),
             [(k, v) for k, v in json.loads(headers or "[]") if k.lower() not in WIRE_HEADERS],

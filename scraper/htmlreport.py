@@ -7,6 +7,7 @@ the file needs no network and no server when it is opened (see README, "The repo
 from __future__ import annotations
 
 import html
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from string import Template
@@ -15,7 +16,6 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
-from sqlite_utils import Database
 
 from .models import VERSION, utc_now
 from .queries import (
@@ -71,7 +71,7 @@ class SiteData:
     newest: list[dict[str, Any]]
 
 
-def site_data(db: Database, site: str) -> SiteData:
+def site_data(db: sqlite3.Connection, site: str) -> SiteData:
     """Read one site's numbers from the archive."""
     months: dict[str, int] = {str(month): int(str(count)) for _, month, count in articles_per_month(db, site)}
     undated = months.pop("(no date)", 0)
@@ -85,7 +85,7 @@ def site_data(db: Database, site: str) -> SiteData:
     )
 
 
-def render_report(db: Database, archive_name: str, site: str | None = None) -> str:
+def render_report(db: sqlite3.Connection, archive_name: str, site: str | None = None) -> str:
     """The report as one HTML document: every site (or one), plotly.js inlined."""
     names = archive_sites(db)
     known_site(db, site)
@@ -100,7 +100,7 @@ def render_report(db: Database, archive_name: str, site: str | None = None) -> s
     )
 
 
-def _summary(db: Database, sites: list[SiteData]) -> str:
+def _summary(db: sqlite3.Connection, sites: list[SiteData]) -> str:
     run = last_run(db)
     articles = sum(c for s in sites for _, c in s.months) + sum(s.undated for s in sites)
     last = (

@@ -15,33 +15,17 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from sqlite_utils import Database
-
-from . import frontier
-from .archive import archive_lock, open_archive, transaction
+from .archive import archive_lock
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Fetcher, Politeness
 from .discovery import Links, discover_links, feed_articles, feed_links, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
-from .frontier import Pending
-from .loader import (
-    due_revisits,
-    finish_run,
-    known_urls,
-    mark_listed,
-    mark_removed,
-    mark_unlisted,
-    save_article,
-    save_attempts,
-    save_page,
-    save_visits,
-    start_run,
-    touch_article,
-    unlisted_since,
-)
+from .frontier import Frontier, Pending
 from .models import Attempt, Config, Counts, CrawlSettings, Page, Progress, RunSummary, Site, utc_iso, utc_now
+from .revisits import next_visit
+from .store import Archive, SiteArchive
 from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
 
 log = logging.getLogger(__name__)
@@ -75,28 +59,31 @@ def select_sites(config: Config, names: Sequence[str], source: str) -> tuple[Sit
 def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Progress) -> RunSummary:
     """Crawl the sites into the archive at db_path, holding its lock for the whole run."""
     with archive_lock(db_path):
-        db = open_archive(db_path)
-        run_id = start_run(db, len(sites))
-        crawls = [SiteCrawl(db, run_id, config.crawl, site, Counts(), progress) for site in sites]
+        archive = Archive.open(db_path)
+        run_id = archive.start_run(len(sites))
+        crawls = [
+            SiteCrawl(archive.site(run_id, site.name, next_visit), config.crawl, site, Counts(), progress)
+            for site in sites
+        ]
         per_site = {crawl.site.name: crawl.counts for crawl in crawls}
         try:
             finished = asyncio.run(_crawl_all(crawls, config.crawl.time_limit))
         except BaseException:
-            _record_abort(db, run_id, _total(per_site))
+            _record_abort(archive, run_id, _total(per_site))
             raise
         total = _total(per_site)
         degraded = {c.site.name: why for c in crawls if (why := c.degraded()) is not None}
         status = "degraded" if degraded else "ok"
         if not finished:
             status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
-        finish_run(db, run_id, status, total.as_dict())
-        db.close()
+        archive.finish_run(run_id, status, total.as_dict())
+        archive.close()
     return RunSummary(run_id, status, total, per_site, degraded)
 
 
-def _record_abort(db: Database, run_id: int, counts: Counts) -> None:
+def _record_abort(archive: Archive, run_id: int, counts: Counts) -> None:
     try:
-        finish_run(db, run_id, "aborted", counts.as_dict())
+        archive.finish_run(run_id, "aborted", counts.as_dict())
     except StorageError as error:  # the disk that failed the run may fail this too; the next run marks it
         log.error("could not record the end of run %s: %s", run_id, error)
 
@@ -140,8 +127,7 @@ ARCHIVE_FAULTS = (StorageError, sqlite3.Error, MemoryError)
 class SiteCrawl:
     """One site's part of a run: walk listings, fetch new and pending articles, revisit old ones."""
 
-    db: Database
-    run_id: int
+    store: SiteArchive
     settings: CrawlSettings
     site: Site
     counts: Counts
@@ -156,6 +142,11 @@ class SiteCrawl:
     article_links: int = 0
     failing_streak: int = 0
     problem: str | None = None  # what stopped this site's part of the run early, if anything did
+
+    @property
+    def frontier(self) -> Frontier:
+        """The site's URLs still to fetch and its listings' walks."""
+        return self.store.frontier
 
     async def run(self, politeness: Politeness) -> None:
         """The whole site; anything but an archive fault ends only this site's part of the run."""
@@ -174,9 +165,9 @@ class SiteCrawl:
 
     async def _crawl(self, politeness: Politeness) -> None:
         """In the order that keeps new articles first and resumes cleanly after a kill."""
-        self.known = known_urls(self.db, self.site.name)
-        self.queued = frontier.queued(self.db, self.site.name)
-        self.walked = frontier.walked(self.db, self.site.name)
+        self.known = self.store.known_urls()
+        self.queued = self.frontier.queued()
+        self.walked = self.frontier.walked()
         self.budget = self.settings.max_listing_pages
         async with Fetcher(self.site, self.settings, politeness) as fetcher:
             await self._walk_listings(fetcher)
@@ -187,7 +178,7 @@ class SiteCrawl:
                     self.listing_pages,
                 )
             await self._read_feeds(fetcher)
-            await self._fetch_articles(fetcher, frontier.pending(self.db, self.site.name, Pending.ARTICLE))
+            await self._fetch_articles(fetcher, self.frontier.pending(Pending.ARTICLE))
             await self._revisit(fetcher)
 
     def degraded(self) -> str | None:
@@ -206,34 +197,34 @@ class SiteCrawl:
     async def _walk_listings(self, fetcher: Fetcher) -> None:
         """Each start listing from its first page; then the pages earlier runs queued and did not reach."""
         starts = list(dict.fromkeys(canonicalize(u) for u in self.site.start_urls))
-        continuation = frontier.pending(self.db, self.site.name, Pending.LISTING)
-        heads = frontier.pending(self.db, self.site.name, Pending.LISTING_HEAD)
+        continuation = self.frontier.pending(Pending.LISTING)
+        heads = self.frontier.pending(Pending.LISTING_HEAD)
         if not continuation and not heads and self._sweep_due(starts):
             await self._sweep(fetcher, starts)
             return
         for start in starts:
             # While a backfill is pending, the head walk only looks for what is new; the budget left goes on.
-            backfilling = not continuation and not frontier.backfilled(self.db, self.site.name, start)
+            backfilling = not continuation and not self.frontier.backfilled(start)
             if (
                 await self._walk(fetcher, [start], "backfill" if backfilling else "head", start)
                 and backfilling
             ):
-                frontier.mark_backfilled(self.db, self.site.name, start)
+                self.frontier.mark_backfilled(start)
         if heads:
             await self._walk(fetcher, heads, "head", None)
         # The continuation gets at least one page, so a budget the head walks use up cannot stall a backfill.
         self.budget = max(self.budget, 1)
         if continuation and await self._walk(fetcher, continuation, "backfill", None):
             for start in starts:
-                frontier.mark_backfilled(self.db, self.site.name, start)
+                self.frontier.mark_backfilled(start)
 
     def _sweep_due(self, starts: list[str]) -> bool:
-        walks = [frontier.last_complete_walk(self.db, self.site.name, start) for start in starts]
+        walks = [self.frontier.last_complete_walk(start) for start in starts]
         if not self.settings.sweep_days or any(walk is None for walk in walks):
             return False  # sweeps are off, or a listing is still being backfilled (walked to its end anyway)
         now = datetime.now(UTC)
         due, retry = utc_iso(now - timedelta(days=self.settings.sweep_days)), utc_iso(now - SWEEP_RETRY)
-        if any(frontier.sweep_tried_since(self.db, self.site.name, start, retry) for start in starts):
+        if any(self.frontier.sweep_tried_since(start, retry) for start in starts):
             return False
         return min(str(walk) for walk in walks) < due
 
@@ -246,12 +237,12 @@ class SiteCrawl:
             complete = await self._walk(fetcher, [start], "sweep", start) and complete
         if not complete:
             for start in starts:
-                frontier.mark_sweep_tried(self.db, self.site.name, start)
+                self.frontier.mark_sweep_tried(start)
             log.info("%s: the listing sweep did not reach every page; tried again in a day", self.site.name)
             return
         for start in starts:
-            frontier.mark_swept(self.db, self.site.name, start)
-        listed, unlisted = unlisted_since(self.db, self.site.name, starts, began)
+            self.frontier.mark_swept(start)
+        listed, unlisted = self.store.unlisted_since(starts, began)
         if unlisted > MAX_UNLISTED_SHARE * listed:
             log.warning(
                 "%s: %d of %d listed articles are on no listing page now; not marked removed (a broken pager?)",
@@ -260,7 +251,7 @@ class SiteCrawl:
                 listed,
             )
             return
-        removed = mark_unlisted(self.db, self.site.name, starts, began, utc_now())
+        removed = self.store.mark_unlisted(starts, began, utc_now())
         self.counts.articles_removed += removed
         if removed:
             log.info("%s: %d articles left every listing; marked removed (unlisted)", self.site.name, removed)
@@ -290,14 +281,14 @@ class SiteCrawl:
             if mode == "head" and not walked.new:
                 # listings are newest first: a whole page of known articles means the rest is known, so the
                 # pages the walk had lined up for its continuation are not needed
-                frontier.drop(self.db, self.site.name, list(queue), Pending.LISTING_HEAD)
+                self.frontier.drop(list(queue), Pending.LISTING_HEAD)
                 break
             barren = 0 if set(walked.listed) - seen else barren + 1
             seen.update(walked.listed)
             queue.extend(walked.follow)
             queued.update(walked.follow)
             await self._fetch_articles(fetcher, walked.new)
-            mark_listed(self.db, self.site.name, walked.new, utc_now(), via)  # now that they are archived
+            self.store.mark_listed(walked.new, utc_now(), via)  # now that they are archived
         return True
 
     async def _listing(
@@ -320,21 +311,21 @@ class SiteCrawl:
         links = discover_links(page, self.site, fetcher.hosts)
         new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
         follow = self._follow(url, links, mode, new, queued)
-        with transaction(self.db):
-            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
-            frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
+        with self.store.transaction():
+            self.store.save_page(page, fetcher.drain_attempts())
+            self.frontier.add(new, Pending.ARTICLE)
             if pending is not None:  # a sweep keeps its queue in memory: cut short, it starts again
-                frontier.add(self.db, self.site.name, follow, pending)
-            frontier.relisted(self.db, self.site.name, links.articles)
-            mark_listed(self.db, self.site.name, links.articles, utc_now(), via)
-            frontier.done(self.db, self.site.name, url)
-            frontier.mark_walked(self.db, self.site.name, url)
+                self.frontier.add(follow, pending)
+            self.frontier.relisted(links.articles)
+            self.store.mark_listed(links.articles, utc_now(), via)
+            self.frontier.done(url)
+            self.frontier.mark_walked(url)
         self.queued.update(new)
         self.walked.add(url)
         self.walked_now.add(url)
         visits = site_visits_of(page.text)
         if visits is not None:
-            save_visits(self.db, self.run_id, self.site.name, page.final_url, visits, page.fetched_at)
+            self.store.save_visits(page.final_url, visits, page.fetched_at)
         self.progress.page_done(self.site.name, "listing", page.final_url)
         self.feeds.update(dict.fromkeys(links.feeds, "feed"))
         self.listing_pages += 1
@@ -377,9 +368,9 @@ class SiteCrawl:
         found = (canonicalize(u) for u in pages)
         new = feed_articles((u for u in found if in_scope(u, fetcher.hosts)), self.site)
         new = [u for u in new if u not in self.known and u not in self.queued]
-        with transaction(self.db):
-            save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts())
-            frontier.add(self.db, self.site.name, new, Pending.ARTICLE)
+        with self.store.transaction():
+            self.store.save_page(page, fetcher.drain_attempts())
+            self.frontier.add(new, Pending.ARTICLE)
         self.queued.update(new)
         return nested
 
@@ -400,9 +391,9 @@ class SiteCrawl:
         try:
             page = await fetcher.fetch(url, kind, etag, modified, html=kind not in ("sitemap", "feed"))
         except FetchError as error:
-            save_attempts(self.db, self.run_id, self.site.name, fetcher.drain_attempts())
+            self.store.save_attempts(fetcher.drain_attempts())
             if pending is not None:
-                frontier.failed(self.db, self.site.name, url, error.reason, pending)
+                self.frontier.failed(url, error.reason, pending)
             self._failed(url, error.reason, error.status, error.detail)
             return None
         self.counts.pages_fetched += 1
@@ -417,16 +408,16 @@ class SiteCrawl:
 
     async def _article(self, fetcher: Fetcher, url: str) -> None:
         if url in self.known:
-            frontier.done(self.db, self.site.name, url)
+            self.frontier.done(url)
             return
         page = await self._fetch(fetcher, url, "article", pending=Pending.ARTICLE)
         if page is not None and self._store(fetcher, url, page):
-            frontier.done(self.db, self.site.name, url)
+            self.frontier.done(url)
             self.known.add(url)
 
     async def _revisit(self, fetcher: Fetcher) -> None:
         """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
-        due = due_revisits(self.db, self.site.name, utc_now(), self.settings.max_revisits)
+        due = self.store.due_revisits(utc_now(), self.settings.max_revisits)
         for url, etag, modified in due:
             await self._guard(fetcher, url, None, self._revisit_one(fetcher, url, etag, modified))
 
@@ -435,9 +426,7 @@ class SiteCrawl:
         if page is None:
             return
         if page.status == 304:
-            touch_article(
-                self.db, self.run_id, self.site.name, url, fetcher.drain_attempts(), page.fetched_at
-            )
+            self.store.touch_article(url, fetcher.drain_attempts(), page.fetched_at)
             self.counts.not_modified += 1
             self.progress.page_done(self.site.name, "not_modified", url)
         else:
@@ -460,9 +449,9 @@ class SiteCrawl:
             log.error("%s: internal error on %s", self.site.name, url, exc_info=exc)
             detail = f"{type(exc).__name__}: {exc}"[:500]
             failure = Attempt(url, utc_now(), None, Reason.INTERNAL_ERROR, 0, 0, "internal", detail)
-            save_attempts(self.db, self.run_id, self.site.name, [*fetcher.drain_attempts(), failure])
+            self.store.save_attempts([*fetcher.drain_attempts(), failure])
             if pending is not None:
-                frontier.failed(self.db, self.site.name, url, Reason.INTERNAL_ERROR, pending)
+                self.frontier.failed(url, Reason.INTERNAL_ERROR, pending)
             self._failed(url, Reason.INTERNAL_ERROR, None, detail)
             return None
 
@@ -483,7 +472,7 @@ class SiteCrawl:
         # An article reached under a second URL is stored under the one it names; the other becomes an alias.
         named = own_url(page, self.site, fetcher.hosts, url)
         attempts = fetcher.drain_attempts()
-        result = save_article(self.db, self.run_id, self.site.name, named, page, article, attempts, url)
+        result = self.store.save_article(named, page, article, attempts, url)
         self.known.add(named)
         name = f"articles_{result.outcome}"
         setattr(self.counts, name, getattr(self.counts, name) + 1)
@@ -495,15 +484,15 @@ class SiteCrawl:
     ) -> None:
         """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so)."""
         reason = f"extract:{error.reason}"
-        save_page(self.db, self.run_id, self.site.name, page, fetcher.drain_attempts(), reason)
+        self.store.save_page(page, fetcher.drain_attempts(), reason)
         if pending is not None:
-            frontier.failed(self.db, self.site.name, url, reason, pending)
+            self.frontier.failed(url, reason, pending)
         self._failed(url, reason, None, None)
 
     def _failed(self, url: str, reason: str, status: int | None, detail: str | None) -> None:
         if url in self.known and status in (404, 410):
             # An archived article the site no longer serves: a finding, not a failure.
-            mark_removed(self.db, self.run_id, self.site.name, url, [], utc_now())
+            self.store.mark_removed(url, [], utc_now())
             self.counts.articles_removed += 1
             self.progress.page_done(self.site.name, "removed", url)
             return

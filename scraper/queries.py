@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from sqlite_utils import Database
 
 from .errors import ConfigError
 
@@ -37,7 +37,7 @@ class Version:
     extractor: str | None  # the scraper version that extracted it (None before schema 9)
 
 
-def article_history(db: Database, url: str) -> list[Version]:
+def article_history(db: sqlite3.Connection, url: str) -> list[Version]:
     """Every distinct content of the article at a canonical URL (or one of its aliases), oldest first."""
     rows = db.execute(
         "SELECT v.observed_at, v.title, v.published_at, v.author, v.body, v.origin, v.extractor "
@@ -93,7 +93,7 @@ def _d_variants(token: str, limit: int = 4) -> set[str]:
 
 
 def search(
-    db: Database, text: str, site: str | None = None, since: str | None = None, limit: int = 20
+    db: sqlite3.Connection, text: str, site: str | None = None, since: str | None = None, limit: int = 20
 ) -> list[Hit]:
     """Articles whose title or body holds every word of text, best first (title words weigh more)."""
     query = fts_query(text)
@@ -108,7 +108,7 @@ def search(
     return [Hit(*row) for row in db.execute(sql, [query, *params, limit])]
 
 
-def site_summary(db: Database) -> list[tuple[object, ...]]:
+def site_summary(db: sqlite3.Connection) -> list[tuple[object, ...]]:
     """Per site: articles, gone (404/410), unlisted, versions, first and last publication, last seen."""
     return db.execute(
         "SELECT a.site, count(*), count(a.removed_at) FILTER (WHERE a.removed_reason IS NOT 'unlisted'), "
@@ -118,14 +118,14 @@ def site_summary(db: Database) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-def article_listing(db: Database) -> list[tuple[str | None, str, str | None, int, str]]:
+def article_listing(db: sqlite3.Connection) -> list[tuple[str | None, str, str | None, int, str]]:
     """Every article, newest first: (published_at, title, author, body length, url)."""
     return db.execute(
         "SELECT published_at, title, author, length(body), url FROM articles ORDER BY published_at DESC"
     ).fetchall()
 
 
-def visitor_readings(db: Database) -> tuple[int, int | None]:
+def visitor_readings(db: sqlite3.Connection) -> tuple[int, int | None]:
     """How many visitor-counter readings the archive holds, and the newest total read."""
     row: tuple[int, int | None] = db.execute(
         "SELECT count(*), (SELECT total FROM visit_stats WHERE total IS NOT NULL "
@@ -134,7 +134,7 @@ def visitor_readings(db: Database) -> tuple[int, int | None]:
     return row
 
 
-def articles_per_month(db: Database, site: str | None = None) -> list[tuple[object, ...]]:
+def articles_per_month(db: sqlite3.Connection, site: str | None = None) -> list[tuple[object, ...]]:
     """(site, YYYY-MM, articles) by publication month, of every site or one."""
     conditions, params = site_since(site, None)
     return db.execute(
@@ -156,7 +156,7 @@ SITE_COLUMNS = (
 )
 
 
-def stats_summary(db: Database) -> dict[str, Any]:
+def stats_summary(db: sqlite3.Connection) -> dict[str, Any]:
     """What `scraper stats` prints, as one JSON-ready object."""
     run = last_run(db)
     return {
@@ -172,9 +172,9 @@ def stats_summary(db: Database) -> dict[str, Any]:
     }
 
 
-def last_run(db: Database) -> dict[str, Any] | None:
+def last_run(db: sqlite3.Connection) -> dict[str, Any] | None:
     """The newest crawl's `runs` row (re-extractions have rows of their own kind)."""
-    rows = list(db.query("SELECT * FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"))
+    rows = list(dict_rows(db, "SELECT * FROM runs WHERE kind = 'crawl' ORDER BY id DESC LIMIT 1"))
     return rows[0] if rows else None
 
 
@@ -188,7 +188,7 @@ FETCH_OUTCOME = """CASE
     ELSE 'failed' END"""
 
 
-def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
+def failures(db: sqlite3.Connection, run_id: int) -> list[tuple[str, str, int]]:
     """(outcome, reason, URLs) of a run's requests that ended in an error.
 
     outcome: "failed" (a page the run could not get: runs.failures), "retried" (an attempt that failed, then
@@ -202,7 +202,7 @@ def failures(db: Database, run_id: int) -> list[tuple[str, str, int]]:
     return [(str(outcome), str(error), int(count)) for outcome, error, count in rows]
 
 
-def archive_sites(db: Database) -> list[str]:
+def archive_sites(db: sqlite3.Connection) -> list[str]:
     """Every site with an article, a fetch or a counter reading in the archive, by name."""
     rows = db.execute(
         "SELECT site FROM articles UNION SELECT site FROM fetches UNION SELECT site FROM visit_stats ORDER BY 1"
@@ -210,14 +210,16 @@ def archive_sites(db: Database) -> list[str]:
     return [site for (site,) in rows]
 
 
-def known_site(db: Database, site: str | None) -> str | None:
+def known_site(db: sqlite3.Connection, site: str | None) -> str | None:
     """The --site given, when the archive has it (None stays None); ConfigError when it has no such site."""
     if site is not None and site not in archive_sites(db):
         raise ConfigError("--site", site, "no such site in the archive")
     return site
 
 
-def counter_per_run(db: Database, site: str) -> list[tuple[str, int | None, int | None, int | None]]:
+def counter_per_run(
+    db: sqlite3.Connection, site: str
+) -> list[tuple[str, int | None, int | None, int | None]]:
     """(observed_at, online, today, total) of the last counter reading of each run of a site, oldest first.
 
     A run reads the counter on every page it fetches (a hundred readings a night on a big site); a chart of
@@ -231,7 +233,7 @@ def counter_per_run(db: Database, site: str) -> list[tuple[str, int | None, int 
     ).fetchall()
 
 
-def failure_reasons(db: Database, site: str) -> list[tuple[str, int]]:
+def failure_reasons(db: sqlite3.Connection, site: str) -> list[tuple[str, int]]:
     """(reason, requests) of a site's failed pages over every run, commonest first.
 
     Only what `stats` calls failed: attempts a retry made good, removed articles and robots.txt are left out.
@@ -243,12 +245,20 @@ def failure_reasons(db: Database, site: str) -> list[tuple[str, int]]:
     ).fetchall()
 
 
-def newest_articles(db: Database, site: str, limit: int = 20) -> list[dict[str, Any]]:
+def newest_articles(db: sqlite3.Connection, site: str, limit: int = 20) -> list[dict[str, Any]]:
     """A site's most recently published articles (undated ones last)."""
     return list(
-        db.query(
+        dict_rows(
+            db,
             "SELECT published_at, title, author, views, url FROM articles WHERE site = ? "
             "ORDER BY published_at IS NULL, published_at DESC, id DESC LIMIT ?",
             [site, limit],
         )
     )
+
+
+def dict_rows(db: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> Iterator[dict[str, Any]]:
+    """The rows of a query as dicts keyed by column name."""
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return (dict(zip(names, row, strict=True)) for row in cursor)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlite_utils import Database
-
-from .archive import transaction
-from .captures import decompress
 from .encoding import decode_html
 from .errors import ExtractError
 from .extractor import extract_article
-from .loader import finish_run, start_run, store_article
 from .models import Article, ReextractCounts, Site, utc_now
+from .store import Archive
 
 # Articles per write transaction: the commit and the FTS5 index segment it writes are shared by the batch
 # (bench/bench_loader.py: one commit per article caps loading near 2,300 articles/s). A batch holds the
@@ -23,47 +20,55 @@ BATCH = 200
 
 
 def reextract(
-    db: Database, sites: Mapping[str, Site] | None = None, site: str | None = None, since: str | None = None
+    archive: Archive,
+    sites: Mapping[str, Site] | None = None,
+    site: str | None = None,
+    since: str | None = None,
 ) -> ReextractCounts:
     """Re-extract archived articles and pages that failed extraction before; each article whole or not at all.
 
     Recorded as a `runs` row of kind "reextract": "ok" when done, "aborted" when stopped midway.
     """
     counts = ReextractCounts()
-    targets = _targets(db, site, since)
-    run_id = start_run(db, len({target[1] for target in targets}), kind="reextract")
+    targets = _targets(archive.db, site, since)
+    run_id = archive.start_run(len({target[1] for target in targets}), kind="reextract")
     try:
         for start in range(0, len(targets), BATCH):
-            with transaction(db):
+            with archive.transaction():
                 for url, site_name, capture_id in targets[start : start + BATCH]:
                     _reextract_one(
-                        db, counts, sites.get(site_name) if sites else None, url, site_name, capture_id
+                        archive, counts, sites.get(site_name) if sites else None, url, site_name, capture_id
                     )
     except BaseException:
-        finish_run(db, run_id, "aborted", counts.as_run())
+        archive.finish_run(run_id, "aborted", counts.as_run())
         raise
-    finish_run(db, run_id, "ok", counts.as_run())
+    archive.finish_run(run_id, "ok", counts.as_run())
     return counts
 
 
 def _reextract_one(
-    db: Database, counts: ReextractCounts, config: Site | None, url: str, site_name: str, capture_id: int
+    archive: Archive,
+    counts: ReextractCounts,
+    config: Site | None,
+    url: str,
+    site_name: str,
+    capture_id: int,
 ) -> None:
     counts.checked += 1
     try:
-        article = _extract_capture(db, capture_id, url, config)
+        article = _extract_capture(archive, capture_id, url, config)
     except ExtractError as error:
         counts.failed[error.reason] = counts.failed.get(error.reason, 0) + 1
         return
-    lost = _lost_field(db, url, article)
+    lost = _lost_field(archive.db, url, article)
     if lost is not None:
         counts.kept[lost] = counts.kept.get(lost, 0) + 1
         return
-    outcome = store_article(db, site_name, url, article, capture_id, utc_now(), seen=False).outcome
+    outcome = archive.store_article(site_name, url, article, capture_id, utc_now(), seen=False).outcome
     setattr(counts, outcome, getattr(counts, outcome) + 1)
 
 
-def _lost_field(db: Database, url: str, article: Article) -> str | None:
+def _lost_field(db: sqlite3.Connection, url: str, article: Article) -> str | None:
     """The first field the archived article has and this re-extraction of the same capture lost, if any.
 
     The capture is the page as it was: a field that vanishes is the extractor's loss (a missing config, a
@@ -78,7 +83,7 @@ def _lost_field(db: Database, url: str, article: Article) -> str | None:
     return "author" if author and not article.author else None
 
 
-def _targets(db: Database, site: str | None, since: str | None) -> list[tuple[str, str, int]]:
+def _targets(db: sqlite3.Connection, site: str | None, since: str | None) -> list[tuple[str, str, int]]:
     archived = "SELECT url, site, capture_id FROM articles WHERE capture_id IS NOT NULL"
     # Pages fetched fine but refused by an older extractor: a fixed profile may now find their article.
     refused = (
@@ -96,23 +101,21 @@ def _targets(db: Database, site: str | None, since: str | None) -> list[tuple[st
     ]
 
 
-def _fetched_since(db: Database, capture_id: int, since: str) -> bool:
+def _fetched_since(db: sqlite3.Connection, capture_id: int, since: str) -> bool:
     return bool(
         db.execute("SELECT fetched_at >= ? FROM captures WHERE id = ?", [since, capture_id]).fetchone()[0]
     )
 
 
-def _extract_capture(db: Database, capture_id: int, url: str, site: Site | None) -> Article:
+def _extract_capture(archive: Archive, capture_id: int, url: str, site: Site | None) -> Article:
     """The article in a capture, read exactly as a crawl reads it: the site's profile (else detection) and
     selectors from the config. The profile stored with the article is not forced: it names the family
     detected, which may have read the page through its generic fallback."""
-    fetched_at, headers, compression, content = db.execute(
+    fetched_at, headers, compression, content = archive.db.execute(
         "SELECT fetched_at, headers, compression, content FROM captures WHERE id = ?", [capture_id]
     ).fetchone()
-    body = decompress(db, compression, content)
+    body = archive.captures.decompress(compression, content)
     content_type = next((v for k, v in json.loads(headers or "[]") if k.lower() == "content-type"), None)
     text = decode_html(body, content_type)[0]
-    now = datetime.fromisoformat(
-        fetched_at.replace("Z", "+00:00")
-    )  # relative dates resolve against the fetch
+    now = datetime.fromisoformat(fetched_at)  # relative dates resolve against the fetch
     return extract_article(text, url, site.profile if site else None, site.selectors if site else None, now)

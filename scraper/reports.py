@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import difflib
 import json
+import sqlite3
 import textwrap
 from dataclasses import asdict
 from typing import Any
 
 import click
-from sqlite_utils import Database
 
 from .archive import open_reader
 from .check import SiteCheck
@@ -72,7 +72,7 @@ def print_hits(query: str, hits: list[Hit], as_json: bool) -> None:
         click.echo(f"{(hit.published_at or '(no date)')[:10]}  {hit.site}  {hit.title}  {hit.url}")
 
 
-def print_stats(db: Database) -> None:
+def print_stats(db: sqlite3.Connection) -> None:
     """Articles per site and per month, then the last run and why its failures failed."""
     click.echo(
         "site                 articles  gone  unlisted  versions  first published  last published  last seen"

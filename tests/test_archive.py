@@ -16,12 +16,11 @@ from scraper.archive import (
     migrate,
     open_archive,
     open_reader,
-    transaction,
 )
 from scraper.errors import StorageError
-from scraper.loader import known_urls, save_article, start_run, store_article
 from scraper.queries import search
-from tests.test_loader import URL, article, attempt, page
+from scraper.store import Archive
+from tests.test_loader import URL, article, attempt, page, site_view
 
 OTHER_URL = URL.replace("1661778300000", "1661778399999")
 
@@ -71,7 +70,7 @@ def test_an_archive_with_edit_history_keeps_every_version_when_versions_become_a
             [hash_, hash_, body],
         )
     before = old.execute("SELECT * FROM article_versions ORDER BY id").fetchall()
-    old.conn.close()
+    old.close()
     db = open_archive(path)
     kept = "id, article_id, observed_at, content_hash, title, published_at, author, body, capture_id"
     assert db.execute(f"SELECT {kept} FROM article_versions ORDER BY id").fetchall() == before
@@ -99,7 +98,7 @@ def test_v9_gives_old_articles_their_local_date_and_old_reextractions_their_orig
             "INSERT INTO article_versions_data (article_id, observed_at, content_hash, capture_id) VALUES (1, ?, 'h', ?)",
             [observed, capture],
         )
-    old.conn.close()
+    old.close()
     db = open_archive(path)
     dates = db.execute("SELECT published_date, date(published_at) FROM articles ORDER BY id").fetchall()
     assert dates == [("2026-01-12", "2026-01-11"), ("2026-01-13", "2026-01-13"), (None, None)]
@@ -124,34 +123,34 @@ def test_a_failed_migration_leaves_the_old_archive_untouched(tmp_path: Path) -> 
 
 
 def test_the_same_article_under_another_url_is_an_alias_not_a_second_article(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "a.db")
-    run = start_run(db, 1)
-    save_article(db, run, "tx", URL, page(), article(), [attempt()])
-    result = save_article(db, run, "tx", OTHER_URL, page(), article(url=OTHER_URL), [attempt()])
+    site = site_view(tmp_path / "a.db")
+    db = site.db
+    site.save_article(URL, page(), article(), [attempt()])
+    result = site.save_article(OTHER_URL, page(), article(url=OTHER_URL), [attempt()])
     assert result.outcome == "alias"
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     assert db.execute("SELECT url FROM article_aliases").fetchall() == [(OTHER_URL,)]
-    assert known_urls(db, "tx") == {URL, OTHER_URL}
+    assert site.known_urls() == {URL, OTHER_URL}
 
 
 def test_nfd_text_is_the_same_article_as_nfc_text(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "a.db")
-    run = start_run(db, 1)
-    save_article(db, run, "tx", URL, page(), article(), [attempt()])
+    site = site_view(tmp_path / "a.db")
+    db = site.db
+    site.save_article(URL, page(), article(), [attempt()])
     nfd = article(
         title=unicodedata.normalize("NFD", article().title), body=unicodedata.normalize("NFD", article().body)
     )
-    assert save_article(db, run, "tx", OTHER_URL, page(), nfd, [attempt()]).outcome == "alias"
+    assert site.save_article(OTHER_URL, page(), nfd, [attempt()]).outcome == "alias"
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
 
 
 def test_a_reader_during_a_write_sees_whole_articles_only(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
-    db = open_archive(path)
+    archive = Archive.open(path)
     reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     counts = "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_versions)"
-    with transaction(db):
-        store_article(db, "tx", URL, article(), None, "2026-11-29T00:00:00Z")
+    with archive.transaction():
+        archive.store_article("tx", URL, article(), None, "2026-11-29T00:00:00Z")
         assert reader.execute(counts).fetchone() == (0, 0)  # mid-write: nothing, not half an article
     assert reader.execute(counts).fetchone() == (1, 1)
     reader.close()
@@ -159,14 +158,11 @@ def test_a_reader_during_a_write_sees_whole_articles_only(tmp_path: Path) -> Non
 
 def test_a_long_analyst_read_never_blocks_the_crawl(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
-    db = open_archive(path)
-    run = start_run(db, 1)
+    site = site_view(path)
     reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     reader.execute("BEGIN")
     assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
-    save_article(
-        db, run, "tx", URL, page(), article(), [attempt()]
-    )  # commits while the reader holds its snapshot
+    site.save_article(URL, page(), article(), [attempt()])  # commits while the reader holds its snapshot
     assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
     reader.execute("COMMIT")
     assert reader.execute("SELECT count(*) FROM articles").fetchone() == (1,)
@@ -176,14 +172,11 @@ def test_a_long_analyst_read_never_blocks_the_crawl(tmp_path: Path) -> None:
     "query", ["an ninh", "AN NINH", "an ninh trật tự", "an ninh trat tu", "Đảm bảo", "dam bao"]
 )
 def test_search_works_with_and_without_diacritics(tmp_path: Path, query: str) -> None:
-    db = open_archive(tmp_path / "a.db")
-    run = start_run(db, 1)
+    site = site_view(tmp_path / "a.db")
+    db = site.db
     text = "Công an thị xã đảm bảo an ninh, trật tự trong dịp Tết Nguyên đán."
-    save_article(db, run, "tx", URL, page(), article(body=text), [attempt()])
-    save_article(
-        db,
-        run,
-        "tx",
+    site.save_article(URL, page(), article(body=text), [attempt()])
+    site.save_article(
         OTHER_URL,
         page(),
         article(title="Chợ hoa xuân", body="Bán hoa, cây cảnh."),
@@ -193,12 +186,10 @@ def test_search_works_with_and_without_diacritics(tmp_path: Path, query: str) ->
 
 
 def test_search_follows_edits(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "a.db")
-    run = start_run(db, 1)
-    save_article(db, run, "tx", URL, page(), article(body="Nội dung cũ về giao thông."), [attempt()])
-    save_article(
-        db, run, "tx", URL, page(), replace(article(), body="Nội dung mới về môi trường."), [attempt()]
-    )
+    site = site_view(tmp_path / "a.db")
+    db = site.db
+    site.save_article(URL, page(), article(body="Nội dung cũ về giao thông."), [attempt()])
+    site.save_article(URL, page(), replace(article(), body="Nội dung mới về môi trường."), [attempt()])
     assert search(db, "giao thong") == [] and len(search(db, "moi truong")) == 1
 
 
@@ -210,13 +201,14 @@ def index_matches_articles(db: object) -> bool:
 
 def test_articles_and_their_search_entries_commit_together(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
-    db = open_archive(path)
+    archive = Archive.open(path)
+    db = archive.db
     reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    with pytest.raises(RuntimeError), transaction(db):
-        store_article(db, "tx", URL, article(body="Bài bị bỏ dở."), None, "2026-11-29T00:00:00Z")
+    with pytest.raises(RuntimeError), archive.transaction():
+        archive.store_article("tx", URL, article(body="Bài bị bỏ dở."), None, "2026-11-29T00:00:00Z")
         raise RuntimeError("killed mid-write")
-    with transaction(db):
-        store_article(db, "tx", OTHER_URL, article(url=OTHER_URL), None, "2026-11-29T00:00:00Z")
+    with archive.transaction():
+        archive.store_article("tx", OTHER_URL, article(url=OTHER_URL), None, "2026-11-29T00:00:00Z")
         assert reader.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hoi'"
         ).fetchone() == (0,)
@@ -227,18 +219,19 @@ def test_articles_and_their_search_entries_commit_together(tmp_path: Path) -> No
 
 
 def test_an_article_new_and_edited_in_one_batch_is_indexed_with_its_last_text(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "a.db")
-    with transaction(db):
+    archive = Archive.open(tmp_path / "a.db")
+    db = archive.db
+    with archive.transaction():
         for body in ("Nội dung cũ về giao thông.", "Nội dung mới về môi trường."):
-            with transaction(db):  # a unit inside a batch joins it
-                store_article(db, "tx", URL, article(body=body), None, "2026-11-29T00:00:00Z")
+            with archive.transaction():  # a unit inside a batch joins it
+                archive.store_article("tx", URL, article(body=body), None, "2026-11-29T00:00:00Z")
     assert search(db, "giao thong") == [] and len(search(db, "moi truong")) == 1
     assert index_matches_articles(db)
 
 
 def test_an_article_inserted_by_hand_is_searchable(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
-    open_archive(path).conn.close()
+    open_archive(path).close()
     with sqlite3.connect(path) as conn:  # an analyst's own row, through the sqlite3 shell
         conn.execute(
             "INSERT INTO articles (site, url, title, body, content_hash, first_seen_at, last_seen_at, changed_at) "
@@ -263,17 +256,20 @@ def test_datasette_metadata_describes_every_table_and_column(tmp_path: Path) -> 
     metadata = json.loads((Path(__file__).parents[1] / "datasette-metadata.json").read_text(encoding="utf-8"))
     described = metadata["databases"]["archive"]["tables"]
     db = open_archive(tmp_path / "archive.db")
-    tables = [t for t in db.table_names() + db.view_names() if not t.startswith("articles_fts")]
+    names = db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
+    tables = [name for (name,) in names if not name.startswith("articles_fts")]
     assert sorted(described) == sorted(tables)
     for table in tables:
-        assert sorted(described[table]["columns"]) == sorted(db[table].columns_dict), table
+        assert sorted(described[table]["columns"]) == sorted(
+            r[1] for r in db.execute(f"PRAGMA table_info({table})")
+        ), table
 
 
 def test_an_alias_leaves_the_canonical_articles_validators_and_schedule_alone(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "a.db")
-    run = start_run(db, 1)
+    site = site_view(tmp_path / "a.db")
+    db = site.db
     canonical = replace(page(), headers=(("ETag", '"canonical"'),))
-    save_article(db, run, "tx", URL, canonical, article(), [attempt()])
+    site.save_article(URL, canonical, article(), [attempt()])
     before = db.execute("SELECT etag, next_visit_at FROM articles").fetchone()
     other = replace(
         page("2026-12-20T00:00:00.000000Z"),
@@ -281,7 +277,5 @@ def test_an_alias_leaves_the_canonical_articles_validators_and_schedule_alone(tm
         final_url=OTHER_URL,
         headers=(("ETag", '"alias"'),),
     )
-    assert (
-        save_article(db, run, "tx", OTHER_URL, other, article(url=OTHER_URL), [attempt()]).outcome == "alias"
-    )
+    assert site.save_article(OTHER_URL, other, article(url=OTHER_URL), [attempt()]).outcome == "alias"
     assert db.execute("SELECT etag, next_visit_at FROM articles").fetchone() == before

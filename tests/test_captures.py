@@ -10,22 +10,21 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.archive import open_archive
-from scraper.captures import TRAIN_AFTER, decompress
+from scraper.captures import TRAIN_AFTER, Captures
 from scraper.encoding import decode_html
 from scraper.exports import write_warc
 from scraper.extractor import extract_article
-from scraper.loader import save_article, start_run
 from scraper.reextract import reextract
+from scraper.store import Archive
 from tests.conftest import SITE
-from tests.test_loader import attempt, page
+from tests.test_loader import attempt, page, site_view
 
 BASE = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/"
 
 
 def load_pages(db_path: Path, count: int) -> list[bytes]:
     """Archive `count` distinct pages of the fixture portal; returns their bytes in order."""
-    db = open_archive(db_path)
-    run = start_run(db, 1)
+    site = site_view(db_path)
     templates = sorted((SITE / "pages").glob("*.html"))
     bodies = []
     for i in range(count):
@@ -38,9 +37,9 @@ def load_pages(db_path: Path, count: int) -> list[bytes]:
         article = extract_article(decode_html(raw)[0], url)
         article = replace(article, title=f"{article.title} ({i})")
         fetched = replace(page(), url=url, final_url=url, body=raw, text="")
-        save_article(db, run, "tx", url, fetched, article, [replace(attempt(), url=url)])
+        site.save_article(url, fetched, article, [replace(attempt(), url=url)])
         bodies.append(raw)
-    db.close()
+    site.db.close()
     return bodies
 
 
@@ -53,7 +52,7 @@ def test_a_site_switches_to_its_own_dictionary_after_enough_pages(tmp_path: Path
     assert set(kinds[TRAIN_AFTER:]) == {"zstd:1"}
     assert db.execute("SELECT site, samples FROM capture_dicts").fetchall() == [("tx", TRAIN_AFTER)]
     stored = db.execute("SELECT compression, content FROM captures ORDER BY id").fetchall()
-    assert [decompress(db, kind, blob) for kind, blob in stored] == bodies
+    assert [Captures(db).decompress(kind, blob) for kind, blob in stored] == bodies
     later = [len(blob) for kind, blob in stored[TRAIN_AFTER:]]
     as_zlib = [len(zlib.compress(body, 6)) for body in bodies[TRAIN_AFTER:]]
     assert sum(later) < sum(as_zlib) / 2  # the point of the dictionary
@@ -62,10 +61,10 @@ def test_a_site_switches_to_its_own_dictionary_after_enough_pages(tmp_path: Path
 def test_exports_and_reextract_read_dictionary_captures(tmp_path: Path) -> None:
     db_path = tmp_path / "archive.db"
     bodies = load_pages(db_path, TRAIN_AFTER + 5)
-    db = open_archive(db_path)
+    archive = Archive.open(db_path)
     out = io.BytesIO()
-    assert write_warc(db, out) == len(bodies)
+    assert write_warc(archive.db, out) == len(bodies)
     out.seek(0)
     assert [r.content_stream().read() for r in ArchiveIterator(out) if r.rec_type == "response"] == bodies
-    counts = reextract(db)
+    counts = reextract(archive)
     assert counts.checked == len(bodies) and counts.failed == {}

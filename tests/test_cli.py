@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from scraper.archive import archive_lock, open_reader
-from scraper.captures import decompress
+from scraper.captures import Captures
 from scraper.cli import cli
 from scraper.sitesrv import SiteServer
 from tests.conftest import FIXTURES, MISSING_ARTICLE, SITE, expected_articles, write_config
@@ -124,7 +124,7 @@ def test_raw_captures_are_kept_for_re_extraction(config_file: Path, site_server:
         db, "SELECT content, encoding, compression FROM captures WHERE url = ?", site_server.url(ARTICLE)
     )[0]
     assert encoding == "utf-8"
-    stored = decompress(open_reader(db), compression, content)
+    stored = Captures(open_reader(db)).decompress(compression, content)
     assert stored == (SITE / "pages" / "1661778300000.html").read_bytes()
 
 

@@ -16,7 +16,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from scraper.archive import open_reader
-from scraper.captures import decompress
+from scraper.captures import Captures
 from scraper.queries import search
 from scraper.reports import print_archive
 from scraper.sitesrv import SiteServer
@@ -325,7 +325,7 @@ def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: 
     assert (status, site) == (200, "thixaquangtri")
     assert ["Content-Type", "text/html; charset=utf-8"] in [[k.title(), v] for k, v in json.loads(headers)]
     assert (
-        decompress(open_reader(archive), compression, content)
+        Captures(open_reader(archive)).decompress(compression, content)
         == (SITE / "pages" / "1661778300000.html").read_bytes()
     )
 

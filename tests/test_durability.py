@@ -25,7 +25,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper import frontier, pipeline
-from scraper.archive import open_archive
 from scraper.config import load_config
 from scraper.crawler import Fetcher
 from scraper.errors import Reason
@@ -33,6 +32,7 @@ from scraper.models import utc_iso
 from scraper.pipeline import run_crawl
 from scraper.progress import LogProgress
 from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site
+from scraper.store import Archive, SiteArchive
 from tests.test_cli import rows
 from tests.test_faults_storage import articles
 
@@ -92,8 +92,8 @@ def archived(db: Path) -> tuple[int, int]:
 # kill mid-write would leave it), or while a listing page's finds are committed.
 KILL_POINTS = {
     "fetch": (Fetcher, "fetch"),
-    "article-write": (pipeline, "save_article"),
-    "listing-commit": (frontier, "mark_walked"),
+    "article-write": (SiteArchive, "save_article"),
+    "listing-commit": (frontier.Frontier, "mark_walked"),
 }
 
 
@@ -141,7 +141,9 @@ def test_a_head_walk_cut_short_goes_on_with_the_next_page_on_the_next_run(
         build_portal(out, 8, per_page=PER_PAGE, new=10, pager_window=1)  # 10 new: pages 1, 2 and half of 3
         server.routes.update(load_manifest(out)[0])
         with pytest.MonkeyPatch.context() as patch:
-            kill_at(patch, frontier, "mark_walked", 2)  # page 1 committed, killed while committing page 2
+            kill_at(
+                patch, frontier.Frontier, "mark_walked", 2
+            )  # page 1 committed, killed while committing page 2
             with pytest.raises(Killed):
                 crawl_once(config)
         crawl_once(config)
@@ -169,17 +171,16 @@ def test_an_article_in_the_slow_lane_is_fetched_again_when_a_listing_shows_it(
 
 
 def test_a_url_failing_past_the_attempt_limit_waits_a_month_and_is_never_dropped(tmp_path: Path) -> None:
-    db = open_archive(tmp_path / "unit.db")
+    archive = Archive.open(tmp_path / "unit.db")
+    db, queue = archive.db, frontier.Frontier(archive, "s")
     for _ in range(frontier.MAX_ATTEMPTS + 2):
-        frontier.failed(db, "s", "https://a.gov.vn/x", Reason.TIMEOUT_TOTAL)
+        queue.failed("https://a.gov.vn/x", Reason.TIMEOUT_TOTAL)
     attempts, next_at, gave_up = db.execute(
         "SELECT attempts, next_attempt_at, gave_up_at FROM frontier"
     ).fetchone()
     assert attempts == frontier.MAX_ATTEMPTS + 2 and gave_up is not None
     assert next_at > utc_iso(datetime.now(UTC) + timedelta(days=29))
-    assert frontier.pending(db, "s", frontier.Pending.ARTICLE, now="2999-01-01T00:00:00Z") == [
-        "https://a.gov.vn/x"
-    ]
+    assert queue.pending(frontier.Pending.ARTICLE, now="2999-01-01T00:00:00Z") == ["https://a.gov.vn/x"]
 
 
 @pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM", "time-limit"])

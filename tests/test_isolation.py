@@ -21,6 +21,7 @@ from scraper.models import RunSummary
 from scraper.pipeline import MAX_FAILING_STREAK, SiteCrawl, run_crawl
 from scraper.progress import LogProgress
 from scraper.sitesrv import SiteServer, serve_site
+from scraper.store import SiteArchive
 from tests.conftest import LISTING, SITE, expected_articles
 from tests.test_cli import rows
 from tests.test_durability import build_portal
@@ -157,9 +158,9 @@ def test_an_archive_fault_still_ends_the_run(
 ) -> None:
     config = config_for(tmp_path, two_portals)
     monkeypatch.setattr(
-        pipeline,
+        SiteArchive,
         "save_article",
-        raising_for("view-article", StorageError("disk full"), pipeline.save_article),
+        raising_for("view-article", StorageError("disk full"), SiteArchive.save_article),
     )
     with pytest.raises(StorageError):
         crawl_once(config)

@@ -29,6 +29,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "scraper.reextract": ("run", ""),
     "scraper.check": ("run", ""),  # one page through crawl and extract, no archive
     "scraper.config": ("run", ""),  # checks config.toml against what the stages accept
+    "scraper.revisits": ("run", ""),  # crawl policy: when an archived article is fetched again
     # crawl: from the network to a Page
     "scraper.crawler": ("stage", "crawl"),
     "scraper.urls": ("stage", "crawl"),
@@ -46,7 +47,7 @@ MODULES: dict[str, tuple[str, str]] = {
     "scraper.profiles": ("stage", "extract"),
     # archive: the SQLite file, in and out
     "scraper.archive": ("stage", "archive"),
-    "scraper.loader": ("stage", "archive"),
+    "scraper.store": ("stage", "archive"),  # the Archive object and its per-site view
     "scraper.frontier": ("stage", "archive"),
     "scraper.captures": ("stage", "archive"),
     "scraper.queries": ("stage", "archive"),
@@ -62,7 +63,7 @@ SEALED = {"extract": {"crawl", "archive"}, "archive": {"crawl"}}
 
 
 def module_name(path: Path) -> str:
-    """scraper/loader.py -> scraper.loader; scraper/__init__.py -> scraper."""
+    """scraper/store.py -> scraper.store; scraper/__init__.py -> scraper."""
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -147,18 +148,18 @@ def test_imports_run_one_way() -> None:
     ("source", "target", "allowed"),
     [
         ("scraper.cli", "scraper.pipeline", True),
-        ("scraper.pipeline", "scraper.loader", True),
-        ("scraper.loader", "scraper.models", True),
+        ("scraper.pipeline", "scraper.store", True),
+        ("scraper.store", "scraper.models", True),
         ("scraper.discovery", "scraper.profiles", True),
         ("scraper.pipeline", "scraper.progress", False),
-        ("scraper.loader", "scraper", False),
+        ("scraper.store", "scraper", False),
         ("scraper.models", "scraper.errors", True),
         ("scraper.errors", "scraper.models", True),
         ("scraper.text", "scraper.dates", False),
         ("scraper.extractor", "scraper.urls", False),
         ("scraper.dates", "scraper.captures", False),
-        ("scraper.loader", "scraper.crawler", False),
-        ("scraper.crawler", "scraper.loader", True),
+        ("scraper.store", "scraper.crawler", False),
+        ("scraper.crawler", "scraper.store", True),
     ],
     ids=lambda v: str(v).removeprefix("scraper."),
 )

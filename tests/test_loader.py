@@ -11,8 +11,9 @@ import pytest
 
 from scraper.archive import SCHEMA_VERSION, archive_lock, open_archive, transaction
 from scraper.errors import LockHeld, StorageError
-from scraper.loader import content_hash, save_article, start_run
 from scraper.models import Article, Attempt, Page, SiteVisits
+from scraper.revisits import next_visit
+from scraper.store import Archive, SiteArchive, content_hash
 
 URL = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -41,6 +42,12 @@ def attempt(at: str = "2026-11-29T01:00:00.000000Z") -> Attempt:
     return Attempt(URL, at, 200, None, 12, 15, "article")
 
 
+def site_view(db_path: Path, site: str = "tx") -> SiteArchive:
+    """A fresh run's view of one site, as the run loop gets it."""
+    archive = Archive.open(db_path)
+    return archive.site(archive.start_run(1), site, next_visit)
+
+
 def count(db_path: Path, table: str) -> int:
     with sqlite3.connect(db_path) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
@@ -53,7 +60,7 @@ def db_path(tmp_path: Path) -> Path:
 
 def test_a_new_archive_has_the_contract_tables_in_wal_mode(db_path: Path) -> None:
     db = open_archive(db_path)
-    tables = set(db.table_names()) | set(db.view_names())
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     assert {
         "articles",
         "article_versions",
@@ -79,14 +86,14 @@ def test_a_new_archive_has_the_contract_tables_in_wal_mode(db_path: Path) -> Non
         "last_seen_at",
         "changed_at",
     }
-    assert contract <= set(db["articles"].columns_dict)
+    assert contract <= {r[1] for r in db.execute("PRAGMA table_info(articles)")}
 
 
 def test_loading_the_same_article_twice_keeps_one_row_and_one_version(db_path: Path) -> None:
-    db = open_archive(db_path)
-    run = start_run(db, 1)
-    first = save_article(db, run, "tx", URL, page(), article(), [attempt()])
-    second = save_article(db, run, "tx", URL, page("2026-11-30T01:00:00.000000Z"), article(), [attempt()])
+    site = site_view(db_path)
+    db = site.db
+    first = site.save_article(URL, page(), article(), [attempt()])
+    second = site.save_article(URL, page("2026-11-30T01:00:00.000000Z"), article(), [attempt()])
     assert (first.outcome, second.outcome) == ("new", "unchanged")
     assert (count(db_path, "articles"), count(db_path, "article_versions")) == (1, 1)
     row = db.execute("SELECT first_seen_at, last_seen_at, changed_at FROM articles").fetchone()
@@ -100,11 +107,11 @@ def test_loading_the_same_article_twice_keeps_one_row_and_one_version(db_path: P
 
 
 def test_an_edited_article_gets_a_new_version_and_keeps_the_old_one(db_path: Path) -> None:
-    db = open_archive(db_path)
-    run = start_run(db, 1)
-    save_article(db, run, "tx", URL, page(), article(), [attempt()])
+    site = site_view(db_path)
+    db = site.db
+    site.save_article(URL, page(), article(), [attempt()])
     later = page("2026-12-01T01:00:00.000000Z", b"<html>v2</html>")
-    result = save_article(db, run, "tx", URL, later, article(body="Nội dung đã sửa."), [attempt()])
+    result = site.save_article(URL, later, article(body="Nội dung đã sửa."), [attempt()])
     assert result.outcome == "changed"
     bodies = [r[0] for r in db.execute("SELECT body FROM article_versions ORDER BY id")]
     assert bodies == ["Chiều ngày 15/8/2022, UBND phường 1 tổ chức hội nghị.", "Nội dung đã sửa."]
@@ -115,12 +122,12 @@ def test_an_edited_article_gets_a_new_version_and_keeps_the_old_one(db_path: Pat
 
 
 def test_history_shows_every_version_whole_but_stores_the_current_text_once(db_path: Path) -> None:
-    db = open_archive(db_path)
-    run = start_run(db, 1)
+    site = site_view(db_path)
+    db = site.db
     bodies = ["Bản đầu.", "Bản sửa lần một.", "Bản đầu."]  # edited, then put back
     for day, body in enumerate(bodies, start=1):
         at = f"2026-12-0{day}T01:00:00.000000Z"
-        save_article(db, run, "tx", URL, page(at, body.encode()), article(body=body), [attempt(at)])
+        site.save_article(URL, page(at, body.encode()), article(body=body), [attempt(at)])
     history = db.execute("SELECT body, title, author FROM article_versions ORDER BY id").fetchall()
     assert history == [(body, article().title, "Bình Nguyên") for body in bodies]
     stored = [r[0] for r in db.execute("SELECT body FROM article_versions_data ORDER BY id")]
@@ -136,7 +143,7 @@ def test_nfc_and_nfd_spellings_of_a_title_hash_the_same() -> None:
 def test_a_failure_inside_a_write_leaves_nothing_behind(db_path: Path) -> None:
     db = open_archive(db_path)
     with pytest.raises(RuntimeError), transaction(db):
-        db["runs"].insert({"started_at": "x", "status": "running"})
+        db.execute("INSERT INTO runs (started_at, status) VALUES ('x', 'running')")
         raise RuntimeError("disk went away")
     assert count(db_path, "runs") == 0
 
@@ -162,7 +169,8 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(db_path: Path) -> None:
 
 
 def test_runs_left_running_by_a_killed_crawl_are_marked_crashed(db_path: Path) -> None:
-    db = open_archive(db_path)
-    start_run(db, 1)
-    start_run(db, 1)
+    db = Archive.open(db_path)
+    db.start_run(1)
+    db.start_run(1)
+    db = db.db
     assert [r[0] for r in db.execute("SELECT status FROM runs ORDER BY id")] == ["crashed", "running"]
