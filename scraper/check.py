@@ -11,7 +11,7 @@ from .crawler import Fetcher, site_hosts, system_addresses
 from .discovery import discover_links
 from .errors import ExtractError, FetchError, Reason
 from .extractor import extract_article
-from .models import Article, Attempt, CrawlSettings, Page, Site
+from .models import Article, Attempt, CrawlSettings, FetchKind, Page, Site
 
 # What a researcher can do about each failure a check meets, by its reason in `fetches.error`.
 HINTS: dict[str, str] = {
@@ -62,11 +62,11 @@ async def check_site(site: Site, settings: CrawlSettings) -> SiteCheck:
     article = None
     # One attempt per URL: a check is a quick look, and a transient fault shows in its step.
     async with Fetcher(site, replace(settings, retries=0)) as fetcher:
-        listing = await _fetch(fetcher, site.start_urls[0], "listing", steps)
+        listing = await _fetch(fetcher, site.start_urls[0], FetchKind.LISTING, steps)
         links = discover_links(listing, site, fetcher.hosts).articles if listing else ()
         if listing:
             steps.append(_links_step(len(links)))
-        page = await _fetch(fetcher, links[0], "article", steps) if links else None
+        page = await _fetch(fetcher, links[0], FetchKind.ARTICLE, steps) if links else None
         if page:
             article = _extract(page, site, steps)
     return SiteCheck(site.name, tuple(steps), article)
@@ -88,7 +88,7 @@ async def _resolve(host: str) -> Step:
     return Step(f"host {host}", True, f"resolves to {', '.join(addresses)}")
 
 
-async def _fetch(fetcher: Fetcher, url: str, kind: str, steps: list[Step]) -> Page | None:
+async def _fetch(fetcher: Fetcher, url: str, kind: FetchKind, steps: list[Step]) -> Page | None:
     """Fetch url, adding a step for each request made (robots.txt included); None when it failed."""
     page, reason = None, ""
     try:

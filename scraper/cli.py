@@ -33,7 +33,7 @@ from .encoding import decode_html
 from .errors import ConfigError, LockHeld, ScraperError
 from .exports import iter_articles, write_csv, write_jsonl, write_warc
 from .extractor import extract_article
-from .models import Config, CrawlSettings, RunSummary, Site
+from .models import Config, CrawlSettings, RunStatus, RunSummary, Site
 from .outputs import atomic_output, check_new_file, check_output, fresh_archive, open_output
 from .pipeline import run_crawl, select_sites
 from .profiles import PROFILES
@@ -274,9 +274,9 @@ def crawl(
     finally:
         progress.close()
     # cron mails any output: under --quiet a degraded run still says which sites and why, on stderr.
-    if not quiet or summary.status == "degraded":
+    if not quiet or summary.status == RunStatus.DEGRADED:
         print_summary(summary, settings.db, only_degraded=quiet)
-    if fail_on_degraded and summary.status == "degraded":
+    if fail_on_degraded and summary.status == RunStatus.DEGRADED:
         sys.exit(DEGRADED_EXIT)
 
 

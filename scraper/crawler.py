@@ -37,7 +37,7 @@ from tenacity import (
 
 from .encoding import decode_html, encoding_flags
 from .errors import FetchError, InvalidURL, Reason, RetryableFetchError
-from .models import Attempt, CrawlSettings, Page, Site, utc_now
+from .models import Attempt, CrawlSettings, FetchKind, Page, Site, utc_now
 from .urls import absolute_url, canonical_urls, canonicalize, host_of, in_scope, site_host
 
 log = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ class Fetcher:
     async def fetch(
         self,
         url: str,
-        kind: str = "page",
+        kind: FetchKind = FetchKind.PAGE,
         etag: str | None = None,
         modified: str | None = None,
         html: bool = True,
@@ -258,7 +258,7 @@ class Fetcher:
     async def _attempt(
         self,
         url: str,
-        kind: str,
+        kind: FetchKind,
         html_only: bool,
         headers: dict[str, str] | None = None,
         truncate_at: int | None = None,
@@ -302,7 +302,7 @@ class Fetcher:
         status: int | None,
         error: str | None,
         size: int,
-        kind: str,
+        kind: FetchKind,
         detail: str | None = None,
     ) -> None:
         elapsed = int((time.monotonic() - started) * 1000)
@@ -456,7 +456,9 @@ class Fetcher:
     async def _load_robots(self, url: str) -> Protego | Reason:
         robots_url = urljoin(url, "/robots.txt")
         try:
-            page = await self._attempt(robots_url, "robots", html_only=False, truncate_at=ROBOTS_MAX_BYTES)
+            page = await self._attempt(
+                robots_url, FetchKind.ROBOTS, html_only=False, truncate_at=ROBOTS_MAX_BYTES
+            )
         except FetchError as error:
             # RFC 9309: "unavailable" (4xx) allows everything; "unreachable" (5xx, network) disallows all.
             if error.status is not None and 400 <= error.status < 500:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Protocol
 
 VERSION = "0.1.0"  # the package's version, as pyproject.toml says; written beside what it extracts
@@ -88,7 +89,7 @@ class Attempt:
     error: str | None
     elapsed_ms: int
     bytes: int
-    kind: str
+    kind: FetchKind
     detail: str | None = None  # the free text behind `error` (an exception's message), for the log
 
 
@@ -128,9 +129,57 @@ class Article:
     source: str | None = None  # "Nguồn tin: X": where the article came from, not who wrote it
 
 
+class FetchKind(StrEnum):
+    """What a request was for, as `fetches.kind` records it."""
+
+    PAGE = "page"  # a fetch that did not say
+    LISTING = "listing"
+    ARTICLE = "article"
+    REVISIT = "revisit"  # an archived article fetched again, conditionally
+    SITEMAP = "sitemap"
+    FEED = "feed"
+    ROBOTS = "robots"
+    INTERNAL = "internal"  # no request: an internal error while handling the URL
+
+
+class Outcome(StrEnum):
+    """What storing one article did."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    ALIAS = "alias"  # the same text under another URL: recorded as an alias of the article
+
+
+class RunKind(StrEnum):
+    """What a `runs` row is: a crawl or a re-extraction of the stored captures."""
+
+    CRAWL = "crawl"
+    REEXTRACT = "reextract"
+
+
+class RunStatus(StrEnum):
+    """How a run ended, as `runs.status` records it."""
+
+    RUNNING = "running"
+    OK = "ok"
+    DEGRADED = "degraded"  # some site's part of the run went wrong (RunSummary.degraded says why)
+    TIME_LIMIT = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
+    ABORTED = "aborted"  # stopped by an archive fault or a signal
+    CRASHED = "crashed"  # found still "running" by the next crawl: its process died
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What storing one article did, and the article's id."""
+
+    article_id: int
+    outcome: Outcome
+
+
 @dataclass
 class Counts:
-    """What a run did, as the `runs` table records it."""
+    """What a crawl did, as the `runs` table records it."""
 
     pages_fetched: int = 0
     articles_new: int = 0
@@ -140,6 +189,23 @@ class Counts:
     articles_removed: int = 0
     not_modified: int = 0
     failures: int = 0
+
+    def count(self, outcome: Outcome) -> None:
+        """Count one stored article by what storing it did."""
+        match outcome:
+            case Outcome.NEW:
+                self.articles_new += 1
+            case Outcome.CHANGED:
+                self.articles_changed += 1
+            case Outcome.UNCHANGED:
+                self.articles_unchanged += 1
+            case Outcome.ALIAS:
+                self.articles_alias += 1
+
+    def add(self, other: Counts) -> None:
+        """Add another part of the run's counts (a site's) to these."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def as_dict(self) -> dict[str, int]:
         """The counts as `runs` columns."""
@@ -151,7 +217,7 @@ class RunSummary:
     """The outcome of one crawl; `degraded` says, per degraded site, why it is."""
 
     run_id: int
-    status: str
+    status: RunStatus
     counts: Counts
     sites: dict[str, Counts] = field(default_factory=dict)
     degraded: dict[str, str] = field(default_factory=dict)  # site -> why its part of the run is degraded
@@ -159,25 +225,16 @@ class RunSummary:
 
 @dataclass
 class ReextractCounts:
-    """What a re-extraction did."""
+    """What a re-extraction did: captures read, articles stored (counted as a crawl counts them), and not."""
 
     checked: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    new: int = 0
-    alias: int = 0
-    failed: dict[str, int] = field(default_factory=dict)
-    kept: dict[str, int] = field(default_factory=dict)
+    stored: Counts = field(default_factory=Counts)
+    failed: dict[str, int] = field(default_factory=dict)  # extraction failures, by reason
+    kept: dict[str, int] = field(default_factory=dict)  # re-extractions refused for a lost field, by field
 
     def as_run(self) -> dict[str, int]:
         """The counts as `runs` columns (no page is fetched: pages_fetched stays 0)."""
-        return {
-            "articles_new": self.new,
-            "articles_changed": self.changed,
-            "articles_unchanged": self.unchanged,
-            "articles_alias": self.alias,
-            "failures": sum(self.failed.values()) + sum(self.kept.values()),
-        }
+        return self.stored.as_dict() | {"failures": sum(self.failed.values()) + sum(self.kept.values())}
 
 
 class Progress(Protocol):

@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -23,7 +23,20 @@ from .discovery import Links, discover_links, feed_articles, feed_links, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Frontier, Pending
-from .models import Attempt, Config, Counts, CrawlSettings, Page, Progress, RunSummary, Site, utc_iso, utc_now
+from .models import (
+    Attempt,
+    Config,
+    Counts,
+    CrawlSettings,
+    FetchKind,
+    Page,
+    Progress,
+    RunStatus,
+    RunSummary,
+    Site,
+    utc_iso,
+    utc_now,
+)
 from .revisits import next_visit
 from .store import Archive, SiteArchive
 from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
@@ -73,9 +86,9 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
             raise
         total = _total(per_site)
         degraded = {c.site.name: why for c in crawls if (why := c.degraded()) is not None}
-        status = "degraded" if degraded else "ok"
+        status = RunStatus.DEGRADED if degraded else RunStatus.OK
         if not finished:
-            status = "time_limit"  # ended cleanly at --time-limit; what was pending stays in the frontier
+            status = RunStatus.TIME_LIMIT  # ended cleanly; what was pending stays in the frontier
         archive.finish_run(run_id, status, total.as_dict())
         archive.close()
     return RunSummary(run_id, status, total, per_site, degraded)
@@ -83,7 +96,7 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
 
 def _record_abort(archive: Archive, run_id: int, counts: Counts) -> None:
     try:
-        archive.finish_run(run_id, "aborted", counts.as_dict())
+        archive.finish_run(run_id, RunStatus.ABORTED, counts.as_dict())
     except StorageError as error:  # the disk that failed the run may fail this too; the next run marks it
         log.error("could not record the end of run %s: %s", run_id, error)
 
@@ -91,8 +104,7 @@ def _record_abort(archive: Archive, run_id: int, counts: Counts) -> None:
 def _total(per_site: dict[str, Counts]) -> Counts:
     total = Counts()
     for counts in per_site.values():
-        for f in fields(Counts):
-            setattr(total, f.name, getattr(total, f.name) + getattr(counts, f.name))
+        total.add(counts)
     return total
 
 
@@ -136,7 +148,7 @@ class SiteCrawl:
     queued: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)  # listing pages walked on any run
     walked_now: set[str] = field(default_factory=set)  # listing pages walked on this run
-    feeds: dict[str, str] = field(default_factory=dict)
+    feeds: dict[str, FetchKind] = field(default_factory=dict)
     budget: int = 0
     listing_pages: int = 0
     article_links: int = 0
@@ -300,7 +312,7 @@ class SiteCrawl:
         there: wherever a run is interrupted, the next one finds the rest of the listing waiting.
         """
         pending = _PENDING_OF_WALK[mode]  # what the page and the pages after it wait for in the frontier
-        page = await self._fetch(fetcher, url, "listing", pending=pending)
+        page = await self._fetch(fetcher, url, FetchKind.LISTING, pending=pending)
         if page is None:
             return None
         try:
@@ -327,7 +339,7 @@ class SiteCrawl:
         if visits is not None:
             self.store.save_visits(page.final_url, visits, page.fetched_at)
         self.progress.page_done(self.site.name, "listing", page.final_url)
-        self.feeds.update(dict.fromkeys(links.feeds, "feed"))
+        self.feeds.update(dict.fromkeys(links.feeds, FetchKind.FEED))
         self.listing_pages += 1
         self.article_links += len(links.articles)
         return Walked(links.articles, new, follow)
@@ -348,7 +360,7 @@ class SiteCrawl:
     async def _read_feeds(self, fetcher: Fetcher) -> None:
         """Article URLs from the site's sitemaps (robots.txt) and RSS/Atom feeds (<link rel=alternate>)."""
         queue = deque(self.feeds.items())
-        queue.extend((url, "sitemap") for url in fetcher.sitemaps() if url not in self.feeds)
+        queue.extend((url, FetchKind.SITEMAP) for url in fetcher.sitemaps() if url not in self.feeds)
         read = 0
         while queue and read < MAX_FEEDS:
             url, kind = queue.popleft()
@@ -357,9 +369,9 @@ class SiteCrawl:
                 continue
             read += 1
             nested = await self._guard(fetcher, url, None, self._feed(fetcher, url, kind))
-            queue.extend((u, "sitemap") for u in nested or [])
+            queue.extend((u, FetchKind.SITEMAP) for u in nested or [])
 
-    async def _feed(self, fetcher: Fetcher, url: str, kind: str) -> list[str] | None:
+    async def _feed(self, fetcher: Fetcher, url: str, kind: FetchKind) -> list[str] | None:
         """Queue the new article URLs of one sitemap or feed; the sitemaps it nests."""
         page = await self._fetch(fetcher, url, kind)
         if page is None:
@@ -382,14 +394,16 @@ class SiteCrawl:
         self,
         fetcher: Fetcher,
         url: str,
-        kind: str,
+        kind: FetchKind,
         etag: str | None = None,
         modified: str | None = None,
         pending: Pending | None = None,
     ) -> Page | None:
         """One GET; a failure is recorded (and the URL rescheduled when `pending` says what it waits for)."""
         try:
-            page = await fetcher.fetch(url, kind, etag, modified, html=kind not in ("sitemap", "feed"))
+            page = await fetcher.fetch(
+                url, kind, etag, modified, html=kind not in (FetchKind.SITEMAP, FetchKind.FEED)
+            )
         except FetchError as error:
             self.store.save_attempts(fetcher.drain_attempts())
             if pending is not None:
@@ -410,7 +424,7 @@ class SiteCrawl:
         if url in self.known:
             self.frontier.done(url)
             return
-        page = await self._fetch(fetcher, url, "article", pending=Pending.ARTICLE)
+        page = await self._fetch(fetcher, url, FetchKind.ARTICLE, pending=Pending.ARTICLE)
         if page is not None and self._store(fetcher, url, page):
             self.frontier.done(url)
             self.known.add(url)
@@ -422,7 +436,7 @@ class SiteCrawl:
             await self._guard(fetcher, url, None, self._revisit_one(fetcher, url, etag, modified))
 
     async def _revisit_one(self, fetcher: Fetcher, url: str, etag: str | None, modified: str | None) -> None:
-        page = await self._fetch(fetcher, url, "revisit", etag=etag, modified=modified)
+        page = await self._fetch(fetcher, url, FetchKind.REVISIT, etag=etag, modified=modified)
         if page is None:
             return
         if page.status == 304:
@@ -448,7 +462,7 @@ class SiteCrawl:
         except Exception as exc:
             log.error("%s: internal error on %s", self.site.name, url, exc_info=exc)
             detail = f"{type(exc).__name__}: {exc}"[:500]
-            failure = Attempt(url, utc_now(), None, Reason.INTERNAL_ERROR, 0, 0, "internal", detail)
+            failure = Attempt(url, utc_now(), None, Reason.INTERNAL_ERROR, 0, 0, FetchKind.INTERNAL, detail)
             self.store.save_attempts([*fetcher.drain_attempts(), failure])
             if pending is not None:
                 self.frontier.failed(url, Reason.INTERNAL_ERROR, pending)
@@ -474,8 +488,7 @@ class SiteCrawl:
         attempts = fetcher.drain_attempts()
         result = self.store.save_article(named, page, article, attempts, url)
         self.known.add(named)
-        name = f"articles_{result.outcome}"
-        setattr(self.counts, name, getattr(self.counts, name) + 1)
+        self.counts.count(result.outcome)
         self.progress.page_done(self.site.name, result.outcome, url)
         return True
 

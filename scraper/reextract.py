@@ -10,7 +10,7 @@ from datetime import datetime
 from .encoding import decode_html
 from .errors import ExtractError
 from .extractor import extract_article
-from .models import Article, ReextractCounts, Site, utc_now
+from .models import Article, ReextractCounts, RunKind, RunStatus, Site, utc_now
 from .store import Archive
 
 # Articles per write transaction: the commit and the FTS5 index segment it writes are shared by the batch
@@ -31,7 +31,7 @@ def reextract(
     """
     counts = ReextractCounts()
     targets = _targets(archive.db, site, since)
-    run_id = archive.start_run(len({target[1] for target in targets}), kind="reextract")
+    run_id = archive.start_run(len({target[1] for target in targets}), kind=RunKind.REEXTRACT)
     try:
         for start in range(0, len(targets), BATCH):
             with archive.transaction():
@@ -40,9 +40,9 @@ def reextract(
                         archive, counts, sites.get(site_name) if sites else None, url, site_name, capture_id
                     )
     except BaseException:
-        archive.finish_run(run_id, "aborted", counts.as_run())
+        archive.finish_run(run_id, RunStatus.ABORTED, counts.as_run())
         raise
-    archive.finish_run(run_id, "ok", counts.as_run())
+    archive.finish_run(run_id, RunStatus.OK, counts.as_run())
     return counts
 
 
@@ -64,8 +64,9 @@ def _reextract_one(
     if lost is not None:
         counts.kept[lost] = counts.kept.get(lost, 0) + 1
         return
-    outcome = archive.store_article(site_name, url, article, capture_id, utc_now(), seen=False).outcome
-    setattr(counts, outcome, getattr(counts, outcome) + 1)
+    counts.stored.count(
+        archive.store_article(site_name, url, article, capture_id, utc_now(), seen=False).outcome
+    )
 
 
 def _lost_field(db: sqlite3.Connection, url: str, article: Article) -> str | None:

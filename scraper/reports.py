@@ -13,7 +13,7 @@ import click
 
 from .archive import open_reader
 from .check import SiteCheck
-from .models import Article, ReextractCounts, RunSummary
+from .models import Article, ReextractCounts, RunStatus, RunSummary
 from .queries import (
     Hit,
     Version,
@@ -116,7 +116,7 @@ def _finished(run: dict[str, Any]) -> str:
         return f"finished {run['finished_at']}"
     return (
         f"not finished: running now, or killed (pid {run['pid']})"
-        if run["status"] == "running"
+        if run["status"] == RunStatus.RUNNING
         else "never finished"
     )
 
@@ -153,9 +153,11 @@ def _article_lines(article: Article) -> list[str]:
 
 def print_reextract(counts: ReextractCounts) -> None:
     """What a re-extraction changed."""
+    stored = counts.stored
     click.echo(
-        f"re-extracted {counts.checked} captures: {counts.changed} changed, {counts.unchanged} unchanged, "
-        f"{counts.new} new, {counts.alias} aliases, {sum(counts.failed.values())} without an article"
+        f"re-extracted {counts.checked} captures: {stored.articles_changed} changed, "
+        f"{stored.articles_unchanged} unchanged, {stored.articles_new} new, {stored.articles_alias} aliases, "
+        f"{sum(counts.failed.values())} without an article"
     )
     for reason, count in sorted(counts.failed.items()):
         click.echo(f"  {count:5d}  {reason}")

@@ -15,7 +15,6 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,18 @@ from .archive import transaction as write_unit
 from .captures import Captures
 from .dates import local_date
 from .frontier import Frontier
-from .models import VERSION, Article, Attempt, Page, SiteVisits, utc_now
+from .models import (
+    VERSION,
+    Article,
+    Attempt,
+    LoadResult,
+    Outcome,
+    Page,
+    RunKind,
+    RunStatus,
+    SiteVisits,
+    utc_now,
+)
 from .text import clean_line
 
 log = logging.getLogger(__name__)
@@ -32,14 +42,6 @@ log = logging.getLogger(__name__)
 # When to fetch an article again, from (published_at, first_seen_at, visited_at): crawl policy, given by the
 # run layer (revisits.next_visit), so the store only records the answer.
 Schedule = Callable[[str | None, str, str], str]
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What loading one article did: "new", "changed", "unchanged" or "alias" (same text, another URL)."""
-
-    article_id: int
-    outcome: str
 
 
 class Archive:
@@ -87,27 +89,27 @@ class Archive:
 
     # -- runs ------------------------------------------------------------------------------------------------
 
-    def start_run(self, sites: int, kind: str = "crawl") -> int:
+    def start_run(self, sites: int, kind: RunKind = RunKind.CRAWL) -> int:
         """Open a `runs` row of this kind ("crawl" or "reextract").
 
         A crawl holds the archive's lock, so crawls left "running" are dead: they are marked "crashed" first.
         A re-extraction takes no lock (it may run beside a crawl) and marks nothing.
         """
         with self.transaction():
-            if kind == "crawl":
+            if kind == RunKind.CRAWL:
                 self.db.execute(
                     "UPDATE runs SET status = 'crashed' WHERE status = 'running' AND kind = 'crawl'"
                 )
             row = {
                 "started_at": utc_now(),
-                "status": "running",
+                "status": RunStatus.RUNNING,
                 "pid": os.getpid(),
                 "sites": sites,
                 "kind": kind,
             }
             return self.insert("runs", row)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+    def finish_run(self, run_id: int, status: RunStatus, counts: dict[str, int]) -> None:
         """Close a run with its status and counts, and checkpoint what the WAL holds as far as readers allow."""
         with self.transaction():
             self.update("runs", run_id, {"finished_at": utc_now(), "status": status, **counts})
@@ -145,7 +147,7 @@ class Archive:
         if old_hash == digest:
             if observed:
                 self.update("articles", article_id, observed)
-            return LoadResult(article_id, "unchanged")
+            return LoadResult(article_id, Outcome.UNCHANGED)
         update = _version_fields(article) | {
             "content_hash": digest,
             "text_hash": text_hash(article.title, article.body),
@@ -158,7 +160,7 @@ class Archive:
         index_queued(self.db, self.unindexed)  # the update trigger takes the old text out of the index first
         self.update("articles", article_id, update)
         self._insert_version(article_id, digest, capture_id, at, "crawl" if seen else "reextract")
-        return LoadResult(article_id, "changed")
+        return LoadResult(article_id, Outcome.CHANGED)
 
     def add_alias(self, article_id: int, url: str, at: str) -> None:
         """Record url as another URL of the article, unless it is already an article's URL or an alias."""
@@ -180,7 +182,7 @@ class Archive:
             self.insert("article_aliases", {"article_id": same[0], "url": url, "first_seen_at": at})
             if seen:
                 self.update("articles", same[0], {"last_seen_at": at})
-            return LoadResult(same[0], "alias")
+            return LoadResult(same[0], Outcome.ALIAS)
         digest = content_hash(article)
         record = {"site": site, "url": url, **_version_fields(article), "views": article.views}
         record |= {
@@ -199,7 +201,7 @@ class Archive:
         )
         self.unindexed.append(article_id)
         self._insert_version(article_id, digest, capture_id, at, "crawl" if seen else "reextract")
-        return LoadResult(article_id, "new")
+        return LoadResult(article_id, Outcome.NEW)
 
     def _insert_version(
         self, article_id: int, digest: str, capture_id: int | None, at: str, origin: str
@@ -322,7 +324,7 @@ class SiteArchive:
             result = self.archive.store_article(self.site, url, article, capture_id, page.fetched_at)
             if reached_by is not None and reached_by != url:
                 self.archive.add_alias(result.article_id, reached_by, page.fetched_at)
-            if result.outcome != "alias":  # another URL's ETag and schedule are not the canonical URL's
+            if result.outcome != Outcome.ALIAS:  # another URL's ETag and schedule are not the canonical URL's
                 self._schedule(result.article_id, page)
             if article.views is not None:
                 row = {
