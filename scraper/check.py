@@ -90,12 +90,13 @@ async def _resolve(host: str) -> Step:
 
 async def _fetch(fetcher: Fetcher, url: str, kind: FetchKind, steps: list[Step]) -> Page | None:
     """Fetch url, adding a step for each request made (robots.txt included); None when it failed."""
-    page, reason = None, ""
+    page, reason, attempts = None, "", tuple[Attempt, ...]()
     try:
         page = await fetcher.fetch(url, kind)
+        attempts = page.attempts
     except FetchError as error:
-        reason = error.reason
-    steps.extend(_attempt_step(a) for a in fetcher.drain_attempts())
+        reason, attempts = error.reason, error.attempts
+    steps.extend(_attempt_step(a) for a in attempts)
     if page is None and steps[-1].reason != reason:  # refused before any request to url (robots.txt)
         steps.append(Step(f"{kind} {url}", False, reason, HINTS.get(reason), reason))
     return page

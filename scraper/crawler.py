@@ -19,7 +19,7 @@ import socket
 import ssl
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -187,7 +187,7 @@ class Fetcher:
         self.site, self.settings = site, settings
         self.hosts = frozenset(site_hosts(site))
         self.politeness = politeness or Politeness()
-        self.attempts: list[Attempt] = []
+        self.attempts: list[Attempt] = []  # the requests of the latest fetch, robots.txt included
         self.robots: dict[str, Protego | Reason] = {}  # rules, or why the host is not crawled this run
         self.pinned: dict[str, str] = {}  # host name -> the checked address every request to it goes to
         self.resolve = system_addresses
@@ -208,11 +208,6 @@ class Fetcher:
     async def __aexit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         await self.client.aclose()
 
-    def drain_attempts(self) -> list[Attempt]:
-        """The attempts recorded since the last call."""
-        drained, self.attempts = self.attempts, []
-        return drained
-
     async def fetch(
         self,
         url: str,
@@ -224,8 +219,20 @@ class Fetcher:
         """GET an HTML page (any document when html is False), retrying transient failures.
 
         Raises FetchError when it cannot. With etag or modified (from an earlier visit) the GET is
-        conditional, and an unchanged page comes back as a Page with status 304 and no body.
+        conditional, and an unchanged page comes back as a Page with status 304 and no body. The page, or
+        the error, carries every request made for it in `attempts` (robots.txt and retries included).
         """
+        self.attempts = []  # one fetch at a time per fetcher: the run loop awaits each in turn
+        try:
+            page = await self._fetch(url, kind, etag, modified, html)
+        except FetchError as error:
+            error.attempts = tuple(self.attempts)
+            raise
+        return replace(page, attempts=tuple(self.attempts))
+
+    async def _fetch(
+        self, url: str, kind: FetchKind, etag: str | None, modified: str | None, html: bool
+    ) -> Page:
         try:
             canonicalize(url)
         except InvalidURL as error:

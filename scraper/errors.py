@@ -13,6 +13,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Attempt
 
 
 class Reason(StrEnum):
@@ -89,6 +93,7 @@ class FetchError(ScraperError):
         said = "; ".join(part for part in (detail, hint) if part)
         super().__init__(f"{self.reason}: {url}" + (f" ({said})" if said else ""))
         self.url, self.kind, self.status, self.detail = url, kind, status, detail
+        self.attempts: tuple[Attempt, ...] = ()  # the requests made for url (Fetcher.fetch fills them in)
 
 
 class RetryableFetchError(FetchError):

@@ -77,6 +77,7 @@ class Page:
     flags: tuple[
         str, ...
     ] = ()  # doubts about the decoded text, for the article's flags ("encoding_mislabelled")
+    attempts: tuple[Attempt, ...] = ()  # the requests that got it: robots.txt and retries included
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,8 @@ class SiteCrawl:
     article_links: int = 0
     failing_streak: int = 0
     problem: str | None = None  # what stopped this site's part of the run early, if anything did
+    # The requests of the page in hand, until it is stored: an unexpected error in between records them.
+    unstored: tuple[Attempt, ...] = ()
 
     @property
     def frontier(self) -> Frontier:
@@ -284,7 +286,7 @@ class SiteCrawl:
             self.budget -= 1
             url = queue.popleft()
             walked = await self._guard(
-                fetcher, url, _PENDING_OF_WALK[mode], self._listing(fetcher, url, mode, via, queued)
+                url, _PENDING_OF_WALK[mode], self._listing(fetcher, url, mode, via, queued)
             )
             if walked is None:
                 if mode == "sweep":
@@ -318,13 +320,13 @@ class SiteCrawl:
         try:
             check_nesting(page.text)  # the listing is parsed below as an article would be: same bound
         except ExtractError as error:
-            self._unreadable(fetcher, url, page, error, pending)
+            self._unreadable(url, page, error, pending)
             return None
         links = discover_links(page, self.site, fetcher.hosts)
         new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
         follow = self._follow(url, links, mode, new, queued)
         with self.store.transaction():
-            self.store.save_page(page, fetcher.drain_attempts())
+            self.store.save_page(page, self._requests(page))
             self.frontier.add(new, Pending.ARTICLE)
             if pending is not None:  # a sweep keeps its queue in memory: cut short, it starts again
                 self.frontier.add(follow, pending)
@@ -368,7 +370,7 @@ class SiteCrawl:
             if not in_scope(url, fetcher.hosts):
                 continue
             read += 1
-            nested = await self._guard(fetcher, url, None, self._feed(fetcher, url, kind))
+            nested = await self._guard(url, None, self._feed(fetcher, url, kind))
             queue.extend((u, FetchKind.SITEMAP) for u in nested or [])
 
     async def _feed(self, fetcher: Fetcher, url: str, kind: FetchKind) -> list[str] | None:
@@ -381,7 +383,7 @@ class SiteCrawl:
         new = feed_articles((u for u in found if in_scope(u, fetcher.hosts)), self.site)
         new = [u for u in new if u not in self.known and u not in self.queued]
         with self.store.transaction():
-            self.store.save_page(page, fetcher.drain_attempts())
+            self.store.save_page(page, self._requests(page))
             self.frontier.add(new, Pending.ARTICLE)
         self.queued.update(new)
         return nested
@@ -405,20 +407,26 @@ class SiteCrawl:
                 url, kind, etag, modified, html=kind not in (FetchKind.SITEMAP, FetchKind.FEED)
             )
         except FetchError as error:
-            self.store.save_attempts(fetcher.drain_attempts())
+            self.store.save_attempts(error.attempts)
             if pending is not None:
                 self.frontier.failed(url, error.reason, pending)
             self._failed(url, error.reason, error.status, error.detail)
             return None
         self.counts.pages_fetched += 1
         self.failing_streak = 0
+        self.unstored = page.attempts
         return page
+
+    def _requests(self, page: Page) -> tuple[Attempt, ...]:
+        """The requests that got page, as it is stored: _guard no longer holds them for a failure."""
+        self.unstored = ()
+        return page.attempts
 
     async def _fetch_articles(self, fetcher: Fetcher, urls: list[str]) -> None:
         for url in urls:
             if self._quota_reached():
                 return
-            await self._guard(fetcher, url, Pending.ARTICLE, self._article(fetcher, url))
+            await self._guard(url, Pending.ARTICLE, self._article(fetcher, url))
 
     async def _article(self, fetcher: Fetcher, url: str) -> None:
         if url in self.known:
@@ -433,22 +441,20 @@ class SiteCrawl:
         """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
         due = self.store.due_revisits(utc_now(), self.settings.max_revisits)
         for url, etag, modified in due:
-            await self._guard(fetcher, url, None, self._revisit_one(fetcher, url, etag, modified))
+            await self._guard(url, None, self._revisit_one(fetcher, url, etag, modified))
 
     async def _revisit_one(self, fetcher: Fetcher, url: str, etag: str | None, modified: str | None) -> None:
         page = await self._fetch(fetcher, url, FetchKind.REVISIT, etag=etag, modified=modified)
         if page is None:
             return
         if page.status == 304:
-            self.store.touch_article(url, fetcher.drain_attempts(), page.fetched_at)
+            self.store.touch_article(url, self._requests(page), page.fetched_at)
             self.counts.not_modified += 1
             self.progress.page_done(self.site.name, "not_modified", url)
         else:
             self._store(fetcher, url, page)
 
-    async def _guard(
-        self, fetcher: Fetcher, url: str, pending: Pending | None, step: Awaitable[T]
-    ) -> T | None:
+    async def _guard(self, url: str, pending: Pending | None, step: Awaitable[T]) -> T | None:
         """Run one URL's step; any exception but an archive fault becomes that URL's recorded failure.
 
         This is the boundary that keeps one hostile page or server from stopping the site or the run: the
@@ -463,7 +469,8 @@ class SiteCrawl:
             log.error("%s: internal error on %s", self.site.name, url, exc_info=exc)
             detail = f"{type(exc).__name__}: {exc}"[:500]
             failure = Attempt(url, utc_now(), None, Reason.INTERNAL_ERROR, 0, 0, FetchKind.INTERNAL, detail)
-            self.store.save_attempts([*fetcher.drain_attempts(), failure])
+            self.store.save_attempts([*self.unstored, failure])
+            self.unstored = ()
             if pending is not None:
                 self.frontier.failed(url, Reason.INTERNAL_ERROR, pending)
             self._failed(url, Reason.INTERNAL_ERROR, None, detail)
@@ -480,24 +487,21 @@ class SiteCrawl:
                 datetime.fromisoformat(page.fetched_at),
             )
         except ExtractError as error:
-            self._unreadable(fetcher, url, page, error, None if url in self.known else Pending.ARTICLE)
+            self._unreadable(url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
         article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
         # An article reached under a second URL is stored under the one it names; the other becomes an alias.
         named = own_url(page, self.site, fetcher.hosts, url)
-        attempts = fetcher.drain_attempts()
-        result = self.store.save_article(named, page, article, attempts, url)
+        result = self.store.save_article(named, page, article, self._requests(page), url)
         self.known.add(named)
         self.counts.count(result.outcome)
         self.progress.page_done(self.site.name, result.outcome, url)
         return True
 
-    def _unreadable(
-        self, fetcher: Fetcher, url: str, page: Page, error: ExtractError, pending: Pending | None
-    ) -> None:
+    def _unreadable(self, url: str, page: Page, error: ExtractError, pending: Pending | None) -> None:
         """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so)."""
         reason = f"extract:{error.reason}"
-        self.store.save_page(page, fetcher.drain_attempts(), reason)
+        self.store.save_page(page, self._requests(page), reason)
         if pending is not None:
             self.frontier.failed(url, reason, pending)
         self._failed(url, reason, None, None)
