@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TypeVar
 
 from .archive import archive_lock
@@ -126,6 +127,14 @@ async def _crawl_all(crawls: Sequence[SiteCrawl], time_limit: float) -> bool:
     return True
 
 
+class Walk(StrEnum):
+    """How a walk of listing pages goes on (see SiteCrawl._walk)."""
+
+    BACKFILL = "backfill"  # every page, to the listing's end
+    HEAD = "head"  # while pages show new articles
+    SWEEP = "sweep"  # every page again, to see which articles left the listing
+
+
 class SiteAbandoned(ScraperError):
     """A site failed so often in a row that the rest of it waits for the next run."""
 
@@ -220,15 +229,15 @@ class SiteCrawl:
             # While a backfill is pending, the head walk only looks for what is new; the budget left goes on.
             backfilling = not continuation and not self.frontier.backfilled(start)
             if (
-                await self._walk(fetcher, [start], "backfill" if backfilling else "head", start)
+                await self._walk(fetcher, [start], Walk.BACKFILL if backfilling else Walk.HEAD, start)
                 and backfilling
             ):
                 self.frontier.mark_backfilled(start)
         if heads:
-            await self._walk(fetcher, heads, "head", None)
+            await self._walk(fetcher, heads, Walk.HEAD, None)
         # The continuation gets at least one page, so a budget the head walks use up cannot stall a backfill.
         self.budget = max(self.budget, 1)
-        if continuation and await self._walk(fetcher, continuation, "backfill", None):
+        if continuation and await self._walk(fetcher, continuation, Walk.BACKFILL, None):
             for start in starts:
                 self.frontier.mark_backfilled(start)
 
@@ -248,7 +257,7 @@ class SiteCrawl:
         self.budget = max(self.budget, MAX_SWEEP_PAGES)
         complete = True
         for start in starts:
-            complete = await self._walk(fetcher, [start], "sweep", start) and complete
+            complete = await self._walk(fetcher, [start], Walk.SWEEP, start) and complete
         if not complete:
             for start in starts:
                 self.frontier.mark_sweep_tried(start)
@@ -270,7 +279,7 @@ class SiteCrawl:
         if removed:
             log.info("%s: %d articles left every listing; marked removed (unlisted)", self.site.name, removed)
 
-    async def _walk(self, fetcher: Fetcher, start: list[str], mode: str, via: str | None) -> bool:
+    async def _walk(self, fetcher: Fetcher, start: list[str], mode: Walk, via: str | None) -> bool:
         """Walk listing pages breadth-first; True when the walk reached its end within the page budget.
 
         A "backfill" follows every page (the first crawl of a listing, or one cut short before), one page after
@@ -289,10 +298,10 @@ class SiteCrawl:
                 url, _PENDING_OF_WALK[mode], self._listing(fetcher, url, mode, via, queued)
             )
             if walked is None:
-                if mode == "sweep":
+                if mode == Walk.SWEEP:
                     return False  # what that page lists is unknown, so nothing may be called gone
                 continue
-            if mode == "head" and not walked.new:
+            if mode == Walk.HEAD and not walked.new:
                 # listings are newest first: a whole page of known articles means the rest is known, so the
                 # pages the walk had lined up for its continuation are not needed
                 self.frontier.drop(list(queue), Pending.LISTING_HEAD)
@@ -306,7 +315,7 @@ class SiteCrawl:
         return True
 
     async def _listing(
-        self, fetcher: Fetcher, url: str, mode: str, via: str | None, queued: set[str]
+        self, fetcher: Fetcher, url: str, mode: Walk, via: str | None, queued: set[str]
     ) -> Walked | None:
         """Fetch one listing page and commit what it lists and the pages to walk after it, in one go.
 
@@ -346,9 +355,9 @@ class SiteCrawl:
         self.article_links += len(links.articles)
         return Walked(links.articles, new, follow)
 
-    def _follow(self, url: str, links: Links, mode: str, new: list[str], queued: set[str]) -> list[str]:
+    def _follow(self, url: str, links: Links, mode: Walk, new: list[str], queued: set[str]) -> list[str]:
         """The listing pages to walk after the one at url: its next page when the URLs tell which it is."""
-        if mode == "head" and not new:
+        if mode == Walk.HEAD and not new:
             return []  # the walk ends here (see _walk)
         candidates = [u for u in links.listings if u not in queued]
         onward = onward_pages(url, candidates)
@@ -356,7 +365,7 @@ class SiteCrawl:
             candidates = [u for u in candidates if not is_pagination_of(u, url)]
         # Otherwise a backfill skips pages walked on any earlier run, a head walk those walked on this one:
         # either way a walk moves on instead of around (a pager links back to the pages before it too).
-        behind = self.walked if mode == "backfill" else self.walked_now if mode == "head" else set()
+        behind = self.walked if mode == Walk.BACKFILL else self.walked_now if mode == Walk.HEAD else set()
         return (onward or []) + [u for u in candidates if u not in behind]
 
     async def _read_feeds(self, fetcher: Fetcher) -> None:
@@ -520,7 +529,11 @@ class SiteCrawl:
             raise SiteAbandoned(f"{self.failing_streak} pages failed in a row")
 
 
-_PENDING_OF_WALK = {"backfill": Pending.LISTING, "head": Pending.LISTING_HEAD, "sweep": None}
+_PENDING_OF_WALK: dict[Walk, Pending | None] = {
+    Walk.BACKFILL: Pending.LISTING,
+    Walk.HEAD: Pending.LISTING_HEAD,
+    Walk.SWEEP: None,
+}
 
 
 @dataclass(frozen=True)
