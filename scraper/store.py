@@ -1,9 +1,10 @@
 """Store stage: the archive as one object bound to a connection, and a per-run, per-site view for the run loop.
 
 `Archive` holds what belongs to its connection: the articles waiting for the search index, the capture
-codec's dictionaries, and the writes that are not a site's (runs, re-extraction). `archive.site(run, name)`
-gives the run loop a `SiteArchive` bound to its run and site: fetches, captures, articles, observations and
-the site's `Frontier`, one whole article per transaction.
+codec's dictionaries, and the writes that are not a site's (runs, re-extraction).
+`archive.site(run, name, schedule)` gives the run loop a `SiteArchive` bound to its run and site: fetches,
+captures, articles, observations and the site's `Frontier`, one whole article per transaction; `schedule`
+(crawl policy, `revisits.next_visit`) says when each article is due again.
 """
 
 from __future__ import annotations
