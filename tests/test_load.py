@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from scraper.sitesrv import SiteServer, serve_site
+from tests.faultsrv import FaultServer, serve_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scraper" / "demo" / "site"
@@ -22,7 +22,7 @@ ARTICLES = sorted(p.stem for p in (DEMO / "expected").glob("*.json"))
 ARTICLE = "/chi-tiet-tin/-/view-article/1/{cat}/{id}"
 
 
-def with_faults(server: SiteServer, i: int) -> int:
+def with_faults(server: FaultServer, i: int) -> int:
     """Script this site's faults; return how many of its articles can be archived."""
     paths = [p for p in server.routes if "view-article" in p]
     archivable = len(paths)
@@ -40,7 +40,7 @@ def with_faults(server: SiteServer, i: int) -> int:
     return archivable
 
 
-def crawl(servers: list[SiteServer], db: Path) -> tuple[float, float]:
+def crawl(servers: list[FaultServer], db: Path) -> tuple[float, float]:
     """Run `scraper crawl` over the servers; (seconds, peak RSS MiB)."""
     config = db.with_suffix(".toml")
     sites = "".join(
