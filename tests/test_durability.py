@@ -183,6 +183,7 @@ def test_a_url_failing_past_the_attempt_limit_waits_a_month_and_is_never_dropped
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM", "time-limit"])
 def test_a_real_process_stopped_again_and_again_loses_no_article(
     portal: FaultServer, tmp_path: Path, stop: str

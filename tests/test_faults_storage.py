@@ -73,6 +73,7 @@ def assert_whole(db: Path) -> None:
         assert conn.execute("SELECT count(*) - count(DISTINCT url) FROM articles").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
     tmp_path: Path, site_server: FaultServer
 ) -> None:
@@ -90,6 +91,7 @@ def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
     assert rows(tmp_path / "archive.db", "SELECT count(*), min(status) FROM runs") == [(1, "ok")]
 
 
+@pytest.mark.slow
 def test_s3_sigterm_ends_the_run_cleanly_and_the_next_run_finishes(
     tmp_path: Path, site_server: FaultServer
 ) -> None:
@@ -109,6 +111,7 @@ def test_s3_sigterm_ends_the_run_cleanly_and_the_next_run_finishes(
     assert_whole(db)
 
 
+@pytest.mark.slow
 def test_s3_twenty_random_sigkills_never_corrupt_the_archive(
     tmp_path: Path, site_server: FaultServer
 ) -> None:
@@ -242,6 +245,7 @@ def test_s8_a_backup_taken_during_a_crawl_is_sound(tmp_path: Path, site_server: 
     assert 3 <= articles(tmp_path / "backup.db") <= 14
 
 
+@pytest.mark.slow
 def test_time_limit_ends_the_run_cleanly_and_the_next_run_finishes(
     tmp_path: Path, site_server: FaultServer
 ) -> None:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import LISTING, SITE, write_config
 from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows, run
@@ -238,6 +240,7 @@ def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
     assert rows(db, "SELECT count(*) FROM listings WHERE backfilled_at IS NOT NULL")[0][0] == 1
 
 
+@pytest.mark.slow
 def test_a_crawl_killed_mid_run_resumes_without_duplicates(tmp_path: Path, site_server: FaultServer) -> None:
     config = write_config(tmp_path, site_server, delay=0.15)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}

@@ -14,6 +14,8 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
+
 from tests.faultsrv import FaultServer, serve_site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,6 +63,7 @@ def crawl(servers: list[FaultServer], db: Path) -> tuple[float, float]:
     return time.monotonic() - started, usage.ru_maxrss / 1024
 
 
+@pytest.mark.slow
 def test_two_hundred_sites_in_one_crawl(tmp_path: Path) -> None:
     with ExitStack() as stack:
         servers = [stack.enter_context(serve_site(DEMO)) for _ in range(200)]
