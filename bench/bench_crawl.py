@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 import build_site  # noqa: E402
 
-from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site  # noqa: E402
+from scraper.sitesrv import load_manifest, route_key  # noqa: E402
+from tests.faultsrv import FaultServer, serve_site  # noqa: E402
 
 PER_PAGE = 20
 FAULT_EVERY = 40  # one article in 40 answers 503 once, another one in 40 answers 429 once
@@ -93,7 +94,7 @@ def archived(db: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
-def inject_faults(server: SiteServer) -> None:
+def inject_faults(server: FaultServer) -> None:
     """Transient faults on a served portal: 503s and 429s answered once each, and one slow article."""
     articles = sorted(key for key in server.routes if "view-article" in key)
     for i, key in enumerate(articles):

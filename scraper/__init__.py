@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .encoding import decode_html
-from .extractor import extract_article
 from .models import VERSION, Article
 
 __all__ = ["Article", "article_to_dict", "extract"]
@@ -15,6 +13,11 @@ __version__ = VERSION
 
 def extract(html: bytes | str, url: str | None = None, profile: str | None = None) -> dict[str, Any]:
     """Extract one page's fields as the dict `scraper extract` prints; no network."""
+    # Imported here: every `import scraper.<module>` runs this file first, and the extract stage (selectolax,
+    # 50-100 ms) has no place in `import scraper.loader` or `import scraper.models`.
+    from .encoding import decode_html
+    from .extractor import extract_article
+
     text = decode_html(html)[0] if isinstance(html, bytes) else html
     return article_to_dict(extract_article(text, url=url, profile=profile))
 

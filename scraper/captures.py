@@ -1,7 +1,7 @@
 """Raw captures, compressed: zlib at first, then zstd with a dictionary trained on the site's own pages.
 
-Portal pages share most of their bytes (menus, footer, widgets): a dictionary trained on 200 pages of a site
-makes its later captures about 4x smaller than zlib, measured on held-out pages (BENCHMARKS.md). Plain zstd is
+Portal pages share most of their bytes (menus, footer, widgets): a dictionary trained on a site's own pages
+makes its later captures several times smaller than zlib (measured in BENCHMARKS.md). Plain zstd is
 no smaller than zlib, so until a site has TRAIN_AFTER captures it stays on zlib, which the standard library
 reads. Readers call Captures(db).decompress(); `scraper export --format warc` gives the plain bytes to any tool.
 """

@@ -1,10 +1,8 @@
-"""A small real HTTP server for a static site described by a manifest (the demo and the test fixtures).
+"""The demo's web server: a static site described by a manifest, on 127.0.0.1 only (`scraper demo`).
 
 manifest.json maps "path?query" to a route: {"file": ..., "type": ..., "status": ..., "redirect": ...,
-"headers": {...}, "statuses": [503, 200], "raw": true, "drip": 0.5}. "statuses" answers successive requests with
-successive codes (the last repeats); "raw" sends the file as stored, never gzipped; "drip" sends the body
-one byte every that many seconds (a slowloris server). Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
-Routes can be changed while the server runs, which is how tests inject faults. Bound to 127.0.0.1 only.
+"headers": {...}}. Paths are compared percent-decoded and queries sorted, as the crawler canonicalises them.
+The tests' fault server (tests/faultsrv.py) is built on this one: it logs requests and scripts faults.
 """
 
 from __future__ import annotations
@@ -12,15 +10,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import ssl
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 
@@ -33,29 +29,21 @@ def route_key(target: str) -> str:
 
 @dataclass
 class SiteServer:
-    """A running server: its base URL, its routes and the log of requests it received."""
+    """A served site: its folder, its routes, its start paths and, once running, its base URL."""
 
     root: Path
     routes: dict[str, dict[str, Any]]
     start: list[str] = field(default_factory=list)
     base_url: str = ""
-    requests: list[tuple[float, str, dict[str, str]]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this server."""
         return self.base_url + path
 
-    def hits(self, path: str) -> int:
-        """How many requests arrived for a path (compared as route keys)."""
-        key = route_key(path)
-        with self.lock:
-            return sum(1 for _, target, _ in self.requests if route_key(target) == key)
-
-    def set_route(self, path: str, **route: Any) -> None:
-        """Add or replace the route for a path."""
-        with self.lock:
-            self.routes[route_key(path)] = route
+    def answer(self, target: str, headers: dict[str, str]) -> tuple[dict[str, Any] | None, int]:
+        """The route of a request and the status to answer it with (no route: 404)."""
+        route = self.routes.get(route_key(target))
+        return route, int(route.get("status", 200)) if route else 404
 
 
 def load_manifest(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -66,98 +54,91 @@ def load_manifest(root: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     )
 
 
-def _handler(site: SiteServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes: with Nagle on, keep-alive clients wait 40 ms per request
-        # for the delayed ACK (measured: 22 pages/s instead of hundreds, bench/bench_crawl.py).
-        disable_nagle_algorithm = True
+class SiteHandler(BaseHTTPRequestHandler):
+    """Answers GET from the site's routes: files, redirects, 404; HTML gzipped when the client accepts it."""
 
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            with site.lock:
-                site.requests.append((time.monotonic(), self.path, dict(self.headers.items())))
-                route = site.routes.get(route_key(self.path))
-                status = _next_status(route) if route else 404
-            if route is None:
-                self._send(
-                    404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8"
-                )
-            elif "redirect" in route:
-                self._send(route.get("status", 301), b"", "text/html", {"Location": route["redirect"]})
-            else:
-                body = (site.root / route["file"]).read_bytes() if "file" in route else b""
-                content_type = route.get("type", "text/html; charset=utf-8")
-                headers = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"'} | route.get("headers", {})
-                if status == 200 and self.headers.get("If-None-Match") == headers["ETag"]:
-                    self._send(304, b"", content_type, {"ETag": headers["ETag"]})
-                    return
-                self._send(
-                    status,
-                    body,
-                    content_type,
-                    headers,
-                    raw=route.get("raw", False),
-                    drip=route.get("drip", 0),
-                )
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, keep-alive clients wait 40 ms per request
+    # for the delayed ACK (measured: 22 pages/s instead of hundreds, bench/bench_crawl.py).
+    disable_nagle_algorithm = True
+    site: ClassVar[SiteServer]  # set by bind() on a subclass per server
 
-        def _send(
-            self,
-            status: int,
-            body: bytes,
-            content_type: str,
-            headers: dict[str, str] | None = None,
-            raw: bool = False,
-            drip: float = 0,
-        ) -> None:
-            # Like the nginx in front of real portals: gzip HTML when the client accepts it.
-            accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-            if body and not raw and accepts_gzip and content_type.startswith("text/"):
-                body = gzip.compress(body)
-                headers = {**(headers or {}), "Content-Encoding": "gzip"}
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            if not drip:
-                self.wfile.write(body)
-                return
-            try:
-                for i in range(len(body)):
-                    self.wfile.write(body[i : i + 1])
-                    self.wfile.flush()
-                    time.sleep(drip)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up on the slow body, as it should
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        route, status = self.site.answer(self.path, dict(self.headers.items()))
+        if route is None:
+            self.send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html; charset=utf-8")
+        elif "redirect" in route:
+            self.send(route.get("status", 301), b"", "text/html", {"Location": route["redirect"]})
+        else:
+            self.send_file(route, status)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
-            pass
+    def send_file(self, route: dict[str, Any], status: int) -> None:
+        """A route's file with an ETag, or 304 when the client already holds that version."""
+        body = (self.site.root / route["file"]).read_bytes() if "file" in route else b""
+        content_type = route.get("type", "text/html; charset=utf-8")
+        headers = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"'} | route.get("headers", {})
+        if status == 200 and self.headers.get("If-None-Match") == headers["ETag"]:
+            self.send(304, b"", content_type, {"ETag": headers["ETag"]})
+        else:
+            self.send(status, body, content_type, headers, route)
 
-    return Handler
+    def send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        route: dict[str, Any] | None = None,
+    ) -> None:
+        """One whole answer; text is gzipped when the client accepts it, like the nginx in front of portals."""
+        if body and content_type.startswith("text/") and self.gzips(route or {}):
+            body = gzip.compress(body)
+            headers = {**(headers or {}), "Content-Encoding": "gzip"}
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.write_body(body, route or {})
+
+    def gzips(self, route: dict[str, Any]) -> bool:
+        """Whether to gzip this answer's body."""
+        return "gzip" in self.headers.get("Accept-Encoding", "")
+
+    def write_body(self, body: bytes, route: dict[str, Any]) -> None:
+        """Send the body."""
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server API
+        pass
 
 
-def _next_status(route: dict[str, Any]) -> int:
-    statuses = route.get("statuses")
-    if not statuses:
-        return int(route.get("status", 200))
-    return int(statuses.pop(0) if len(statuses) > 1 else statuses[0])
+def bind(site: SiteServer, handler: type[SiteHandler] = SiteHandler) -> ThreadingHTTPServer:
+    """A server for a site on 127.0.0.1 at a port the OS chooses, not yet running."""
+    bound = type("BoundHandler", (handler,), {"site": site})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), bound)
+    server.daemon_threads = True
+    return server
 
 
 @contextmanager
-def serve_site(root: Path, tls: ssl.SSLContext | None = None) -> Iterator[SiteServer]:
-    """Serve a site folder on 127.0.0.1 at a port the OS chooses (HTTPS with a tls context), for the block."""
-    routes, start = load_manifest(root)
-    site = SiteServer(root=root, routes=routes, start=start)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
-    server.daemon_threads = True
-    if tls is not None:
-        server.socket = tls.wrap_socket(server.socket, server_side=True)
-    site.base_url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
+def running(server: ThreadingHTTPServer, site: SiteServer, scheme: str = "http") -> Iterator[None]:
+    """Run a bound server in a thread for the block, the site knowing its base URL."""
+    site.base_url = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="site-server", daemon=True)
     thread.start()
     try:
-        yield site
+        yield
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_site(root: Path) -> Iterator[SiteServer]:
+    """Serve a site folder on 127.0.0.1 for the block."""
+    routes, start = load_manifest(root)
+    site = SiteServer(root=root, routes=routes, start=start)
+    with running(bind(site), site):
+        yield site

@@ -12,7 +12,7 @@ import pytest
 from scraper.crawler import Fetcher
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
-from scraper.sitesrv import SiteServer, serve_site
+from tests.faultsrv import FaultServer, serve_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = FIXTURES / "site"
@@ -26,7 +26,7 @@ def expected_articles(site: Path = SITE) -> list[dict]:
 
 
 @pytest.fixture
-def site_server() -> Iterator[SiteServer]:
+def site_server() -> Iterator[FaultServer]:
     """The fixture site, served fresh for each test on a port the OS picks."""
     with serve_site(SITE) as server:
         yield server
@@ -34,7 +34,7 @@ def site_server() -> Iterator[SiteServer]:
 
 def write_config(
     directory: Path,
-    server: SiteServer,
+    server: FaultServer,
     crawl: str = "",
     site: str = "",
     delay: float = 0,
@@ -65,7 +65,7 @@ allow_private = {str(allow_private).lower()}
 
 
 @pytest.fixture
-def config_file(tmp_path: Path, site_server: SiteServer) -> Path:
+def config_file(tmp_path: Path, site_server: FaultServer) -> Path:
     """A valid config for the served fixture site, in a temp dir."""
     return write_config(tmp_path, site_server)
 

@@ -10,8 +10,8 @@ from selectolax.lexbor import LexborHTMLParser
 from scraper import blocks, extract
 from scraper.blocks import blocks_of, check_nesting
 from scraper.errors import ExtractError
-from scraper.sitesrv import SiteServer
 from tests.conftest import LISTING
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows
 from tests.test_faults_content import SEED, outcome_of, serve
 
@@ -108,7 +108,7 @@ def test_json_ld_article_inside_lists_and_graph_is_found() -> None:
 
 
 def test_a_crawl_records_too_complex_and_goes_on(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     serve(site_server, tmp_path, nested("div").encode(), type="text/html; charset=utf-8")
     fetched, archived = outcome_of(crawl(config_file), site_server, SEED)
@@ -139,7 +139,7 @@ def test_a_long_inline_image_is_not_too_complex() -> None:
 
 
 def test_a_listing_page_too_complex_to_parse_is_recorded_and_the_crawl_goes_on(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     page = tmp_path / "listing.html"
     page.write_text(many_attributes(120_000), encoding="utf-8")

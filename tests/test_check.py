@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.sitesrv import SiteServer
 from tests.conftest import LISTING, SITE, write_config
+from tests.faultsrv import FaultServer
 from tests.test_cli import run
 
 FIRST_ARTICLE = (
@@ -26,7 +26,7 @@ def article_hrefs(listing: Path) -> set[str]:
 
 
 def test_a_working_site_is_walked_step_by_step_and_its_first_article_shown(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server)
     code, out, _ = run("check", "--config", str(config))
@@ -46,7 +46,7 @@ def test_a_working_site_is_walked_step_by_step_and_its_first_article_shown(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]  # the archive is never written
 
 
-def serve(site_server: SiteServer, path: str, tmp_path: Path, text: str, **route: object) -> None:
+def serve(site_server: FaultServer, path: str, tmp_path: Path, text: str, **route: object) -> None:
     """Serve text at path instead of the fixture's file."""
     served = tmp_path / f"served-{len(list(tmp_path.iterdir()))}.html"
     served.write_text(text, encoding="utf-8")
@@ -91,7 +91,7 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", list(FAULTS), ids=list(FAULTS))
 def test_a_site_that_will_not_work_says_which_step_failed_and_what_to_do(
-    tmp_path: Path, site_server: SiteServer, fault: str
+    tmp_path: Path, site_server: FaultServer, fault: str
 ) -> None:
     arrange, site_keys, failure, hint = FAULTS[fault]
     arrange(site_server, tmp_path)
@@ -106,7 +106,7 @@ def test_a_site_that_will_not_work_says_which_step_failed_and_what_to_do(
 
 
 def test_a_name_that_resolves_to_a_private_address_names_allow_private(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     port = site_server.base_url.rsplit(":", 1)[1]
     config = tmp_path / "config.toml"
@@ -117,7 +117,7 @@ def test_a_name_that_resolves_to_a_private_address_names_allow_private(
     assert site_server.requests == []  # refused before connecting
 
 
-def test_an_unknown_site_name_exits_2(tmp_path: Path, site_server: SiteServer) -> None:
+def test_an_unknown_site_name_exits_2(tmp_path: Path, site_server: FaultServer) -> None:
     code, out, err = run("check", "--config", str(write_config(tmp_path, site_server)), "--site", "nowhere")
     assert (code, out) == (2, "") and "nowhere" in err
 

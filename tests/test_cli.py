@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from scraper.archive import archive_lock, open_reader
 from scraper.captures import Captures
 from scraper.cli import cli
-from scraper.sitesrv import SiteServer
 from tests.conftest import FIXTURES, MISSING_ARTICLE, SITE, expected_articles, write_config
+from tests.faultsrv import FaultServer
 
 ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
@@ -43,7 +43,7 @@ def crawl(config: Path, *extra: str) -> Path:
 
 
 def test_crawl_archives_every_article_once_with_the_expected_fields(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     stored = {
@@ -64,7 +64,7 @@ def test_crawl_archives_every_article_once_with_the_expected_fields(
 
 
 def test_site_visits_are_recorded_from_listings_and_articles(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     observed = rows(
@@ -80,7 +80,7 @@ def test_site_visits_are_recorded_from_listings_and_articles(
 
 
 def test_a_second_crawl_adds_no_article_and_records_new_observations(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     visits_before = rows(db, "SELECT count(*) FROM visit_stats")[0][0]
@@ -94,7 +94,7 @@ def test_a_second_crawl_adds_no_article_and_records_new_observations(
 
 
 def test_a_missing_article_is_recorded_in_fetches_and_retried_on_a_later_run(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     url = site_server.url(MISSING_ARTICLE)
@@ -111,14 +111,14 @@ def test_a_missing_article_is_recorded_in_fetches_and_retried_on_a_later_run(
 
 
 def test_a_share_link_with_tracking_parameters_is_not_fetched_again(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     assert site_server.hits(ARTICLE) == 1
     assert not rows(db, "SELECT url FROM fetches WHERE url LIKE '%utm_%' OR url LIKE '%www.quangtri%'")
 
 
-def test_raw_captures_are_kept_for_re_extraction(config_file: Path, site_server: SiteServer) -> None:
+def test_raw_captures_are_kept_for_re_extraction(config_file: Path, site_server: FaultServer) -> None:
     db = crawl(config_file)
     content, encoding, compression = rows(
         db, "SELECT content, encoding, compression FROM captures WHERE url = ?", site_server.url(ARTICLE)
@@ -141,7 +141,7 @@ def test_db_option_wins_over_the_config(config_file: Path, tmp_path: Path) -> No
 
 
 def test_a_bad_config_exits_2_with_one_line_naming_file_and_key(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server, crawl='max_articles = "many"')
     code, out, err = run("crawl", "--config", str(config))
@@ -184,13 +184,13 @@ def test_extract_prints_one_json_object_for_a_file() -> None:
     assert {"url", "title", "published_at", "author", "body", "site_visits", "views", "profile"} <= set(data)
 
 
-def test_extract_fetches_a_url_once(site_server: SiteServer) -> None:
+def test_extract_fetches_a_url_once(site_server: FaultServer) -> None:
     code, out, _ = run("extract", "--allow-private", site_server.url(ARTICLE))
     assert code == 0 and json.loads(out)["published_at"] == "2022-08-29T20:05:00+07:00"
     assert site_server.hits(ARTICLE) == 1
 
 
-def test_extract_of_a_private_host_names_allow_private_and_takes_it(site_server: SiteServer) -> None:
+def test_extract_of_a_private_host_names_allow_private_and_takes_it(site_server: FaultServer) -> None:
     url = site_server.url(ARTICLE).replace("127.0.0.1", "localhost")  # a name that resolves inward
     code, out, err = run("extract", url)
     assert code == 1 and out == "" and "--allow-private" in err and "robots_unreachable" not in err
@@ -244,7 +244,7 @@ def test_python_dash_m_runs_the_same_cli() -> None:
 
 
 def test_a_site_whose_listings_show_no_article_link_says_what_to_set(
-    tmp_path: Path, site_server: SiteServer, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, site_server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
     crawl(config)
@@ -277,7 +277,7 @@ def test_quiet_says_nothing_when_the_run_is_ok(config_file: Path) -> None:
 
 
 def test_listings_without_article_links_make_a_degraded_run_that_quiet_reports(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server, site='article_pattern = "/bai-viet/"')
     code, _, err = run("crawl", "--config", str(config), "--quiet")

@@ -19,8 +19,8 @@ from scraper.archive import open_reader
 from scraper.captures import Captures
 from scraper.queries import search
 from scraper.reports import print_archive
-from scraper.sitesrv import SiteServer
 from tests.conftest import MISSING_ARTICLE, SITE, expected_articles, write_config
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows, run
 
 SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -35,7 +35,7 @@ def archive(config_file: Path) -> Path:
 
 @pytest.mark.parametrize("query", ["an ninh trật tự", "an ninh trat tu", "AN NINH TRẬT TỰ"])
 def test_search_prints_date_site_title_url_per_line(
-    archive: Path, site_server: SiteServer, query: str
+    archive: Path, site_server: FaultServer, query: str
 ) -> None:
     code, out, _ = run("search", query, "--db", str(archive))
     lines = out.splitlines()
@@ -44,7 +44,7 @@ def test_search_prints_date_site_title_url_per_line(
     assert lines[0].startswith("2026-01-12  thixaquangtri  Công an thị xã tổng kết")
 
 
-def test_search_filters_by_date_and_limit(archive: Path, site_server: SiteServer) -> None:
+def test_search_filters_by_date_and_limit(archive: Path, site_server: FaultServer) -> None:
     _, out, _ = run("search", "an ninh", "--db", str(archive), "--since", "2023-01-01")
     assert site_server.url(SEED) not in out and site_server.url(POLICE) in out
     _, out, _ = run("search", "thị xã", "--db", str(archive), "--limit", "3")
@@ -79,7 +79,7 @@ def test_a_search_without_hits_says_so_on_stderr_and_exits_0(
     assert err == "no match for 'xyzzy không có'\n"
 
 
-def test_stats_json_holds_sites_months_and_the_last_run(archive: Path, site_server: SiteServer) -> None:
+def test_stats_json_holds_sites_months_and_the_last_run(archive: Path, site_server: FaultServer) -> None:
     code, out, _ = run("stats", "--db", str(archive), "--json")
     stats = json.loads(out)
     assert code == 0 and [s["site"] for s in stats["sites"]] == ["thixaquangtri"]
@@ -136,7 +136,7 @@ def test_warc_export_opens_with_a_warcinfo_record(archive: Path, tmp_path: Path)
 
 
 def test_warc_export_replays_the_captured_bytes(
-    archive: Path, tmp_path: Path, site_server: SiteServer
+    archive: Path, tmp_path: Path, site_server: FaultServer
 ) -> None:
     out_file = tmp_path / "archive.warc.gz"
     code, _, err = run("export", "--format", "warc", "--db", str(archive), "--output", str(out_file))
@@ -160,7 +160,7 @@ def test_export_since_filters_on_publication_date(archive: Path) -> None:
     ]
 
 
-def test_reextract_records_what_a_better_extractor_changes(archive: Path, site_server: SiteServer) -> None:
+def test_reextract_records_what_a_better_extractor_changes(archive: Path, site_server: FaultServer) -> None:
     with sqlite3.connect(archive) as conn:  # as an older extractor might have left it
         conn.execute(
             "UPDATE articles SET body = 'cắt cụt', content_hash = 'old' WHERE url = ?",
@@ -176,7 +176,7 @@ def test_reextract_records_what_a_better_extractor_changes(archive: Path, site_s
     assert body.startswith("Chiều ngày 15/8/2022") and versions == 2
 
 
-def test_reextract_leaves_what_only_a_visit_can_tell_alone(archive: Path, site_server: SiteServer) -> None:
+def test_reextract_leaves_what_only_a_visit_can_tell_alone(archive: Path, site_server: FaultServer) -> None:
     with sqlite3.connect(archive) as conn:  # one article taken down since, one of them also badly extracted
         conn.execute(
             "UPDATE articles SET removed_at = '2026-12-01T00:00:00Z', removed_reason = 'gone', "
@@ -193,7 +193,7 @@ def test_reextract_leaves_what_only_a_visit_can_tell_alone(archive: Path, site_s
     ]
 
 
-def test_history_shows_each_version_and_what_changed(archive: Path, site_server: SiteServer) -> None:
+def test_history_shows_each_version_and_what_changed(archive: Path, site_server: FaultServer) -> None:
     with sqlite3.connect(archive) as conn:  # an older extractor cut the body short; reextract mends it
         conn.execute(
             "UPDATE articles SET body = 'Nội dung bị cắt cụt.', content_hash = 'old' WHERE url = ?",
@@ -213,7 +213,7 @@ def test_history_of_an_unknown_url_says_so(archive: Path) -> None:
     assert code == 1 and "no archived article at https://example.gov.vn/khong-co" in err
 
 
-def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_server: SiteServer) -> None:
+def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_server: FaultServer) -> None:
     redesigned = tmp_path / "redesigned.html"
     redesigned.write_text(
         "<html><body><h1 class='tieu-de'>Thông báo lịch tiếp công dân tháng 12</h1>"
@@ -262,7 +262,7 @@ def test_datasette_serves_the_archive_with_its_metadata(archive: Path) -> None:
     assert {"site", "category", "removed_reason"} <= set(table["facet_results"])
 
 
-def test_datasette_canned_queries_answer_the_usual_questions(archive: Path, site_server: SiteServer) -> None:
+def test_datasette_canned_queries_answer_the_usual_questions(archive: Path, site_server: FaultServer) -> None:
     """The metadata's canned queries: articles per month, the visitor counter over time, the last run's failures."""
     from datasette.app import Datasette
 
@@ -316,7 +316,7 @@ def test_reading_commands_refuse_a_missing_archive_cleanly(tmp_path: Path, comma
     assert not (tmp_path / "absent.db").exists()
 
 
-def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: SiteServer) -> None:
+def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: FaultServer) -> None:
     status, headers, content, site, compression = rows(
         archive,
         "SELECT status, headers, content, site, compression FROM captures WHERE url = ?",
@@ -330,7 +330,7 @@ def test_captures_keep_status_headers_and_the_bytes(archive: Path, site_server: 
     )
 
 
-def test_the_category_a_page_shows_is_stored_and_exported(archive: Path, site_server: SiteServer) -> None:
+def test_the_category_a_page_shows_is_stored_and_exported(archive: Path, site_server: FaultServer) -> None:
     flower_market = site_server.url("/chi-tiet-tin/-/view-article/1/1651191623178/1767777868978")
     assert rows(archive, "SELECT category FROM articles WHERE url = ?", flower_market) == [
         ("VĂN HÓA - XÃ HỘI",)
@@ -343,7 +343,7 @@ def test_the_category_a_page_shows_is_stored_and_exported(archive: Path, site_se
 
 
 def test_stats_labels_every_error_line_and_keeps_robots_and_removals_out_of_failures(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     site_server.set_route("/robots.txt", status=404)
@@ -386,7 +386,7 @@ def test_the_demo_listing_shows_the_latest_counter_reading_not_the_largest(
 
 
 def test_a_reextraction_is_its_own_run_and_history_does_not_call_it_an_edit(
-    archive: Path, site_server: SiteServer
+    archive: Path, site_server: FaultServer
 ) -> None:
     with sqlite3.connect(archive) as conn:  # as an older extractor might have left it
         conn.execute(

@@ -14,8 +14,8 @@ from scraper.crawler import Fetcher, parse_retry_after
 from scraper.discovery import discover_links, feed_links
 from scraper.errors import FetchError
 from scraper.models import CrawlSettings, Page, Site
-from scraper.sitesrv import SiteServer, serve_site
 from tests.conftest import LISTING, MISSING_ARTICLE, SITE, make_fetcher, outcome
+from tests.faultsrv import FaultServer, serve_site
 
 SITE_ROOT = SITE
 
@@ -35,7 +35,7 @@ def fetch_error(fetcher: Fetcher, url: str) -> FetchError:
     return caught.value
 
 
-def test_listing_page_yields_articles_in_page_order_and_its_other_pages(site_server: SiteServer) -> None:
+def test_listing_page_yields_articles_in_page_order_and_its_other_pages(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(LISTING))
     links = discover_links(page, fetcher.site, fetcher.hosts)
@@ -45,7 +45,7 @@ def test_listing_page_yields_articles_in_page_order_and_its_other_pages(site_ser
 
 
 def test_share_links_with_tracking_parameters_and_other_hosts_are_not_new_articles(
-    site_server: SiteServer,
+    site_server: FaultServer,
 ) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     links = discover_links(fetch(fetcher, site_server.url(LISTING + "?start=6")), fetcher.site, fetcher.hosts)
@@ -54,7 +54,7 @@ def test_share_links_with_tracking_parameters_and_other_hosts_are_not_new_articl
     assert not any("tim-kiem" in url for url in links.articles + links.listings)
 
 
-def test_gzip_pages_are_decoded_and_the_charset_recorded(site_server: SiteServer) -> None:
+def test_gzip_pages_are_decoded_and_the_charset_recorded(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
     assert "UBND Phường 1" in page.text
@@ -63,7 +63,7 @@ def test_gzip_pages_are_decoded_and_the_charset_recorded(site_server: SiteServer
     assert [a.kind for a in fetcher.attempts] == ["robots", "page"]
 
 
-def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_server: SiteServer) -> None:
+def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_server: FaultServer) -> None:
     site_server.set_route(ARTICLE, file=f"pages/{ARTICLE.rsplit('/', 1)[1]}.html", statuses=[503, 503, 200])
     fetcher, waits = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
@@ -79,7 +79,7 @@ def test_503_then_200_is_retried_with_backoff_and_every_attempt_recorded(site_se
     assert gate.delays == [0, 0.5, 1.0, 0.5]  # the host slowed by each 503, and less slow after the 200
 
 
-def test_retry_after_is_honoured(site_server: SiteServer) -> None:
+def test_retry_after_is_honoured(site_server: FaultServer) -> None:
     site_server.set_route(
         ARTICLE,
         file=f"pages/{ARTICLE.rsplit('/', 1)[1]}.html",
@@ -91,72 +91,72 @@ def test_retry_after_is_honoured(site_server: SiteServer) -> None:
     assert waits and waits[0] >= 7
 
 
-def test_a_long_retry_after_defers_the_url_to_the_next_run(site_server: SiteServer) -> None:
+def test_a_long_retry_after_defers_the_url_to_the_next_run(site_server: FaultServer) -> None:
     site_server.set_route(ARTICLE, status=503, headers={"Retry-After": "3600"})
     fetcher, waits = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "deferred_retry_after"
     assert site_server.hits(ARTICLE) == 1 and waits == []
 
 
-def test_persistent_5xx_gives_up_after_the_configured_attempts(site_server: SiteServer) -> None:
+def test_persistent_5xx_gives_up_after_the_configured_attempts(site_server: FaultServer) -> None:
     site_server.set_route(ARTICLE, status=502)
     fetcher, _ = make_fetcher(site_server.url(LISTING), retries=2)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "http_502"
     assert site_server.hits(ARTICLE) == 3
 
 
-def test_404_is_final_after_one_request(site_server: SiteServer) -> None:
+def test_404_is_final_after_one_request(site_server: FaultServer) -> None:
     fetcher, waits = make_fetcher(site_server.url(LISTING))
     error = fetch_error(fetcher, site_server.url(MISSING_ARTICLE))
     assert (error.reason, error.status) == ("http_404", 404)
     assert site_server.hits(MISSING_ARTICLE) == 1 and waits == []
 
 
-def test_robots_disallowed_paths_are_never_requested(site_server: SiteServer) -> None:
+def test_robots_disallowed_paths_are_never_requested(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/tim-kiem?q=an+ninh")).reason == "robots_disallowed"
     assert site_server.hits("/tim-kiem?q=an+ninh") == 0
 
 
-def test_robots_5xx_means_disallow_all_for_the_run(site_server: SiteServer) -> None:
+def test_robots_5xx_means_disallow_all_for_the_run(site_server: FaultServer) -> None:
     site_server.set_route("/robots.txt", status=500)
     fetcher, _ = make_fetcher(site_server.url(LISTING), retries=0)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason == "robots_unreachable"
     assert site_server.hits(ARTICLE) == 0
 
 
-def test_robots_404_allows_everything(site_server: SiteServer) -> None:
+def test_robots_404_allows_everything(site_server: FaultServer) -> None:
     site_server.set_route("/robots.txt", status=404)
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch(fetcher, site_server.url(ARTICLE)).status == 200
 
 
-def test_redirects_are_followed_within_the_site(site_server: SiteServer) -> None:
+def test_redirects_are_followed_within_the_site(site_server: FaultServer) -> None:
     site_server.set_route("/old-link", redirect=ARTICLE)
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url("/old-link"))
     assert page.final_url == site_server.url(ARTICLE)
 
 
-def test_a_redirect_to_another_host_is_refused(site_server: SiteServer) -> None:
+def test_a_redirect_to_another_host_is_refused(site_server: FaultServer) -> None:
     site_server.set_route("/away", redirect="http://127.0.0.2:9/chi-tiet-tin/-/view-article/1/2/3")
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/away")).reason == "redirect_out_of_scope"
 
 
-def test_a_redirect_loop_stops_at_our_limit(site_server: SiteServer) -> None:
+def test_a_redirect_loop_stops_at_our_limit(site_server: FaultServer) -> None:
     site_server.set_route("/loop", redirect="/loop")
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/loop")).reason == "redirect_limit"
     assert site_server.hits("/loop") == 6
 
 
-def test_a_body_over_the_cap_is_refused(site_server: SiteServer) -> None:
+def test_a_body_over_the_cap_is_refused(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING), max_bytes=2000)
     assert fetch_error(fetcher, site_server.url(ARTICLE)).reason.startswith("too_large")
 
 
-def test_a_gzip_bomb_stops_at_the_decoded_cap(site_server: SiteServer, tmp_path: Path) -> None:
+def test_a_gzip_bomb_stops_at_the_decoded_cap(site_server: FaultServer, tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.gz"
     bomb.write_bytes(gzip.compress(b"<html>" + b"\0" * (50 * 1024 * 1024), compresslevel=9))
     site_server.set_route("/bomb", file=str(bomb), raw=True, headers={"Content-Encoding": "gzip"})
@@ -164,7 +164,7 @@ def test_a_gzip_bomb_stops_at_the_decoded_cap(site_server: SiteServer, tmp_path:
     assert fetch_error(fetcher, site_server.url("/bomb")).reason == "too_large_decoded"
 
 
-def test_attachments_are_not_treated_as_pages(site_server: SiteServer, tmp_path: Path) -> None:
+def test_attachments_are_not_treated_as_pages(site_server: FaultServer, tmp_path: Path) -> None:
     pdf = tmp_path / "kh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     site_server.set_route("/documents/1/0/kh.pdf", file=str(pdf), type="application/pdf")
@@ -173,7 +173,7 @@ def test_attachments_are_not_treated_as_pages(site_server: SiteServer, tmp_path:
     assert (error.reason, error.detail) == ("non_html", "application/pdf")
 
 
-def test_a_slow_drip_body_hits_the_total_deadline(site_server: SiteServer, tmp_path: Path) -> None:
+def test_a_slow_drip_body_hits_the_total_deadline(site_server: FaultServer, tmp_path: Path) -> None:
     # httpx's read timeout is idle time only: a byte every 0.2 s never trips it (reliability.md P1).
     drip = tmp_path / "drip.html"
     drip.write_bytes(b"<html><body>" + b"x" * 40 + b"</body></html>")
@@ -191,20 +191,20 @@ def test_parse_retry_after(value: str, seconds: float | None) -> None:
     assert parse_retry_after(value) == seconds
 
 
-def test_a_redirect_to_a_file_url_is_refused(site_server: SiteServer) -> None:
+def test_a_redirect_to_a_file_url_is_refused(site_server: FaultServer) -> None:
     site_server.set_route("/evil", redirect="file:///etc/passwd")
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     assert fetch_error(fetcher, site_server.url("/evil")).reason == "redirect_out_of_scope"
 
 
-def test_a_lying_charset_header_does_not_garble_vietnamese(site_server: SiteServer) -> None:
+def test_a_lying_charset_header_does_not_garble_vietnamese(site_server: FaultServer) -> None:
     site_server.set_route(ARTICLE, file="pages/1661778300000.html", type="text/html; charset=iso-8859-1")
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = fetch(fetcher, site_server.url(ARTICLE))
     assert "UBND Phường 1" in page.text and page.encoding == "utf-8"
 
 
-def test_requests_to_one_host_are_spaced_by_the_delay_and_never_overlap(site_server: SiteServer) -> None:
+def test_requests_to_one_host_are_spaced_by_the_delay_and_never_overlap(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING), delay=0.2)
     fetcher.sleep = asyncio.sleep  # real waiting: the server's clock is the judge
 
@@ -219,7 +219,7 @@ def test_requests_to_one_host_are_spaced_by_the_delay_and_never_overlap(site_ser
     assert len(arrivals) == 4 and min(gaps) >= 0.19
 
 
-def test_robots_crawl_delay_is_honoured(site_server: SiteServer, tmp_path: Path) -> None:
+def test_robots_crawl_delay_is_honoured(site_server: FaultServer, tmp_path: Path) -> None:
     robots = tmp_path / "robots.txt"
     robots.write_text("User-agent: *\nCrawl-delay: 0.3\n")
     site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
@@ -237,7 +237,7 @@ def test_robots_crawl_delay_is_honoured(site_server: SiteServer, tmp_path: Path)
 
 
 def test_a_host_asking_for_an_excessive_crawl_delay_is_skipped_this_run(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     robots = tmp_path / "robots.txt"
     robots.write_text("User-agent: *\nCrawl-delay: 3600\n")
@@ -247,14 +247,14 @@ def test_a_host_asking_for_an_excessive_crawl_delay_is_skipped_this_run(
     assert site_server.hits(ARTICLE) == 0
 
 
-def page_with_links(server: SiteServer, links: str, path: str = LISTING) -> Page:
+def page_with_links(server: FaultServer, links: str, path: str = LISTING) -> Page:
     html = f"<html><head>{links}</head><body>{links}</body></html>"
     return Page(
         server.url(path), server.url(path), 200, (), html.encode(), html, "utf-8", "2026-11-29T00:00:00Z", 1
     )
 
 
-def test_crawl_traps_are_not_followed(site_server: SiteServer) -> None:
+def test_crawl_traps_are_not_followed(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     traps = [
         "/a/a/a/chi-tiet-tin/-/view-article/1/2/3",
@@ -269,7 +269,7 @@ def test_crawl_traps_are_not_followed(site_server: SiteServer) -> None:
     assert links.articles == (site_server.url(good),)
 
 
-def test_pager_links_by_text_and_rel_next_are_followed(site_server: SiteServer) -> None:
+def test_pager_links_by_text_and_rel_next_are_followed(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     anchors = (
         '<a href="/tin-tuc/trang-2.html">Trang sau</a><a href="/tin-tuc/trang-3.html">»</a>'
@@ -281,7 +281,7 @@ def test_pager_links_by_text_and_rel_next_are_followed(site_server: SiteServer) 
     assert set(links.listings) == {site_server.url(f"/tin-tuc/trang-{n}.html") for n in (2, 3, 4)}
 
 
-def test_feeds_are_announced_by_link_rel_alternate(site_server: SiteServer) -> None:
+def test_feeds_are_announced_by_link_rel_alternate(site_server: FaultServer) -> None:
     fetcher, _ = make_fetcher(site_server.url(LISTING))
     page = page_with_links(
         site_server, '<link rel="alternate" type="application/rss+xml" href="/rss/tin-tuc.rss">'
@@ -339,7 +339,7 @@ def tls_server(tmp_path: Path, send_chain: bool) -> tuple[object, Path, Path]:
     return context, tmp_path / "root.pem", tmp_path / "root+intermediate.pem"
 
 
-def tls_fetch(server: SiteServer, ca_bundle: Path | None) -> Fetcher:
+def tls_fetch(server: FaultServer, ca_bundle: Path | None) -> Fetcher:
     site = Site(
         name="tls",
         start_urls=(server.url(LISTING),),

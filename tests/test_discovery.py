@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 
 from scraper.discovery import discover_links, feed_articles
 from scraper.models import Page, Site
-from scraper.sitesrv import SiteServer, serve_site
+from tests.faultsrv import FaultServer, serve_site
 from tests.fixtures.nukeviet_portal import START, Story, write_portal
 from tests.test_cli import crawl, rows
 
 
 @contextmanager
-def portal(root: Path, canonical: str = "", moved: bool = False) -> Iterator[tuple[SiteServer, list[Story]]]:
+def portal(root: Path, canonical: str = "", moved: bool = False) -> Iterator[tuple[FaultServer, list[Story]]]:
     """The NukeViet portal served on 127.0.0.1; rendered once the server's port is known (feeds name it)."""
     root.mkdir()
     (root / "manifest.json").write_text(json.dumps({"start": [START], "routes": {}}), encoding="utf-8")
@@ -31,7 +31,7 @@ def portal(root: Path, canonical: str = "", moved: bool = False) -> Iterator[tup
         yield server, stories
 
 
-def config(tmp_path: Path, server: SiteServer, site: str = "") -> Path:
+def config(tmp_path: Path, server: FaultServer, site: str = "") -> Path:
     """A config with no profile and no article_pattern: links must be recognised from the pages."""
     path = tmp_path / "config.toml"
     path.write_text(

@@ -31,8 +31,9 @@ from scraper.errors import Reason
 from scraper.models import utc_iso
 from scraper.pipeline import run_crawl
 from scraper.progress import LogProgress
-from scraper.sitesrv import SiteServer, load_manifest, route_key, serve_site
+from scraper.sitesrv import load_manifest, route_key
 from scraper.store import Archive, SiteArchive
+from tests.faultsrv import FaultServer, serve_site
 from tests.test_cli import rows
 from tests.test_faults_storage import articles
 
@@ -48,14 +49,14 @@ class Killed(BaseException):
 
 
 @pytest.fixture(scope="module")
-def portal() -> Iterator[SiteServer]:
+def portal() -> Iterator[FaultServer]:
     with tempfile.TemporaryDirectory() as out:
         build_portal(Path(out), ARTICLES, per_page=PER_PAGE, pager_window=1)
         with serve_site(Path(out)) as server:
             yield server
 
 
-def config_for(directory: Path, server: SiteServer, extra: str = "", delay: float = 0) -> Path:
+def config_for(directory: Path, server: FaultServer, extra: str = "", delay: float = 0) -> Path:
     path = directory / "config.toml"
     path.write_text(
         f'[crawl]\ndb = "{directory / "archive.db"}"\ndelay = {delay}\ntimeout = 10\nsweep_days = 0\n{extra}\n'
@@ -104,7 +105,7 @@ KILL_POINTS = {
     )
 )
 def test_a_backfill_interrupted_anywhere_archives_every_article_once_in_the_end(
-    portal: SiteServer, kills: list[tuple[str, int]]
+    portal: FaultServer, kills: list[tuple[str, int]]
 ) -> None:
     with tempfile.TemporaryDirectory() as directory:
         config = config_for(Path(directory), portal)
@@ -122,7 +123,7 @@ def test_a_backfill_interrupted_anywhere_archives_every_article_once_in_the_end(
 
 @pytest.mark.parametrize("limit", [1, 3, 7], ids=["1-page", "3-pages", "7-pages"])
 def test_a_backfill_cut_by_its_page_budget_goes_on_where_it_stopped(
-    portal: SiteServer, tmp_path: Path, limit: int
+    portal: FaultServer, tmp_path: Path, limit: int
 ) -> None:
     config = config_for(tmp_path, portal, f"max_listing_pages = {limit}")
     for _ in range(9 // limit + 1):  # at least `limit` new listing pages a run
@@ -151,7 +152,7 @@ def test_a_head_walk_cut_short_goes_on_with_the_next_page_on_the_next_run(
 
 
 def test_an_article_in_the_slow_lane_is_fetched_again_when_a_listing_shows_it(
-    portal: SiteServer, tmp_path: Path
+    portal: FaultServer, tmp_path: Path
 ) -> None:
     config = config_for(tmp_path, portal)
     db = tmp_path / "archive.db"
@@ -183,9 +184,10 @@ def test_a_url_failing_past_the_attempt_limit_waits_a_month_and_is_never_dropped
     assert queue.pending(frontier.Pending.ARTICLE, now="2999-01-01T00:00:00Z") == ["https://a.gov.vn/x"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["SIGKILL", "SIGTERM", "time-limit"])
 def test_a_real_process_stopped_again_and_again_loses_no_article(
-    portal: SiteServer, tmp_path: Path, stop: str
+    portal: FaultServer, tmp_path: Path, stop: str
 ) -> None:
     config = config_for(tmp_path, portal, delay=0.01)  # slow enough for a stop to land mid-walk
     chance = random.Random(stop)
@@ -209,7 +211,7 @@ def wait_until_archived(db: Path, more: int, child: subprocess.Popen[bytes]) -> 
         time.sleep(0.01)
 
 
-def publish(out: Path, server: SiteServer, base: int, new: int) -> None:
+def publish(out: Path, server: FaultServer, base: int, new: int) -> None:
     """The portal publishes `new` articles on top of its listing: every listed article slides down."""
     build_portal(out, base, per_page=PER_PAGE, new=new, pager_window=2)
     server.routes.update(load_manifest(out)[0])

@@ -14,8 +14,8 @@ import pytest
 
 from scraper import extract
 from scraper.encoding import decode_html, encoding_flags
-from scraper.sitesrv import SiteServer
 from tests.conftest import SITE
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows
 from tests.test_text import to_cp1258
 
@@ -23,7 +23,7 @@ SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 SEED_HTML = (SITE / "pages" / "1661778300000.html").read_text(encoding="utf-8")
 
 
-def outcome_of(db: Path, server: SiteServer, path: str) -> tuple[list[tuple], list[tuple]]:
+def outcome_of(db: Path, server: FaultServer, path: str) -> tuple[list[tuple], list[tuple]]:
     """(fetch rows, article rows) of one URL after a crawl."""
     url = server.url(path)
     return (
@@ -32,7 +32,7 @@ def outcome_of(db: Path, server: SiteServer, path: str) -> tuple[list[tuple], li
     )
 
 
-def serve(server: SiteServer, tmp_path: Path, body: bytes, **route: object) -> None:
+def serve(server: FaultServer, tmp_path: Path, body: bytes, **route: object) -> None:
     page = tmp_path / "page.bin"
     page.write_bytes(body)
     server.set_route(SEED, file=str(page), **route)
@@ -51,7 +51,7 @@ def serve(server: SiteServer, tmp_path: Path, body: bytes, **route: object) -> N
     ids=["empty-200", "pdf", "jpeg", "octet-stream", "no-type-but-pdf-bytes", "bad-gzip"],
 )
 def test_c1_non_articles_are_recorded_not_archived(
-    config_file: Path, site_server: SiteServer, tmp_path: Path, body: bytes, route: dict, reason: str
+    config_file: Path, site_server: FaultServer, tmp_path: Path, body: bytes, route: dict, reason: str
 ) -> None:
     serve(site_server, tmp_path, body, **route)
     fetched, archived = outcome_of(crawl(config_file), site_server, SEED)
@@ -59,7 +59,7 @@ def test_c1_non_articles_are_recorded_not_archived(
 
 
 def test_c1_a_page_without_content_type_but_html_bytes_is_read(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     serve(site_server, tmp_path, SEED_HTML.encode(), type="")
     _, archived = outcome_of(crawl(config_file), site_server, SEED)
@@ -94,7 +94,7 @@ def test_c3_missing_fields(html: str, reason: str | None) -> None:
 
 
 def test_c4c_a_listing_where_an_article_was_linked_is_recorded_as_not_an_article(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     items = "".join(
         f'<div><h3><a href="/tin/{i}.html">Tin hoạt động số {i} của Ủy ban nhân dân phường</a></h3>'
@@ -108,7 +108,7 @@ def test_c4c_a_listing_where_an_article_was_linked_is_recorded_as_not_an_article
 
 
 def test_c3_a_page_that_lost_its_article_is_recorded_and_retried(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     serve(
         site_server, tmp_path, b"<html><body><p>Trang \xc4\x91ang b\xe1\xba\xa3o tr\xc3\xac</p></body></html>"
@@ -122,7 +122,7 @@ def test_c3_a_page_that_lost_its_article_is_recorded_and_retried(
 
 
 def test_c5_a_redesign_that_breaks_extraction_marks_the_run_degraded(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     redesign = tmp_path / "redesign.html"
     redesign.write_text("<html><body><div class='new-layout'><span>Giao diện mới</span></div></body></html>")
@@ -134,7 +134,7 @@ def test_c5_a_redesign_that_breaks_extraction_marks_the_run_degraded(
 
 
 def test_v2_a_windows_1258_page_declared_only_in_meta_is_stored_as_nfc(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     legacy = SEED_HTML.replace(
         '<meta content="text/html; charset=UTF-8" http-equiv="content-type" />',
@@ -149,7 +149,7 @@ def test_v2_a_windows_1258_page_declared_only_in_meta_is_stored_as_nfc(
 
 
 def test_v2_windows_1258_bytes_under_a_utf8_label_are_read_as_windows_1258_and_flagged(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     # header and <meta> both say UTF-8 (a server set up for UTF-8 serving an old page); the bytes are not
     serve(site_server, tmp_path, to_cp1258(SEED_HTML), type="text/html; charset=utf-8")
@@ -170,7 +170,7 @@ def test_a_few_stray_bytes_in_a_utf8_page_leave_it_utf8() -> None:
 
 
 def test_v3_utf8_bytes_under_a_wrong_windows_1258_meta_are_read_as_utf8(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     serve(site_server, tmp_path, SEED_HTML.replace("<head>", '<head><meta charset="windows-1258">').encode())
     db = crawl(config_file)
@@ -226,7 +226,7 @@ def test_clean_vietnamese_pages_carry_no_flags() -> None:
 
 
 def test_a_gzip_page_is_inflated_before_reading(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     serve(
         site_server,

@@ -21,8 +21,8 @@ from scraper.crawler import MAX_HOST_DELAY, Fetcher, Politeness, parse_retry_aft
 from scraper.discovery import MAX_LINKS, discover_links
 from scraper.errors import FetchError, Reason
 from scraper.models import CrawlSettings, Page, Site
-from scraper.sitesrv import SiteServer
 from tests.conftest import LISTING, SITE, make_fetcher, outcome, write_config
+from tests.faultsrv import FaultServer
 from tests.rawserver import OK_PAGE, raw_server, response
 from tests.test_cli import crawl, rows
 
@@ -221,7 +221,7 @@ def test_a_private_ip_literal_is_refused_before_any_request_is_built(host: str) 
 
 
 def test_malformed_links_sitemaps_and_locs_are_skipped_and_the_crawl_goes_on(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     port = site_server.base_url.rsplit(":", 1)[1]
     robots = tmp_path / "robots.txt"

@@ -19,8 +19,8 @@ import tests.rawserver as raw
 from scraper.crawler import Fetcher
 from scraper.errors import FetchError
 from scraper.models import Page
-from scraper.sitesrv import SiteServer
 from tests.conftest import make_fetcher, outcome
+from tests.faultsrv import FaultServer
 from tests.rawserver import OK_PAGE, hang, raw_server, reset, response
 
 ARTICLE = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -140,7 +140,7 @@ def test_n6_a_truncated_body_is_never_returned(truncated: bytes) -> None:
     assert page_attempts(fetcher) == [(None, "truncated"), (None, "truncated")]
 
 
-def test_n7_retry_after_as_an_http_date_is_honoured(site_server: SiteServer) -> None:
+def test_n7_retry_after_as_an_http_date_is_honoured(site_server: FaultServer) -> None:
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     site_server.set_route(
         ARTICLE, file="pages/1661778300000.html", statuses=[503, 200], headers={"Retry-After": when}
@@ -150,7 +150,7 @@ def test_n7_retry_after_as_an_http_date_is_honoured(site_server: SiteServer) -> 
     assert max(waits) >= 28
 
 
-def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: SiteServer) -> None:
+def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: FaultServer) -> None:
     site_server.set_route(ARTICLE, status=503)
     fetcher = make_fetcher(site_server.base_url, retries=3)[0]
     result = outcome(fetcher, site_server.url(ARTICLE))
@@ -159,7 +159,7 @@ def test_n8_a_persistent_503_is_tried_exactly_max_attempts(site_server: SiteServ
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 410])
-def test_n9_client_errors_are_asked_once(site_server: SiteServer, status: int) -> None:
+def test_n9_client_errors_are_asked_once(site_server: FaultServer, status: int) -> None:
     site_server.set_route(ARTICLE, status=status)
     fetcher = make_fetcher(site_server.base_url)[0]
     result = outcome(fetcher, site_server.url(ARTICLE))
@@ -167,7 +167,7 @@ def test_n9_client_errors_are_asked_once(site_server: SiteServer, status: int) -
     assert site_server.hits(ARTICLE) == 1
 
 
-def test_n10_a_long_redirect_chain_stops_at_five_hops(site_server: SiteServer) -> None:
+def test_n10_a_long_redirect_chain_stops_at_five_hops(site_server: FaultServer) -> None:
     for n in range(10):
         site_server.set_route(f"/chain/{n}", redirect=f"/chain/{n + 1}")
     fetcher = make_fetcher(site_server.base_url)[0]
@@ -176,7 +176,7 @@ def test_n10_a_long_redirect_chain_stops_at_five_hops(site_server: SiteServer) -
     assert sum(site_server.hits(f"/chain/{n}") for n in range(10)) == 6
 
 
-def test_n11_never_more_than_one_request_in_flight_per_host(site_server: SiteServer) -> None:
+def test_n11_never_more_than_one_request_in_flight_per_host(site_server: FaultServer) -> None:
     in_flight, peak = 0, 0
 
     def script(conn: socket.socket, n: int) -> None:
@@ -214,7 +214,7 @@ def test_x9_a_robots_txt_that_never_answers_means_no_crawl_this_run() -> None:
 
 
 def test_x9_robots_txt_is_read_through_redirects_and_only_its_first_500_kib(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     huge = tmp_path / "robots.txt"
     huge.write_text("User-agent: *\nDisallow: /tim-kiem\n" + "# padding\n" * 60_000 + "Disallow: /\n")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.sitesrv import SiteServer
 from tests.conftest import LISTING, SITE, make_fetcher, outcome, write_config
+from tests.faultsrv import FaultServer
 from tests.rawserver import OK_PAGE, raw_server, response
 from tests.test_cli import crawl, rows
 
@@ -33,7 +33,7 @@ def canary():
         yield server
 
 
-def listing_with_links(server: SiteServer, tmp_path: Path, links: list[str]) -> None:
+def listing_with_links(server: FaultServer, tmp_path: Path, links: list[str]) -> None:
     html = (SITE / "listing-1.html").read_text(encoding="utf-8")
     anchors = "".join(f'<div><a href="{link}">Tin {i}</a></div>' for i, link in enumerate(links))
     page = tmp_path / "listing.html"
@@ -45,7 +45,7 @@ def listing_with_links(server: SiteServer, tmp_path: Path, links: list[str]) -> 
 
 
 def test_x1_links_and_redirects_to_internal_addresses_are_never_followed(
-    config_file: Path, site_server: SiteServer, tmp_path: Path, canary
+    config_file: Path, site_server: FaultServer, tmp_path: Path, canary
 ) -> None:
     port, article = canary.port, "/chi-tiet-tin/-/view-article/1/2/3"
     spellings = [
@@ -67,7 +67,7 @@ def test_x1_links_and_redirects_to_internal_addresses_are_never_followed(
     assert rows(db, "SELECT error FROM fetches WHERE url LIKE '%/1/2/99'") == [("redirect_out_of_scope",)]
 
 
-def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_server: SiteServer) -> None:
+def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_server: FaultServer) -> None:
     # A portal configured by name whose DNS answers with a loopback address: refused before connecting.
     config = write_config(tmp_path, site_server, allow_private=False)
     config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
@@ -77,7 +77,7 @@ def test_x1_a_host_name_that_resolves_inward_is_blocked(tmp_path: Path, site_ser
 
 
 def test_x1_a_host_refused_as_private_names_the_setting_that_allows_it(
-    tmp_path: Path, site_server: SiteServer, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, site_server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     config = write_config(tmp_path, site_server, allow_private=False)
     config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
@@ -129,7 +129,7 @@ def test_x4_huge_responses_are_refused_without_reading_them_whole(head: str, rea
 
 
 def test_x5_a_pager_that_repeats_itself_forever_is_walked_a_bounded_number_of_times(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     listing = (SITE / "listing-3.html").read_text(encoding="utf-8")
     for n in range(1, 200):  # every page of this "listing" shows the same items and a next link
@@ -144,7 +144,7 @@ def test_x5_a_pager_that_repeats_itself_forever_is_walked_a_bounded_number_of_ti
 
 
 def test_x6_scripts_and_event_handlers_never_reach_the_stored_text(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     html = (SITE / "pages" / "1661778300000.html").read_text(encoding="utf-8")
     hostile = (
@@ -160,7 +160,7 @@ def test_x6_scripts_and_event_handlers_never_reach_the_stored_text(
 
 
 def test_x7_hostile_text_is_stored_literally(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     html = (SITE / "pages" / "1661778300000.html").read_text(encoding="utf-8")
     evil = "x'); DROP TABLE articles;-- \"Robert'); --"
@@ -173,7 +173,7 @@ def test_x7_hostile_text_is_stored_literally(
 
 
 def test_x8_no_file_is_ever_named_after_a_url(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     listing_with_links(site_server, tmp_path, ["/a/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"])
     crawl(config_file)
@@ -188,7 +188,7 @@ def test_x8_no_file_is_ever_named_after_a_url(
     }
 
 
-def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: SiteServer) -> None:
+def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: FaultServer) -> None:
     port = site_server.base_url.rsplit(":", 1)[1]
     canary = socket.socket()
     try:
@@ -225,7 +225,7 @@ def test_x2_dns_rebinding_cannot_move_a_connection_after_the_check(site_server: 
     assert {headers.get("Host") for _, _, headers in site_server.requests} == {f"portal.test:{port}"}
 
 
-def test_x1_private_addresses_need_the_site_to_allow_them(tmp_path: Path, site_server: SiteServer) -> None:
+def test_x1_private_addresses_need_the_site_to_allow_them(tmp_path: Path, site_server: FaultServer) -> None:
     config = write_config(tmp_path, site_server, allow_private=True)
     config.write_text(config.read_text().replace("http://127.0.0.1:", "http://localhost:"))
     db = crawl(config)

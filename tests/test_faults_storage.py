@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from scraper.archive import SCHEMA_VERSION
-from scraper.sitesrv import SiteServer
 from tests.conftest import write_config
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,8 +73,9 @@ def assert_whole(db: Path) -> None:
         assert conn.execute("SELECT count(*) - count(DISTINCT url) FROM articles").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(
         tmp_path, site_server, delay=0.3
@@ -90,8 +91,9 @@ def test_s1_a_second_crawl_on_the_same_archive_exits_3_at_once(
     assert rows(tmp_path / "archive.db", "SELECT count(*), min(status) FROM runs") == [(1, "ok")]
 
 
+@pytest.mark.slow
 def test_s3_sigterm_ends_the_run_cleanly_and_the_next_run_finishes(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(
         tmp_path, site_server, delay=0.3
@@ -109,7 +111,10 @@ def test_s3_sigterm_ends_the_run_cleanly_and_the_next_run_finishes(
     assert_whole(db)
 
 
-def test_s3_twenty_random_sigkills_never_corrupt_the_archive(tmp_path: Path, site_server: SiteServer) -> None:
+@pytest.mark.slow
+def test_s3_twenty_random_sigkills_never_corrupt_the_archive(
+    tmp_path: Path, site_server: FaultServer
+) -> None:
     config = write_config(tmp_path, site_server, delay=0.02)
     db, chance, kills = tmp_path / "archive.db", random.Random(20261129), 0
     for round_ in range(20):
@@ -136,7 +141,7 @@ def test_s3_twenty_random_sigkills_never_corrupt_the_archive(tmp_path: Path, sit
 
 
 def test_s4_a_full_disk_fails_loudly_with_nothing_half_written(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server)
 
@@ -173,7 +178,7 @@ def immutable():
 
 
 def test_s5_a_read_only_archive_fails_before_any_request(
-    tmp_path: Path, site_server: SiteServer, immutable
+    tmp_path: Path, site_server: FaultServer, immutable
 ) -> None:
     config = write_config(tmp_path, site_server)
     db = crawl(config)
@@ -185,7 +190,7 @@ def test_s5_a_read_only_archive_fails_before_any_request(
 
 
 def test_s5_a_read_only_folder_fails_before_any_request(
-    tmp_path: Path, site_server: SiteServer, immutable
+    tmp_path: Path, site_server: FaultServer, immutable
 ) -> None:
     folder = tmp_path / "archive"
     folder.mkdir()
@@ -197,7 +202,7 @@ def test_s5_a_read_only_folder_fails_before_any_request(
     assert child.returncode == 1 and "not writable" in err and len(site_server.requests) == 0
 
 
-def test_s6_an_archive_from_a_newer_scraper_is_left_alone(tmp_path: Path, site_server: SiteServer) -> None:
+def test_s6_an_archive_from_a_newer_scraper_is_left_alone(tmp_path: Path, site_server: FaultServer) -> None:
     config = write_config(tmp_path, site_server)
     db = tmp_path / "archive.db"
     with sqlite3.connect(db) as conn:
@@ -209,7 +214,7 @@ def test_s6_an_archive_from_a_newer_scraper_is_left_alone(tmp_path: Path, site_s
 
 
 def test_s8_a_corrupted_archive_is_refused_with_a_pointer_to_backups(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server)
     db = crawl(config)
@@ -227,7 +232,7 @@ def test_s8_a_corrupted_archive_is_refused_with_a_pointer_to_backups(
     )
 
 
-def test_s8_a_backup_taken_during_a_crawl_is_sound(tmp_path: Path, site_server: SiteServer) -> None:
+def test_s8_a_backup_taken_during_a_crawl_is_sound(tmp_path: Path, site_server: FaultServer) -> None:
     config = write_config(tmp_path, site_server, delay=0.05)
     db = tmp_path / "archive.db"
     child = start(config)
@@ -240,8 +245,9 @@ def test_s8_a_backup_taken_during_a_crawl_is_sound(tmp_path: Path, site_server: 
     assert 3 <= articles(tmp_path / "backup.db") <= 14
 
 
+@pytest.mark.slow
 def test_time_limit_ends_the_run_cleanly_and_the_next_run_finishes(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server, delay=0.2)
     db = tmp_path / "archive.db"

@@ -16,8 +16,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.archive import open_reader
 from scraper.htmlreport import render_report
-from scraper.sitesrv import SiteServer
 from tests.conftest import expected_articles, write_config
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows, run
 
 CHROMIUM_FLAGS = [
@@ -105,7 +105,7 @@ def test_a_report_of_one_site_and_of_a_site_not_in_the_archive(report: tuple[Pat
 
 
 def test_a_site_with_nothing_but_failures_gets_notes_instead_of_empty_charts(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server)
     extra = f'\n[[sites]]\nname = "gone"\nstart_urls = ["{site_server.url("/no-such-listing")}"]\nallow_private = true\n'

@@ -11,14 +11,16 @@ import sys
 import time
 from pathlib import Path
 
-from scraper.sitesrv import SiteServer
+import pytest
+
 from tests.conftest import LISTING, SITE, write_config
+from tests.faultsrv import FaultServer
 from tests.test_cli import crawl, rows, run
 
 SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
 
-def serve_edited(server: SiteServer, tmp_path: Path, source: str, route: str, old: str, new: str) -> None:
+def serve_edited(server: FaultServer, tmp_path: Path, source: str, route: str, old: str, new: str) -> None:
     """The portal serves at `route` the fixture file `source` with the text `old` replaced by `new`."""
     text = (SITE / source).read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {source}"
@@ -27,7 +29,7 @@ def serve_edited(server: SiteServer, tmp_path: Path, source: str, route: str, ol
     server.set_route(route, file=str(copy))
 
 
-def serve_new_articles(server: SiteServer, tmp_path: Path, category: str, titles: list[str]) -> list[str]:
+def serve_new_articles(server: FaultServer, tmp_path: Path, category: str, titles: list[str]) -> list[str]:
     """New article pages (copies of a fixture article under new titles) in a category; their paths."""
     paths = [f"/chi-tiet-tin/-/view-article/1/{category}/{1770000000000 + i}" for i in range(len(titles))]
     for path, title in zip(paths, titles, strict=True):
@@ -39,7 +41,7 @@ def links_to(paths: list[str], titles: list[str]) -> str:
     return "".join(f'<div><a href="{p}">{t}</a></div>' for p, t in zip(paths, titles, strict=True))
 
 
-def publish_new_articles(server: SiteServer, tmp_path: Path, count: int) -> list[str]:
+def publish_new_articles(server: FaultServer, tmp_path: Path, count: int) -> list[str]:
     """The portal publishes `count` new articles: new pages, linked at the top of listing page 1."""
     titles = [f"Hội chợ nông sản lần thứ {i + 1}" for i in range(count)]
     paths = serve_new_articles(server, tmp_path, "1651191623178", titles)
@@ -48,12 +50,12 @@ def publish_new_articles(server: SiteServer, tmp_path: Path, count: int) -> list
     return paths
 
 
-def requests_since(server: SiteServer, mark: int) -> list[str]:
+def requests_since(server: FaultServer, mark: int) -> list[str]:
     return [path for _, path, _ in server.requests[mark:]]
 
 
 def test_a_rerun_after_new_articles_fetches_them_and_one_page_to_see_nothing_else_is_new(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
     new = publish_new_articles(site_server, tmp_path, 5)
@@ -71,7 +73,7 @@ def make_due(db: Path) -> None:
 
 
 def test_revisits_are_conditional_and_an_unchanged_page_costs_a_304(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     make_due(db)
@@ -87,7 +89,7 @@ def test_revisits_are_conditional_and_an_unchanged_page_costs_a_304(
 
 
 def test_a_revisit_that_finds_an_edit_keeps_both_versions(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
     serve_edited(
@@ -105,7 +107,7 @@ def test_a_revisit_that_finds_an_edit_keeps_both_versions(
 
 
 def test_an_article_taken_down_is_kept_with_the_date_it_disappeared(
-    config_file: Path, site_server: SiteServer
+    config_file: Path, site_server: FaultServer
 ) -> None:
     db = crawl(config_file)
     site_server.set_route(SEED, status=410)
@@ -122,7 +124,7 @@ def test_an_article_taken_down_is_kept_with_the_date_it_disappeared(
 TAKEN_OFF = "/chi-tiet-tin/-/view-article/1/1651212986853/1757898000000"  # listed on page 2
 
 
-def take_off_listing(server: SiteServer, tmp_path: Path, page: str, path: str) -> None:
+def take_off_listing(server: FaultServer, tmp_path: Path, page: str, path: str) -> None:
     """The portal drops an article's link from a listing page; the article's own page stays online."""
     link = re.search(f'<a href="{re.escape(path)}">[^<]*</a>', (SITE / page).read_text(encoding="utf-8"))
     assert link is not None
@@ -140,7 +142,7 @@ def removed(db: Path) -> list[tuple]:
 
 
 def test_an_article_taken_off_its_listing_is_marked_unlisted_at_the_next_sweep_and_back_when_relisted(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
     take_off_listing(site_server, tmp_path, "listing-2.html", TAKEN_OFF)
@@ -167,7 +169,7 @@ def test_an_article_taken_off_its_listing_is_marked_unlisted_at_the_next_sweep_a
 
 
 def test_a_sweep_that_cannot_read_every_listing_page_marks_nothing(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
     take_off_listing(site_server, tmp_path, "listing-2.html", TAKEN_OFF)
@@ -187,7 +189,7 @@ def test_a_sweep_that_cannot_read_every_listing_page_marks_nothing(
 
 
 def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     db = crawl(config_file)
     first = (SITE / "listing-1.html").read_text(encoding="utf-8")
@@ -200,7 +202,7 @@ def test_a_sweep_that_would_call_most_articles_gone_is_not_believed(
 
 
 def test_dropping_a_start_listing_from_the_config_never_reads_as_removal(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     titles = ["Tin hoạt động 1", "Tin hoạt động 2"]  # a second category with two articles of its own
     paths = serve_new_articles(site_server, tmp_path, "1651212986999", titles)
@@ -224,7 +226,7 @@ def test_dropping_a_start_listing_from_the_config_never_reads_as_removal(
 
 
 def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
-    tmp_path: Path, site_server: SiteServer
+    tmp_path: Path, site_server: FaultServer
 ) -> None:
     config = write_config(tmp_path, site_server, crawl="max_listing_pages = 2")
     db = crawl(config)
@@ -238,7 +240,8 @@ def test_a_listing_larger_than_the_page_budget_is_finished_on_later_runs(
     assert rows(db, "SELECT count(*) FROM listings WHERE backfilled_at IS NOT NULL")[0][0] == 1
 
 
-def test_a_crawl_killed_mid_run_resumes_without_duplicates(tmp_path: Path, site_server: SiteServer) -> None:
+@pytest.mark.slow
+def test_a_crawl_killed_mid_run_resumes_without_duplicates(tmp_path: Path, site_server: FaultServer) -> None:
     config = write_config(tmp_path, site_server, delay=0.15)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     child = subprocess.Popen(
@@ -274,7 +277,7 @@ def _count(db: Path) -> int:
 
 
 def test_articles_only_a_sitemap_lists_are_archived_too(
-    config_file: Path, site_server: SiteServer, tmp_path: Path
+    config_file: Path, site_server: FaultServer, tmp_path: Path
 ) -> None:
     hidden = "/chi-tiet-tin/-/view-article/1/1651191623178/1771111111111"
     serve_edited(

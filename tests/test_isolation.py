@@ -20,9 +20,9 @@ from scraper.errors import StorageError
 from scraper.models import RunSummary
 from scraper.pipeline import MAX_FAILING_STREAK, SiteCrawl, run_crawl
 from scraper.progress import LogProgress
-from scraper.sitesrv import SiteServer, serve_site
 from scraper.store import SiteArchive
 from tests.conftest import LISTING, SITE, expected_articles
+from tests.faultsrv import FaultServer, serve_site
 from tests.test_cli import rows
 from tests.test_durability import build_portal
 
@@ -32,12 +32,12 @@ SEED = "/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
 
 
 @pytest.fixture
-def two_portals() -> Iterator[tuple[SiteServer, SiteServer]]:
+def two_portals() -> Iterator[tuple[FaultServer, FaultServer]]:
     with serve_site(SITE) as first, serve_site(SITE) as second:
         yield first, second
 
 
-def config_for(directory: Path, servers: tuple[SiteServer, ...], extra: str = "") -> Path:
+def config_for(directory: Path, servers: tuple[FaultServer, ...], extra: str = "") -> Path:
     sites = "".join(
         f'[[sites]]\nname = "site{i}"\nstart_urls = ["{server.url(LISTING)}"]\nallow_private = true\n'
         for i, server in enumerate(servers)
@@ -81,7 +81,7 @@ def raising_for(url_part: str, error: BaseException, original: Any) -> Any:
     ids=["recursion", "overflow", "key", "value"],
 )
 def test_any_exception_while_extracting_one_article_is_recorded_and_the_run_goes_on(
-    two_portals: tuple[SiteServer, SiteServer],
+    two_portals: tuple[FaultServer, FaultServer],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     error: Exception,
@@ -110,7 +110,7 @@ def with_retry_due(db: Path) -> None:
 
 
 def test_a_listing_page_that_breaks_link_discovery_is_retried_and_the_other_site_is_archived(
-    two_portals: tuple[SiteServer, SiteServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_portals: tuple[FaultServer, FaultServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, _ = two_portals
     config = config_for(tmp_path, two_portals)
@@ -136,7 +136,7 @@ def test_a_listing_page_that_breaks_link_discovery_is_retried_and_the_other_site
 
 
 def test_an_exception_escaping_a_site_ends_that_site_only(
-    two_portals: tuple[SiteServer, SiteServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_portals: tuple[FaultServer, FaultServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = config_for(tmp_path, two_portals)
     original = SiteCrawl._walk_listings
@@ -154,7 +154,7 @@ def test_an_exception_escaping_a_site_ends_that_site_only(
 
 
 def test_an_archive_fault_still_ends_the_run(
-    two_portals: tuple[SiteServer, SiteServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_portals: tuple[FaultServer, FaultServer], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = config_for(tmp_path, two_portals)
     monkeypatch.setattr(
@@ -168,7 +168,7 @@ def test_an_archive_fault_still_ends_the_run(
 
 
 def test_a_site_whose_pages_keep_failing_waits_for_the_next_run_and_the_others_go_on(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     out = tmp_path / "failing"
     build_portal(out, MAX_FAILING_STREAK + 5, per_page=100)  # one listing page: the failures come in a row
@@ -187,7 +187,7 @@ def test_a_site_whose_pages_keep_failing_waits_for_the_next_run_and_the_others_g
     ]
 
 
-def test_a_sitemap_that_fails_is_not_queued_as_an_article(site_server: SiteServer, tmp_path: Path) -> None:
+def test_a_sitemap_that_fails_is_not_queued_as_an_article(site_server: FaultServer, tmp_path: Path) -> None:
     robots = tmp_path / "robots.txt"
     robots.write_text(f"User-agent: *\nSitemap: {site_server.url('/sitemap.xml')}\n", encoding="utf-8")
     site_server.set_route("/robots.txt", file=str(robots), type="text/plain")
@@ -200,7 +200,7 @@ def test_a_sitemap_that_fails_is_not_queued_as_an_article(site_server: SiteServe
 
 
 def test_listings_with_no_article_link_make_the_run_degraded_and_say_why(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     config = config_for(tmp_path, (site_server,))
     text = config.read_text(encoding="utf-8")
@@ -211,7 +211,7 @@ def test_listings_with_no_article_link_make_the_run_degraded_and_say_why(
 
 
 def test_an_analyst_holding_a_read_transaction_does_not_hold_up_the_end_of_a_run(
-    site_server: SiteServer, tmp_path: Path
+    site_server: FaultServer, tmp_path: Path
 ) -> None:
     config = config_for(tmp_path, (site_server,))
     crawl_once(config)

@@ -4,6 +4,8 @@ and the archive imports nothing of crawl (issue 13). The map below is the packag
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +62,23 @@ MODULES: dict[str, tuple[str, str]] = {
 
 # Stage -> the stages it must not import.
 SEALED = {"extract": {"crawl", "archive"}, "archive": {"crawl"}}
+
+# What importing a module must not load, read at run time (the package's __init__ runs on every import, which
+# the ast reading does not see): the archive and the extractor never the crawl's HTTP stack, the models nothing
+# of the stages, the run loop not the rich-based display.
+NOT_LOADED = {
+    "scraper.models": ("selectolax", "sqlite_utils", "httpx", "scraper.extractor", "scraper.archive"),
+    "scraper.extractor": (
+        "httpx",
+        "tenacity",
+        "protego",
+        "sqlite_utils",
+        "scraper.crawler",
+        "scraper.archive",
+    ),
+    "scraper.loader": ("httpx", "tenacity", "protego", "scraper.crawler"),
+    "scraper.pipeline": ("scraper.progress",),
+}
 
 
 def module_name(path: Path) -> str:
@@ -142,6 +161,14 @@ def test_imports_run_one_way() -> None:
         if (why := wrong_way(source, target))
     ]
     assert not offences, "imports the wrong way:\n" + "\n".join(offences)
+
+
+@pytest.mark.parametrize("module", sorted(NOT_LOADED))
+def test_importing_a_module_loads_nothing_it_must_not(module: str) -> None:
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert result.returncode == 0, result.stderr
+    assert sorted(set(NOT_LOADED[module]) & set(result.stdout.split())) == []
 
 
 @pytest.mark.parametrize(

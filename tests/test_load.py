@@ -14,7 +14,9 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from scraper.sitesrv import SiteServer, serve_site
+import pytest
+
+from tests.faultsrv import FaultServer, serve_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scraper" / "demo" / "site"
@@ -22,7 +24,7 @@ ARTICLES = sorted(p.stem for p in (DEMO / "expected").glob("*.json"))
 ARTICLE = "/chi-tiet-tin/-/view-article/1/{cat}/{id}"
 
 
-def with_faults(server: SiteServer, i: int) -> int:
+def with_faults(server: FaultServer, i: int) -> int:
     """Script this site's faults; return how many of its articles can be archived."""
     paths = [p for p in server.routes if "view-article" in p]
     archivable = len(paths)
@@ -40,7 +42,7 @@ def with_faults(server: SiteServer, i: int) -> int:
     return archivable
 
 
-def crawl(servers: list[SiteServer], db: Path) -> tuple[float, float]:
+def crawl(servers: list[FaultServer], db: Path) -> tuple[float, float]:
     """Run `scraper crawl` over the servers; (seconds, peak RSS MiB)."""
     config = db.with_suffix(".toml")
     sites = "".join(
@@ -61,6 +63,7 @@ def crawl(servers: list[SiteServer], db: Path) -> tuple[float, float]:
     return time.monotonic() - started, usage.ru_maxrss / 1024
 
 
+@pytest.mark.slow
 def test_two_hundred_sites_in_one_crawl(tmp_path: Path) -> None:
     with ExitStack() as stack:
         servers = [stack.enter_context(serve_site(DEMO)) for _ in range(200)]

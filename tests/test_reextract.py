@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scraper import extract
-from scraper.sitesrv import SiteServer, serve_site
+from tests.faultsrv import FaultServer, serve_site
 from tests.test_cli import crawl, rows, run
 
 # A plain page whose "Ngày đăng:" line looks like the Quảng Trị Liferay family's date line: detection guesses
@@ -28,7 +28,7 @@ ARTICLES = 3
 
 
 @pytest.fixture
-def generic_site(tmp_path: Path) -> Iterator[SiteServer]:
+def generic_site(tmp_path: Path) -> Iterator[FaultServer]:
     """A small portal of generic pages, served on 127.0.0.1."""
     root = tmp_path / "site"
     (root / "tin").mkdir(parents=True)
@@ -48,7 +48,7 @@ def generic_site(tmp_path: Path) -> Iterator[SiteServer]:
         yield server
 
 
-def write_generic_config(tmp_path: Path, server: SiteServer, extra: str = "") -> Path:
+def write_generic_config(tmp_path: Path, server: FaultServer, extra: str = "") -> Path:
     """A config for the generic site; extra is appended to its [[sites]] table."""
     path = tmp_path / "config.toml"
     path.write_text(
@@ -70,7 +70,7 @@ VERSIONS = "SELECT count(*) FROM article_versions"
     ids=["detected-profile", "site-selectors"],
 )
 def test_reextracting_unchanged_generic_pages_writes_no_version_and_keeps_every_field(
-    tmp_path: Path, generic_site: SiteServer, extra: str
+    tmp_path: Path, generic_site: FaultServer, extra: str
 ) -> None:
     config = write_generic_config(tmp_path, generic_site, extra)
     db = crawl(config)
@@ -92,7 +92,7 @@ def test_reextracting_the_fixture_site_writes_no_version(config_file: Path) -> N
 
 
 def test_a_reextraction_that_loses_a_field_keeps_the_archived_version(
-    tmp_path: Path, generic_site: SiteServer
+    tmp_path: Path, generic_site: FaultServer
 ) -> None:
     config = write_generic_config(tmp_path, generic_site)
     db = crawl(config)
@@ -106,7 +106,7 @@ def test_a_reextraction_that_loses_a_field_keeps_the_archived_version(
 
 
 def test_reextract_without_a_config_warns_that_selectors_are_not_applied(
-    tmp_path: Path, generic_site: SiteServer, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, generic_site: FaultServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = write_generic_config(tmp_path, generic_site)
     db = crawl(config)
