@@ -76,7 +76,7 @@ NOT_LOADED = {
         "scraper.crawler",
         "scraper.archive",
     ),
-    "scraper.loader": ("httpx", "tenacity", "protego", "scraper.crawler"),
+    "scraper.store": ("httpx", "tenacity", "protego", "scraper.crawler"),
     "scraper.pipeline": ("scraper.progress",),
 }
 
