@@ -262,6 +262,22 @@ def test_datasette_serves_the_archive_with_its_metadata(archive: Path) -> None:
     assert {"site", "category", "removed_reason"} <= set(table["facet_results"])
 
 
+def test_sqlite_utils_command_reads_the_archive(archive: Path) -> None:
+    """The analysts' `sqlite-utils` command (the `analysis` extra) reads our STRICT tables and the FTS index."""
+    from click.testing import CliRunner
+    from sqlite_utils.cli import cli as sqlite_utils_cli
+
+    runner = CliRunner()
+    counts = runner.invoke(sqlite_utils_cli, ["tables", str(archive), "--counts", "--csv"])
+    assert counts.exit_code == 0, counts.output
+    tables = {row["table"]: int(row["count"]) for row in csv.DictReader(io.StringIO(counts.output))}
+    assert tables["articles"] == rows(archive, "SELECT count(*) FROM articles")[0][0] > 0
+    found = runner.invoke(sqlite_utils_cli, ["search", str(archive), "articles", "an ninh", "--csv"])
+    assert found.exit_code == 0, found.output
+    urls = {row["url"] for row in csv.DictReader(io.StringIO(found.output))}
+    assert urls == {hit.url for hit in search(open_reader(archive), "an ninh", limit=100)} and urls
+
+
 def test_datasette_canned_queries_answer_the_usual_questions(archive: Path, site_server: FaultServer) -> None:
     """The metadata's canned queries: articles per month, the visitor counter over time, the last run's failures."""
     from datasette.app import Datasette
