@@ -120,7 +120,10 @@ def test_s3_twenty_random_sigkills_never_corrupt_the_archive(
     for round_ in range(20):
         if round_ % 5 == 0:  # a fresh archive now and then: kills land while articles are being added
             for leftover in tmp_path.glob("archive.db*"):
-                leftover.unlink()
+                # missing_ok: an earlier connection of this test (3.11's sqlite3 connections sit in a reference
+                # cycle, so the garbage collector closes them, at any moment) may checkpoint and remove the
+                # -wal file between the listing and this unlink.
+                leftover.unlink(missing_ok=True)
         elif articles(db):  # otherwise every article is due again: kills land in revisit writes
             with sqlite3.connect(db) as conn:
                 if (
