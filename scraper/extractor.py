@@ -34,7 +34,15 @@ from .dates import parse_datetime, split_date_line
 from .errors import ExtractError
 from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
-from .profiles import ATTACHMENT_URL, DATE_LINE, PROFILES, SOURCE_LINE, VIEW_COUNT, Profile
+from .profiles import (
+    ATTACHMENT_URL,
+    DATE_LINE,
+    PROFILES,
+    SOURCE_LINE,
+    VIEW_COUNT,
+    Profile,
+    search_view_count,
+)
 from .text import clean_line, text_flags
 from .titles import (
     MAX_TITLE_CHARS,
@@ -543,7 +551,7 @@ def _views(
     scope = body_node.parent.parent if body_node is not None and body_node.parent is not None else None
     if scope is not None and scope.parent is not None:
         # The subtree's text in C, searched once: a third walk of its blocks in Python cost 8 % of extraction.
-        match = VIEW_COUNT.search(scope.text(separator=" "))
+        match = search_view_count(scope.text(separator=" "))
         return checked_count(match.group(1), "views", sources) if match else None
     return None
 

@@ -113,6 +113,22 @@ DATE_LINE = re.compile(
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 VIEW_COUNT = re.compile(r"(?:Lượt xem|Số lượt xem|Lượt đọc|View count|Đã xem)\s*:?\s*(\d[\d.,]*)", re.I)
+# A piece of every VIEW_COUNT label, lower-cased and free of i, s and k (case-blind matching also folds İ, ı,
+# ſ and the Kelvin sign into those): a lower-cased text holding none of them holds no view count.
+VIEW_LABEL_PIECES = ("lượt xem", "lượt đọc", "ew count", "đã xem")
+
+
+def search_view_count(text: str) -> re.Match[str] | None:
+    """VIEW_COUNT's first match in text, after a quick look for its labels.
+
+    The case-blind regex costs 0.6 ms on a page's text (it tries five labels at every position); lower-casing
+    and looking for the pieces costs a tenth of that, and most pages hold no view count.
+    """
+    lowered = text.lower()
+    if not any(piece in lowered for piece in VIEW_LABEL_PIECES):
+        return None
+    return VIEW_COUNT.search(text)
+
 
 # Links to documents that are attachments, not pages.
 ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#/])", re.I)

@@ -66,7 +66,11 @@ def dedup_key(text: str) -> str:
 # Signs of text that is not what the page meant to say (reliability.md V5, V6).
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|á»|áº|Æ°|Ä\u0091")
 _TCVN3_VNI = re.compile(r"[µ¸¶·¹¨»¾¼½Æ©ÇËÎÏÑª®]|[aeiouy][øùïõû](?:\s|$)")  # never in Vietnamese text
+# Every match of _TCVN3_VNI holds one of these characters: looking for one character class first is 7x faster
+# than trying the alternation at every position of a text that has none (bench_generic.py's pages).
+_TCVN3_VNI_SIGN = re.compile("[µ¸¶·¹¨»¾¼½Æ©ÇËÎÏÑª®øùïõû]")
 _LEGACY_FONT = re.compile(r"""face\s*=\s*["']?\s*(?:\.Vn|VNI[- ])""", re.I)
+_FONT_FACE = re.compile(r"""face\s*=\s*["']?\s*\.?vn""")  # on lower-cased text: see _legacy_font
 
 
 def text_flags(text: str, html: str) -> tuple[str, ...]:
@@ -75,6 +79,15 @@ def text_flags(text: str, html: str) -> tuple[str, ...]:
     words = max(len(text.split()), 1)
     if len(_MOJIBAKE.findall(text)) >= max(3, words // 100):
         flags.append("mojibake_suspected")
-    if _LEGACY_FONT.search(html) or len(_TCVN3_VNI.findall(text)) > max(3, words // 20):
+    if _legacy_font(html) or (
+        _TCVN3_VNI_SIGN.search(text) and len(_TCVN3_VNI.findall(text)) > max(3, words // 20)
+    ):
         flags.append("legacy_encoding_suspected")
     return tuple(flags)
+
+
+def _legacy_font(html: str) -> bool:
+    # The case-blind regex tries every position (0.1 ms on a page's head); the lower-cased page is searched for
+    # a literal "face" first, 3x faster. Only F, A, C, E, V, N fold to f, a, c, e, v, n, so _FONT_FACE finds
+    # every place the regex matches ("i" is left out: İ and ı fold to it too), and most pages have none.
+    return _FONT_FACE.search(html.lower()) is not None and _LEGACY_FONT.search(html) is not None

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from scraper.encoding import decode_html
-from scraper.text import clean_line, parse_count
+from scraper.text import clean_line, parse_count, text_flags
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,17 @@ def test_decode_html_gets_vietnamese_right(body: bytes, content_type: str | None
     assert "Ủy ban nhân dân" in text
     assert unicodedata.is_normalized("NFC", text)
     assert used == encoding
+
+
+@pytest.mark.parametrize(
+    ("text", "html", "flags"),
+    [
+        ("B¶o Th¾ng tæ chøc héi nghÞ tæng kÕt n¨m 2024, B¶o Th¾ng", "<p>", ("legacy_encoding_suspected",)),
+        ("Xaõ ñaõ coù nhaø vaø ñaõ laøm xong", "<p>", ("legacy_encoding_suspected",)),
+        ("Bảo Thắng tổ chức hội nghị", "<FONT FACE = '.VnTime'>", ("legacy_encoding_suspected",)),
+        ("Bảo Thắng tổ chức hội nghị tổng kết năm", "<font face='Arial'>", ()),
+    ],
+    ids=["tcvn3-text", "vni-text", "legacy-font-upper-case", "clean"],
+)
+def test_text_flags(text: str, html: str, flags: tuple[str, ...]) -> None:
+    assert text_flags(text, html) == flags

@@ -1,0 +1,24 @@
+"""The profile tables' helpers: the view-count search finds every label the regex knows, in any case."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.profiles import VIEW_COUNT, search_view_count
+
+# The labels as VIEW_COUNT spells them: a label added there without a piece in VIEW_LABEL_PIECES fails here.
+LABELS = VIEW_COUNT.pattern.removeprefix("(?:").split(")")[0].split("|")
+
+
+@pytest.mark.parametrize("label", LABELS, ids=LABELS)
+@pytest.mark.parametrize(
+    "case", [str, str.upper, str.lower, str.title], ids=["as-is", "upper", "lower", "title"]
+)
+def test_search_view_count_finds_every_label_in_any_case(label: str, case: object) -> None:
+    text = "Tin khác ở đây. " + case(label) + ": 1.234 | Chia sẻ"  # type: ignore[operator]
+    match = search_view_count(text)
+    assert match is not None and match.group(1) == "1.234"
+
+
+def test_search_view_count_without_a_label_finds_nothing() -> None:
+    assert search_view_count("Lượt thích: 12. Xem thêm 30 tin. View 5") is None
