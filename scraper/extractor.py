@@ -343,7 +343,7 @@ def _title(
     if title:
         return title, next((i for i, b in enumerate(blocks) if b.text == title), None)
     metas = meta_titles(tree, linked, names)
-    headline = choose_headline(blocks, start, metas, names, prominent_lines(tree))
+    headline = choose_headline(blocks, start, metas, names, lambda: prominent_lines(tree))
     sources["title"] = headline.source
     return headline.text, headline.index
 
