@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper import blocks, extract
@@ -148,3 +151,31 @@ def test_a_listing_page_too_complex_to_parse_is_recorded_and_the_crawl_goes_on(
     assert rows(db, "SELECT error FROM fetches WHERE url = ?", site_server.url(LISTING)) == [
         ("extract:too_complex",)
     ]
+
+
+_TAGS = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["<a", "<Z", "<\u1ea1", "< ", "text"]),
+        st.lists(st.sampled_from([" x", "=", '="y"', "<", "ạ"]), max_size=8).map("".join),
+        st.sampled_from([">", "", "<"]),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TAGS, max_size=6).map("".join))
+def test_long_tags_are_found_as_a_regex_would(html: str) -> None:
+    # Small bounds, so that random text reaches them; the regex is the rule check_nesting implements by a split.
+    long_tag, most = 8, 2
+    rule = re.compile(rf"<[A-Za-z][^<>]{{{long_tag},}}>")
+    expected = any(tag.group().count("=") > most for tag in rule.finditer(html))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocks, "_LONG_TAG", long_tag)
+        patch.setattr(blocks, "MAX_ATTRIBUTES", most)
+        try:
+            check_nesting(html)
+            refused = False
+        except ExtractError:
+            refused = True
+    assert refused == expected
