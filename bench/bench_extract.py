@@ -3,8 +3,9 @@
     python bench/bench_extract.py
 
 Single process, one core. Speed: pages per CPU second over REPEAT passes, for scraper.extract, trafilatura's
-bare_extraction (with metadata) and selectolax's bare parse of the same decoded text. Accuracy against the
-expected JSON: title exact, publication day, author exact, body token F1 (word tokens, case-folded).
+bare_extraction (with metadata) and selectolax's bare parse of the same decoded text, taking turns pass by
+pass. Accuracy against the expected JSON: title exact, publication day, author exact, body token F1 (word
+tokens, case-folded).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
@@ -76,30 +78,36 @@ def score(extractor, pages: list[tuple[str, str, dict]]) -> dict[str, float]:
     return {k: v / len(pages) for k, v in totals.items()}
 
 
-def speed(fn, pages: list[tuple[str, str, dict]]) -> float:
+def speeds(extractors: dict[str, Callable[[str], object]], pages: list[tuple[str, str, dict]]) -> dict:
+    """pages/s of each extractor over REPEAT passes, the extractors taking turns pass by pass."""
     # CPU time of this process, not wall time: on a shared machine other processes' load moved the wall-clock
-    # ratio between runs by half (6.8x to 11.2x for the same code); the CPU-time ratio held within 5 %.
-    started = time.process_time()
+    # ratio between runs by half (6.8x to 11.2x for the same code); the CPU-time ratio held within 5 %. Taking
+    # turns pass by pass lets a burst of load slow every extractor alike (as bench_generic.py does).
+    spent = dict.fromkeys(extractors, 0.0)
     for _ in range(REPEAT):
-        for _, html, _ in pages:
-            fn(html)
-    return REPEAT * len(pages) / (time.process_time() - started)
+        for name, fn in extractors.items():
+            started = time.process_time()
+            for _, html, _ in pages:
+                fn(html)
+            spent[name] += time.process_time() - started
+    return {name: REPEAT * len(pages) / seconds for name, seconds in spent.items()}
 
 
 def main() -> None:
     pages = cases()
     families = Counter(name.split("/")[0] for name, _, _ in pages)
     print(f"{len(pages)} pages: " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())))
-    parse = speed(lambda html: LexborHTMLParser(html), pages)
     rows = [("scraper.extract", ours), (f"trafilatura {trafilatura.__version__}", theirs)]
+    rates = speeds({**dict(rows), "selectolax bare parse": LexborHTMLParser}, pages)
     print(f"{'extractor':22s} {'pages/s':>8s} {'title':>6s} {'day':>6s} {'author':>7s} {'body F1':>8s}")
     for label, fn in rows:
         accuracy = score(fn, pages)
         print(
-            f"{label:22s} {speed(fn, pages):8.0f} {accuracy['title']:6.2f} {accuracy['date']:6.2f} "
+            f"{label:22s} {rates[label]:8.0f} {accuracy['title']:6.2f} {accuracy['date']:6.2f} "
             f"{accuracy['author']:7.2f} {accuracy['body']:8.3f}"
         )
-    print(f"{'selectolax bare parse':22s} {parse:8.0f}")
+    print(f"{'selectolax bare parse':22s} {rates['selectolax bare parse']:8.0f}")
+    print(f"speed ratio: {rates['scraper.extract'] / rates[rows[1][0]]:.1f}x")
 
 
 if __name__ == "__main__":
