@@ -14,7 +14,7 @@ __version__ = VERSION
 def extract(html: bytes | str, url: str | None = None, profile: str | None = None) -> dict[str, Any]:
     """Extract one page's fields as the dict `scraper extract` prints; no network."""
     # Imported here: every `import scraper.<module>` runs this file first, and the extract stage (selectolax,
-    # 50-100 ms) has no place in `import scraper.loader` or `import scraper.models`.
+    # 50-100 ms) has no place in `import scraper.store` or `import scraper.models`.
     from .encoding import decode_html
     from .extractor import extract_article
 

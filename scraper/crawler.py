@@ -226,6 +226,10 @@ class Fetcher:
         try:
             page = await self._fetch(url, kind, etag, modified, html)
         except FetchError as error:
+            if not any(attempt.url == url for attempt in self.attempts):
+                # Refused before any request (robots.txt unreachable or disallowing, a malformed URL): the page
+                # still gets its `fetches` row, so `stats` lists it among the run's failed pages.
+                self._record(url, utc_now(), time.monotonic(), None, error.reason, 0, kind, error.detail)
             error.attempts = tuple(self.attempts)
             raise
         return replace(page, attempts=tuple(self.attempts))

@@ -133,7 +133,7 @@ class Article:
 class FetchKind(StrEnum):
     """What a request was for, as `fetches.kind` records it."""
 
-    PAGE = "page"  # a fetch that did not say
+    PAGE = "page"  # `scraper extract URL`: a fetch outside a crawl, never stored
     LISTING = "listing"
     ARTICLE = "article"
     REVISIT = "revisit"  # an archived article fetched again, conditionally

@@ -83,14 +83,20 @@ def _same_file(a: Path, b: Path) -> bool:
 def open_output(target: Path | None, text: bool) -> Iterator[IO[Any]]:
     """Stdout when target is None, else an atomic file at target; UTF-8 text (newlines as written) or bytes."""
     sys.stdout.flush()
-    with atomic_output(target) if target else nullcontext(sys.stdout.buffer) as raw:
-        if not text:
-            yield raw
-            return
-        wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        yield wrapper
-        wrapper.flush()
-        wrapper.detach()  # the byte stream stays open: stdout, or the file atomic_output renames
+    try:
+        with atomic_output(target) if target else nullcontext(sys.stdout.buffer) as raw:
+            if not text:
+                yield raw
+                return
+            wrapper = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            yield wrapper
+            wrapper.flush()
+            wrapper.detach()  # the byte stream stays open: stdout, or the file atomic_output renames
+    except OSError as exc:
+        # A failed write() names no file (ENOSPC on /dev/full, say): the one-line error should name the output.
+        if exc.filename is None and target is not None:
+            exc.filename = str(target)
+        raise
 
 
 @contextmanager

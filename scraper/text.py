@@ -1,4 +1,4 @@
-"""Text clean-up shared by the extractor and the loader: NFC, white space, numbers."""
+"""Text clean-up shared by the extractor and the store: NFC, white space, numbers."""
 
 from __future__ import annotations
 

@@ -324,8 +324,21 @@ def test_extract_refuses_a_file_larger_than_a_crawl_would_keep_without_reading_i
 
 def test_the_free_text_of_an_error_is_kept_beside_its_reason(tmp_path: Path) -> None:
     run("crawl", "--config", str(unreachable_config(tmp_path)), "--quiet")
-    [(error, detail)] = rows(tmp_path / "archive.db", "SELECT error, detail FROM fetches")
+    [(error, detail)] = rows(
+        tmp_path / "archive.db", "SELECT error, detail FROM fetches WHERE kind = 'robots'"
+    )
     assert error == "connect_failed" and detail.startswith("ConnectError: ")
+
+
+def test_a_page_refused_for_its_host_is_a_failed_page_in_stats(tmp_path: Path) -> None:
+    """The run counts the start page as failed, and stats lists it so (not only robots.txt's request)."""
+    config = unreachable_config(tmp_path)
+    run("crawl", "--config", str(config), "--quiet")
+    code, out, _ = run("stats", "--config", str(config), "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["last_run"]["failures"] == 1
+    failed = [e for e in summary["last_run_errors"] if e["outcome"] == "failed"]
+    assert [(e["reason"], e["urls"]) for e in failed] == [("robots_unreachable", 1)]
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e9"], ids=["nan", "inf", "negative", "over-a-week"])

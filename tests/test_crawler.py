@@ -368,7 +368,11 @@ def test_ca_bundle_supplies_a_missing_intermediate(tmp_path: Path) -> None:
     with serve_site(SITE_ROOT, tls=context) as server:  # type: ignore[arg-type]
         fetcher = tls_fetch(server, root_pem)
         assert fetch_error(fetcher, server.url(ARTICLE)).reason == "robots_unreachable"
-        assert [a.error for a in fetcher.attempts] == ["tls_verify_failed"]  # recorded, and not retried
+        # robots.txt's request recorded and not retried; the page itself refused without a request
+        assert [(a.kind, a.error) for a in fetcher.attempts] == [
+            ("robots", "tls_verify_failed"),
+            ("page", "robots_unreachable"),
+        ]
         assert fetch(tls_fetch(server, chain_pem), server.url(ARTICLE)).status == 200
 
 
@@ -391,4 +395,4 @@ def test_an_expired_or_misnamed_certificate_fails_even_with_the_right_ca(tmp_pat
     with serve_site(SITE_ROOT, tls=context) as server:
         fetcher = tls_fetch(server, tmp_path / "root.pem")
         assert fetch_error(fetcher, server.url(ARTICLE)).reason == "robots_unreachable"
-        assert [a.error for a in fetcher.attempts] == ["tls_verify_failed"]
+        assert [a.error for a in fetcher.attempts] == ["tls_verify_failed", "robots_unreachable"]

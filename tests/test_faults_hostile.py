@@ -205,7 +205,8 @@ def test_a_start_url_on_a_loopback_ip_literal_needs_allow_private(host: str) -> 
         result = outcome(fetcher, url)
         assert server.connections == 0
     assert isinstance(result, FetchError) and result.reason == "blocked_ssrf"
-    assert [a.error for a in fetcher.attempts] == ["blocked_ssrf"]  # robots.txt was not asked either
+    # robots.txt was not asked either: its row and the page's are refusals, without a request
+    assert [(a.error, a.elapsed_ms, a.bytes) for a in fetcher.attempts] == [("blocked_ssrf", 0, 0)] * 2
 
 
 @pytest.mark.parametrize(

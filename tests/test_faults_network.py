@@ -238,4 +238,5 @@ def test_n1_a_name_that_does_not_resolve_is_retried_then_recorded() -> None:
     result = outcome(fetcher, "http://portal.invalid" + ARTICLE)
     assert isinstance(result, FetchError) and result.reason == "dns_failed"  # not "robots_unreachable"
     assert str(result) == f"dns_failed: http://portal.invalid{ARTICLE} (the host name did not resolve)"
-    assert [a.error for a in fetcher.attempts] == ["dns_failed"]
+    # robots.txt's request, then the page's own row (refused without a second lookup)
+    assert [(a.kind, a.error) for a in fetcher.attempts] == [("robots", "dns_failed"), ("page", "dns_failed")]

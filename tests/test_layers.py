@@ -73,10 +73,14 @@ NOT_LOADED = {
         "tenacity",
         "protego",
         "sqlite_utils",
-        "scraper.crawler",
-        "scraper.archive",
+        *(name for name, (_, stage) in MODULES.items() if stage in SEALED["extract"]),
     ),
-    "scraper.store": ("httpx", "tenacity", "protego", "scraper.crawler"),
+    "scraper.store": (
+        "httpx",
+        "tenacity",
+        "protego",
+        *(name for name, (_, stage) in MODULES.items() if stage in SEALED["archive"]),
+    ),
     "scraper.pipeline": ("scraper.progress",),
 }
 
@@ -112,14 +116,41 @@ def imported(node: ast.Import | ast.ImportFrom, path: Path) -> list[str]:
     return [name for name in names if is_module(name)] + ([base] if not all(map(is_module, names)) else [])
 
 
+# Calls that import by name at run time: importlib.import_module, __import__, pkgutil.resolve_name.
+DYNAMIC_IMPORTS = {"import_module", "__import__", "resolve_name"}
+
+
+def dynamic_import(node: ast.Call, path: Path) -> str | None:
+    """The module a run-time import call names; "<computed>" when its name is no literal; None for other calls."""
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name not in DYNAMIC_IMPORTS:
+        return None
+    first = node.args[0] if node.args else None
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return "<computed>"
+    target = first.value.split(":")[0]
+    if target.startswith("."):  # import_module(".crawler", "scraper")
+        dots = len(target) - len(target.lstrip("."))
+        package = package_of(path).split(".")
+        target = ".".join([*package[: len(package) - dots + 1], target.lstrip(".")]).rstrip(".")
+    return target
+
+
 def imports_of(path: Path) -> list[tuple[str, int]]:
-    """Every module of ours a file imports, anywhere in it (in functions too), with the line."""
+    """Every module of ours a file imports, anywhere in it (in functions too, by run-time calls too), with the line."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             found += [(name, node.lineno) for name in imported(node, path)]
-    return [(name, line) for name, line in found if name == "scraper" or name.startswith("scraper.")]
+        elif isinstance(node, ast.Call) and (target := dynamic_import(node, path)):
+            found.append((target, node.lineno))
+    return [
+        (name, line)
+        for name, line in found
+        if name in ("scraper", "<computed>") or name.startswith("scraper.")
+    ]
 
 
 def layer_of(name: str) -> tuple[str, str]:
@@ -131,6 +162,8 @@ def layer_of(name: str) -> tuple[str, str]:
 
 def wrong_way(source: str, target: str) -> str | None:
     """Why an import from source to target runs the wrong way, or None when it is allowed."""
+    if target == "<computed>":
+        return "a run-time import of a computed name, which no reading of the code can place in a layer"
     (src_layer, src_stage), (dst_layer, dst_stage) = layer_of(source), layer_of(target)
     if LAYERS[dst_layer] > LAYERS[src_layer]:
         return f"{src_layer} imports {dst_layer}"
@@ -216,3 +249,24 @@ def test_the_reader_sees_imports_inside_functions(tmp_path: Path) -> None:
     path = tmp_path / "late.py"
     path.write_text("def f() -> None:\n    from scraper.crawler import Fetcher\n", encoding="utf-8")
     assert imports_of(path) == [("scraper.crawler", 2)]
+
+
+@pytest.mark.parametrize(
+    ("call", "module"),
+    [
+        ('importlib.import_module("scraper.crawler")', "scraper.crawler"),
+        ('import_module(".crawler", "scraper")', "scraper.crawler"),
+        ('__import__("scraper.crawler")', "scraper.crawler"),
+        ('pkgutil.resolve_name("scraper.crawler:Fetcher")', "scraper.crawler"),
+        ("importlib.import_module(name)", "<computed>"),
+    ],
+    ids=["import_module", "relative-import_module", "__import__", "resolve_name", "computed-name"],
+)
+def test_the_reader_sees_imports_made_by_a_call(call: str, module: str) -> None:
+    path = (
+        PACKAGE / "store.py"
+    )  # read as if it were this module of the archive stage; nothing is written there
+    tree = ast.parse(f"def f(name: str) -> None:\n    {call}\n")
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    assert [dynamic_import(node, path) for node in calls] == [module]
+    assert wrong_way("scraper.store", module) is not None

@@ -241,5 +241,5 @@ def test_an_output_onto_a_null_device_writes_through_and_keeps_the_device(
 def test_an_output_onto_a_full_device_is_disk_full_exit_1(archive: Path, tmp_path: Path) -> None:
     full = device(tmp_path, "full")
     code, _, err = run("export", "--format", "jsonl", "--db", str(archive), "--output", str(full))
-    assert code == 1 and len(err.splitlines()) == 1 and "disk full" in err
+    assert code == 1 and err == f"scraper: {full}: disk full (No space left on device)\n"
     assert stat.S_ISCHR(full.stat().st_mode) and full.stat().st_rdev == os.makedev(1, 7)
