@@ -17,6 +17,7 @@ from .profiles import (
     CHROME_SEPARATORS,
     DOMAIN_NAME,
     NOISE_LINES,
+    NOT_A_NAME,
     PUBLICATION_WORDS,
     SITE_NAME_WORDS,
     SOURCE_LINE,
@@ -115,7 +116,8 @@ def _is_unit(text: str) -> bool:
 
 
 def credits_after(following: list[Block]) -> Credits:
-    """Labelled author and source lines just after the body, outside its container, up to a link or heading."""
+    """Author and source lines just after the body, outside its container, up to a link or heading: labelled
+    ones, else a bare byline as the first line ("Thanh Tâm" in a right-aligned <p> below the content <div>)."""
     author: str | None = None
     source: str | None = None
     for block in following:
@@ -126,7 +128,16 @@ def credits_after(following: list[Block]) -> Credits:
             author = author or labelled[1]
         elif labelled is not None:
             source = source or labelled[1]
+    if author is None and following and (bare := _bare_byline(following[0])):
+        return Credits(bare, source, [], "anchor:after-body")
     return Credits(author, source, [], "label:author-line" if author else None)
+
+
+def _bare_byline(block: Block) -> str | None:
+    """A name alone on its line (not a box title, a place or a unit's long name): a byline outside the body."""
+    if block.tag in _HEADING_TAGS or not is_byline(block) or NOT_A_NAME.search(block.text):
+        return None
+    return byline_author(block)
 
 
 def take_credits(body: list[Block]) -> Credits:

@@ -7,14 +7,17 @@ paragraphs, even when a box of related news with leads sits beside it.
 
 from __future__ import annotations
 
+import re
+
 from .blocks import Block
-from .profiles import PAGER_WORDS
+from .profiles import PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
 MIN_HEADLINE_WORDS = 4
 MIN_LEAD_CHARS = 60
 MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragraph
+_LETTERS = re.compile(r"[^\W\d_]+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
@@ -27,12 +30,13 @@ def is_listing(blocks: list[Block]) -> bool:
     heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
     if len(heads) < MIN_ITEMS_WITH_PAGER:  # most article pages stop here, at the cost of one pass
         return False
-    leads = [lead for lead in _item_leads(blocks, heads) if lead >= MIN_LEAD_CHARS]
+    spans = _lead_spans(blocks, heads)
+    leads = [lead for _, lead in spans if lead >= MIN_LEAD_CHARS]
     if len(leads) < (
         MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
     ):
         return False
-    longest = _longest_plain_run(blocks)
+    longest = _longest_plain_run(blocks, max(at for at, lead in spans if lead >= MIN_LEAD_CHARS))
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
     return (
         longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads))
@@ -73,29 +77,46 @@ def _follows_a_headline_link(blocks: list[Block], start: int) -> bool:
 
 
 def _is_headline_link(block: Block) -> bool:
-    """One link of headline length that is most of its line (a menu's several short links are not)."""
+    """One link of headline length that is most of its line (a menu's several short links are not), and no
+    timestamp: a comment's permalink ("November 19, 2019 at 6:34 am") heads no teaser."""
     longest = max(block.links, key=lambda link: len(link.text))
-    return len(longest.text.split()) >= MIN_HEADLINE_WORDS and len(longest.text) * 5 >= len(block.text) * 3
+    return (
+        len(longest.text.split()) >= MIN_HEADLINE_WORDS
+        and len(longest.text) * 5 >= len(block.text) * 3
+        and not _is_timestamp(longest.text)
+    )
+
+
+def _is_timestamp(text: str) -> bool:
+    """A date or time and nothing else: numbers, month and weekday names, "at", "lúc", "am"."""
+    words = _LETTERS.findall(text.casefold())
+    return any(ch.isdigit() for ch in text) and all(word in TIMESTAMP_WORDS for word in words)
 
 
 def _item_leads(blocks: list[Block], heads: list[int]) -> list[int]:
     """The length of each item's lead: its longest plain block between its headline link and the next one."""
+    return [lead for _, lead in _lead_spans(blocks, heads)]
+
+
+def _lead_spans(blocks: list[Block], heads: list[int]) -> list[tuple[int, int]]:
+    """Each item's lead as (index, length): its longest plain block after its headline link; (-1, 0) for none."""
     ends = [*heads[1:], len(blocks)]
     return [
-        _lead(blocks[head + 1 : min(end, head + 1 + MAX_ITEM_BLOCKS)])
+        _lead(blocks, head + 1, min(end, head + 1 + MAX_ITEM_BLOCKS))
         for head, end in zip(heads, ends, strict=True)
     ]
 
 
-def _lead(window: list[Block]) -> int:
-    longest = 0
-    for block in window:
+def _lead(blocks: list[Block], start: int, end: int) -> tuple[int, int]:
+    at, longest = -1, 0
+    for i in range(start, end):
+        block = blocks[i]
         if block.tag in _HEADINGS:  # a plain heading starts something else: this page's own headline
             break
         # A date line ("Ngày đăng: 05-01-2026 Lượt xem: 26") is shorter than a lead.
-        if not block.links and len(block.text) >= MIN_LEAD_CHARS:
-            longest = max(longest, len(block.text))
-    return longest
+        if not block.links and len(block.text) >= max(MIN_LEAD_CHARS, longest + 1):
+            at, longest = i, len(block.text)
+    return at, longest
 
 
 def _is_page_links(block: Block) -> bool:
@@ -104,13 +125,17 @@ def _is_page_links(block: Block) -> bool:
     return any(t.isdigit() for t in texts) and all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
 
 
-def _longest_plain_run(blocks: list[Block]) -> int:
-    """The most plain text in a row: an article's body, or one lead (with its date) on a listing."""
+def _longest_plain_run(blocks: list[Block], last_lead: int = -1) -> int:
+    """The most plain text in a row, after the last item's lead: an article's body, or a listing's footer."""
     longest = run = 0
-    for block in blocks:
+    for i, block in enumerate(blocks):
         # A paragraph with a link in it ("xem tại đây") is still body text; a line mostly of links is not.
         linked = sum(len(link.text) for link in block.links) if block.links else 0
-        if linked * 2 >= len(block.text) or _is_page_links(block):
+        # The last item's lead is its item's, so the footer below it is no article's body; every other lead
+        # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
+        # A short linked line ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label.
+        mostly_links = linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE
+        if i == last_lead or mostly_links or _is_page_links(block):
             run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
         elif len(block.text) >= MIN_RUN_LINE:  # counter lines and box titles neither add nor break
             run += len(block.text)

@@ -61,6 +61,18 @@ PAGER_WORDS = frozenset((
 ))
 # fmt: on
 
+# The words of a timestamp besides its numbers ("November 19, 2019 at 6:34 am", "Thứ Hai, lúc 09:30 ngày 14"),
+# case-folded: a link saying only this is a permalink, not a headline.
+# fmt: off
+TIMESTAMP_WORDS = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "at", "on", "am", "pm", "st",
+    "nd", "rd", "th", "h", "lúc", "ngày", "tháng", "năm", "giờ", "phút", "thứ", "hai", "ba", "tư", "sáu", "bảy",
+    "chủ", "nhật", "sáng", "chiều", "tối", "gmt", "utc", "ict",
+))
+# fmt: on
+
 # Who writes as a site or an organisation, not as a person: in metadata such a name is no author.
 SITE_NAME_WORDS = re.compile(r"(?:Cổng thông tin|Cổng TTĐT|Trang thông tin|Trang TTĐT|Website)\b", re.I)
 # A publication's name: the word, then a capitalised name ("Báo Quảng Trị", not "Báo cáo kết quả").
@@ -103,7 +115,16 @@ COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "l�
 
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 AUTHOR_LINE = re.compile(
-    r"(?:Tác giả|Người viết|Bài và ảnh|Bài, ảnh|Người đăng tin|Người đăng|Author)\s*:\s*(.+)", re.I
+    r"(?:Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author)\s*:\s*(.+)",
+    re.I,
+)
+# A short capitalised line just after the body's container is a byline, unless it names a box or a place
+# ("TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", a footer's "UBND HUYỆN HẢI LĂNG"): words no person's name holds.
+NOT_A_NAME = re.compile(
+    r"\b(?:tin|bài|liên quan|thống kê|truy cập|chuyên mục|bình luận|ý kiến|liên kết|văn bản|hình ảnh|video"
+    r"|thông báo|sự kiện|nổi bật|mới nhất|đọc nhiều|xem nhiều|huyện|xã|tỉnh|phường|thị trấn|thành phố|ubnd"
+    r"|cổng|website)\b",
+    re.I,
 )
 SOURCE_LINE = re.compile(r"(?:Nguồn tin|Nguồn bài|Nguồn)\s*:\s*(.+)", re.I)
 DATE_LINE = re.compile(
@@ -112,7 +133,12 @@ DATE_LINE = re.compile(
 )
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
-VIEW_COUNT = re.compile(r"(?:Lượt xem|Số lượt xem|Lượt đọc|View count|Đã xem)\s*:?\s*(\d[\d.,]*)", re.I)
+# The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".
+VIEW_COUNT = re.compile(
+    r"(?:(?:Lượt xem|Số lượt xem|Lượt đọc|View count|Đã xem)\s*:?\s*"
+    r"|(?:\(|(?<=\|\s)|^)(?=\d[\d.,]*\s+lượt (?:xem|đọc)\b))(\d[\d.,]*)(?:\s+lượt (?:xem|đọc)\)?)?",
+    re.I,
+)
 # A piece of every VIEW_COUNT label, lower-cased and free of i, s and k (case-blind matching also folds İ, ı,
 # ſ and the Kelvin sign into those): a lower-cased text holding none of them holds no view count.
 VIEW_LABEL_PIECES = ("lượt xem", "lượt đọc", "ew count", "đã xem")
@@ -207,7 +233,11 @@ PROFILES: dict[str, Profile] = {
                 ),
                 "published_at": (".asset-full-content .assetPublishDate", ".assetPublishDate"),
                 "views": (".asset-full-content .assetPublishDate",),
-                "body": (".asset-full-content .journal-content-article", ".journal-content-article"),
+                # The summary sits outside the article's container, above it (issue 10, class 4).
+                "body": (
+                    ".asset-full-content .asset-summary, .asset-full-content .journal-content-article",
+                    ".journal-content-article",
+                ),
                 "category": (".breadcrumb li.active", ".breadcrumb li:last-child"),
             },
             drop=(".taglib-social-bookmarks", ".asset-links", ".asset-ratings"),

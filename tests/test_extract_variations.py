@@ -846,3 +846,174 @@ def test_a_listing_with_a_pager_before_a_long_footer_is_not_an_article(
     )
     with pytest.raises(ExtractError, match="^not_an_article$"):
         extract_article(html)
+
+
+# -- fresh-eyes generalisation (issue 10): pages of shapes no fixture had -------------------------------------
+
+BYLINE_WRAPS = [
+    '<p style="text-align:right"><b>{}</b></p>',
+    '<div align="right"><strong>{}</strong></div>',
+    "<p><em>{}</em></p>",
+    "<p>{}</p>",
+]
+AFTER_BYLINE = [
+    "",
+    CHROME[0],
+    CHROME[3],
+    '<div class="tags">Từ khóa: <a href="/tag/x">nông thôn mới</a></div>',
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from([*NAMES, "BBT", "HÀ PHƯƠNG", "Theo Minh Anh"]),
+    wrap=st.sampled_from(BYLINE_WRAPS),
+    after=st.sampled_from(AFTER_BYLINE),
+)
+def test_a_bare_byline_just_after_the_body_container_is_the_author(
+    paragraphs: list[str], name: str, wrap: str, after: str
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>", body=paragraphs_html(paragraphs), tail=wrap.format(name) + after
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (name.removeprefix("Theo "), "\n\n".join(paragraphs))
+    assert got["sources"]["author"] == "anchor:after-body"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", "UBND HUYỆN HẢI LĂNG", "Cổng Thông Tin Điện Tử", "Bài Viết Khác"],
+    ids=["box-title", "counter-title", "footer-unit", "site-name", "title-case-box"],
+)
+def test_a_box_title_or_a_place_just_after_the_body_container_is_no_author(line: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        tail=f"<div><b>{line}</b></div>",
+    )
+    assert extract(html)["author"] is None
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from(NAMES),
+    label=st.sampled_from(["Tin, ảnh", "Tin và ảnh", "Bài/ảnh", "Tin & ảnh", "Bài và ảnh", "Bài, ảnh"]),
+    place=st.sampled_from(["under", "first"]),
+)
+def test_a_news_and_photo_credit_names_the_author(
+    paragraphs: list[str], name: str, label: str, place: str
+) -> None:
+    credit = f"<p><i>{htmlmod.escape(label)}: {name}</i></p>"
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[4]}</h1>",
+        under='<div class="date">12/05/2025 - 14:20</div>' + (credit if place == "under" else ""),
+        body=(credit if place == "first" else "") + paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (name, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    views=st.integers(0, 9_999_999),
+    shape=st.sampled_from(["({n} lượt xem)", "| {n} lượt xem", "({n} lượt đọc)"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_view_count_with_its_number_first_is_read(views: int, shape: str, paragraphs: list[str]) -> None:
+    shown = shape.format(n=number(views, "."))
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="meta">Ngày xuất bản: 22/09/2025 10:10 {shown}</div>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["views"], got["published_at"]) == (views, "2025-09-22T10:10:00+07:00")
+
+
+@SETTINGS
+@given(summary=st.sampled_from(PARAGRAPHS), paragraphs=body_paragraphs)
+def test_a_liferay_62_summary_outside_the_article_container_opens_the_body(
+    summary: str, paragraphs: list[str]
+) -> None:
+    html = (
+        '<html class="aui ltr" lang="vi-VN"><head><title>Chỉ đạo điều hành - Sở TT&TT</title></head><body>'
+        '<div class="asset-full-content default-asset-publisher">'
+        f'<h3 class="header-title"><span>{HEADLINES[2]}</span></h3>'
+        '<div class="assetPublishDate">Ngày đăng 14/06/2018 | 11:22 AM | View count: 1108</div>'
+        f'<div class="asset-summary">{summary}</div>'
+        f'<div class="asset-content"><div class="journal-content-article">{paragraphs_html(paragraphs)}</div></div>'
+        "</div></body></html>"
+    )
+    got = extract(html, url="https://sotttt.hanoi.gov.vn/chi-dao-dieu-hanh/-/view_content/2419911-tin.html")
+    assert got["body"] == "\n\n".join([summary, *paragraphs])
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(ITEM_SHAPES),
+    count=st.integers(4, 8),
+    heading=st.sampled_from(["<h1>Từ khóa: chuyển đổi số</h1>", "<h2>Kết quả tìm kiếm</h2>", ""]),
+)
+def test_a_listing_without_a_pager_whose_last_lead_runs_into_the_footer_is_not_an_article(
+    shape: str, count: int, heading: str
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/bai-{i}/", title=HEADLINES[i % 6], dmy=f"1{i}/01/2025", lead=PARAGRAPHS[i % 7], i=i
+        )
+        for i in range(count)
+    )
+    html = portal_page(head="<title>Tìm kiếm</title>", headline=heading, body=items, tail=LONG_FOOTER)
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+TIMESTAMPS = ["November 19, 2019 at 6:34 am", "Thứ Hai, 14/01/2025 lúc 09:30", "ngày 14 tháng 1 năm 2025"]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    stamp=st.sampled_from(TIMESTAMPS),
+    count=st.integers(4, 10),
+)
+def test_an_article_with_comments_under_timestamp_permalinks_is_an_article(
+    paragraphs: list[str], stamp: str, count: int
+) -> None:
+    comments = "".join(
+        f'<div class="comment"><p><a href="#c{i}">{stamp}</a></p>'
+        f"<p>{PARAGRAPHS[i % 7]} {PARAGRAPHS[(i + 3) % 7]}</p></div>"
+        for i in range(count)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        body=paragraphs_html(paragraphs),
+        tail=f"<h3>Bình luận</h3>{comments}",
+    )
+    got = extract(html)
+    assert (got["title"], got["body"]) == (HEADLINES[0], "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    quotes=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=5, unique=True),
+    leads=st.integers(5, 12),
+    credit=st.sampled_from(["[Báo Quảng Trị]", "Xem thêm", "(VOV)"]),
+)
+def test_a_story_whose_paragraphs_end_in_short_source_links_beside_many_teasers_is_an_article(
+    quotes: list[str], leads: int, credit: str
+) -> None:
+    body = "".join(
+        f'<p>{q}</p><p><a href="https://baoquangtri.vn/{i}">{credit}</a></p>' for i, q in enumerate(quotes)
+    )
+    rail = "".join(
+        ITEM_SHAPES[0].format(
+            href=f"/tin/{i}.html", title=HEADLINES[i % 6], dmy="01/02/2025", lead=PARAGRAPHS[i % 7], i=i
+        )
+        for i in range(leads)
+    )
+    html = portal_page(headline=f"<h1>{HEADLINES[5]}</h1>", body=body, tail=f'<div class="rail">{rail}</div>')
+    assert extract(html)["title"] == HEADLINES[5]
