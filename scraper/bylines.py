@@ -15,6 +15,7 @@ from .profiles import (
     ATTACHMENT_URL,
     AUTHOR_LINE,
     CHROME_SEPARATORS,
+    CREDIT_LABEL,
     DOMAIN_NAME,
     NOISE_LINES,
     NOT_A_NAME,
@@ -179,6 +180,13 @@ def labelled_credit(block: Block) -> tuple[str, str] | None:
     if match := SOURCE_LINE.fullmatch(block.text):
         return "source", clean_line(match.group(1))
     return None
+
+
+def credit_segments(text: str) -> list[str]:
+    """A line cut before each credit label: "11/06/2025 Tác giả: A Nguồn tin: B" -> the date, then each credit."""
+    starts = [0, *(m.start() for m in CREDIT_LABEL.finditer(text)), len(text)]
+    parts = (text[a:b].strip(" |-–—,;") for a, b in zip(starts, starts[1:], strict=False))
+    return [part for part in parts if part]
 
 
 def strip_author_label(value: str) -> str:

@@ -22,7 +22,33 @@ ISO = re.compile(
     r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:T|$)")  # the start of a published_at value
-WRITTEN = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+WRITTEN = re.compile(r"(?:ngày\s+)?(?<!\d)(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.I)
+# Month names: WordPress in Vietnamese prints "Tháng Một 14, 2025", "14 Tháng Một, 2025" or "Tháng 1 14, 2025";
+# in English "January 14, 2025" (WordPress portals, cms-families.md §1.4). Compared case-folded.
+_MONTH_NAMES = (
+    ("tháng một", "tháng giêng", "january", "jan"),
+    ("tháng hai", "february", "feb"),
+    ("tháng ba", "march", "mar"),
+    ("tháng tư", "tháng bốn", "april", "apr"),
+    ("tháng năm", "may"),
+    ("tháng sáu", "june", "jun"),
+    ("tháng bảy", "july", "jul"),
+    ("tháng tám", "august", "aug"),
+    ("tháng chín", "september", "sept", "sep"),
+    ("tháng mười", "october", "oct"),
+    ("tháng mười một", "november", "nov"),
+    ("tháng mười hai", "tháng chạp", "december", "dec"),
+)
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_MONTH = (
+    "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)).replace(r"\ ", r"\s+")
+    + r"|tháng\s+\d{1,2}"
+)
+NAMED = re.compile(
+    rf"(?<!\w)(?:(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}))"
+    rf",?\s+(?P<y>\d{{4}})(?!\d)",
+    re.I,
+)
 NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 TIME = re.compile(
     r"(?<![\d/.,-])(?P<H>\d{1,2})\s*(?::|h|giờ)\s*(?P<M>\d{1,2})(?:\s*:\s*(?P<S>\d{1,2}))?"
@@ -105,6 +131,10 @@ def _calendar(text: str) -> datetime | date | None:
         day = _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
     elif (match := NUMERIC.search(text)) is not None:
         day = _day_first(int(match["a"]), int(match["b"]), int(match["y"]))
+    elif (match := NAMED.search(text)) is not None:
+        name = " ".join((match["m1"] or match["m2"]).casefold().split())
+        month = MONTHS.get(name) or int(name.removeprefix("tháng "))
+        day = _make_date(int(match["y"]), month, int(match["d1"] or match["d2"]))
     else:
         return None
     if day is None:
@@ -176,7 +206,7 @@ def _check_weekday(text: str, day: date) -> None:
 
 # What a date line without a label is made of: weekday, "ngày", date, time, zone, separators.
 _DATE_TOKEN = re.compile(
-    r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
+    NAMED.pattern + r"|thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
     r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
     r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)"
     r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
@@ -192,7 +222,7 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     "Thứ Ba, 14/01/2025 - 09:30" -> ("", "Thứ Ba, 14/01/2025 - 09:30"); "Thanh Hà - 12/05/2025 14:20" ->
     ("Thanh Hà", "12/05/2025 14:20"); a line with other words after the date is no date line.
     """
-    if len(text) > _MAX_DATE_LINE or NUMERIC.search(text) is None:
+    if len(text) > _MAX_DATE_LINE or (NUMERIC.search(text) or NAMED.search(text)) is None:
         return None
     first = _DATE_TOKEN.search(text)
     if first is None:

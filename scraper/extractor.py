@@ -21,10 +21,12 @@ from .boilerplate import main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
+    credit_segments,
     credits_after,
     is_byline,
     is_chrome,
     is_noise,
+    labelled_credit,
     names_the_site,
     strip_author_label,
     take_credits,
@@ -304,7 +306,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         views=views if views is not None else views_in(following, sources),
         sources=sources,
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
-        source=credits.source or after.source,
+        source=credits.source or after.source or zone.source,
     )
 
 
@@ -360,24 +362,42 @@ class _Zone:
     date: str | None = None
     author: str | None = None
     lines: frozenset[str] = frozenset()
+    source: str | None = None
 
 
 def _zone_credits(zone: list[Block]) -> _Zone:
-    date: str | None = None
-    author: str | None = None
+    found: dict[str, str] = {}
     used = set()
     for block in zone:
-        # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
-        parts = split_date_line(VIEW_COUNT.sub("", block.text).strip(" |-–"))
-        if parts is not None and date is None:
-            prefix, date = parts[0], parts[1]
-            named = byline_author(Block(prefix, block.tag)) if prefix else None
-            author = author or named
-            used.add(block.text)
-        elif parts is None and author is None and (named := byline_author(block)) and len(named.split()) >= 2:
-            author = named
-            used.add(block.text)
-    return _Zone(date, author, frozenset(used))
+        # One line may carry the date, the author and the source: each credit label starts a part.
+        for text in credit_segments(block.text):
+            if _zone_part(Block(text, block.tag), found):
+                used.add(block.text)
+    return _Zone(found.get("date"), found.get("author"), frozenset(used), found.get("source"))
+
+
+def _zone_part(block: Block, found: dict[str, str]) -> bool:
+    """Read one part of a line under the headline into found (date, author, source); whether it said one."""
+    if (labelled := labelled_credit(block)) is not None:
+        found.setdefault(*labelled)
+        return True
+    # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
+    parts = split_date_line(VIEW_COUNT.sub("", block.text).strip(" |-–"))
+    if parts is not None and "date" not in found:
+        prefix, found["date"] = parts
+        named = byline_author(Block(prefix, block.tag)) if prefix else None
+        if named:
+            found.setdefault("author", named)
+        return True
+    if (
+        parts is None
+        and "author" not in found
+        and (named := byline_author(block))
+        and len(named.split()) >= 2
+    ):
+        found["author"] = named
+        return True
+    return False
 
 
 def _author(

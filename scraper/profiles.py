@@ -57,7 +57,7 @@ CHROME_SEPARATORS = re.compile(r"\s*[|·•/,:;]\s*|\s+-\s+|\s{2,}")
 # fmt: off
 PAGER_WORDS = frozenset((
     "trang", "sau", "trước", "tiếp", "đầu", "cuối", "tiên", "cùng", "xem", "next", "prev", "previous", "first",
-    "last", "«", "»", "‹", "›", "←", "→", "...", "…", "|", "-",
+    "last", "page", "more", "«", "»", "‹", "›", "←", "→", "...", "…", "|", "-",
 ))
 # fmt: on
 
@@ -107,17 +107,18 @@ UNIT_WORDS = re.compile(
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),
     "today": ("Truy cập hôm nay", "Hôm nay"),
-    "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Tổng"),
+    "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Lượt truy cập", "Tổng"),
 }
 
 # Words after a counter's number ("Tổng truy cập: 1.234 lượt").
 COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "lần", "visits")
 
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
-AUTHOR_LINE = re.compile(
-    r"(?:Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author)\s*:\s*(.+)",
-    re.I,
-)
+_AUTHOR_LABELS = r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
+_SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"
+AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
+# Where a credit starts inside a line: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội Nông dân xã".
+CREDIT_LABEL = re.compile(rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS})\s*:", re.I)
 # A short capitalised line just after the body's container is a byline, unless it names a box or a place
 # ("TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", a footer's "UBND HUYỆN HẢI LĂNG"): words no person's name holds.
 NOT_A_NAME = re.compile(
@@ -126,9 +127,10 @@ NOT_A_NAME = re.compile(
     r"|cổng|website)\b",
     re.I,
 )
-SOURCE_LINE = re.compile(r"(?:Nguồn tin|Nguồn bài|Nguồn)\s*:\s*(.+)", re.I)
+SOURCE_LINE = re.compile(rf"(?:{_SOURCE_LABELS})\s*:\s*(.+)", re.I)
 DATE_LINE = re.compile(
-    r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Cập nhật ngày|Cập nhật|Post date|Publish date)\s*:?.*\d{4}.*",
+    r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Ngày cập nhật|Cập nhật ngày|Cập nhật|Thời gian đăng"
+    r"|Post date|Publish date)\s*:?.*\d{4}.*",
     re.I,
 )
 
@@ -185,7 +187,8 @@ PROFILES: dict[str, Profile] = {
                 "title": ('.news_column h1[itemprop="headline"]', ".news_column h1", "h1.title"),
                 "published_at": (".news_column span.h5", '[itemprop="datePublished"]'),
                 "author": (".news_column p.h5.text-right", "p.text-right"),
-                "body": (".news_column .hometext, .news_column figure.article figcaption, #news-bodyhtml",),
+                # Custom themes drop .news_column but keep the lead's class (a card theme: .detail-news .hometext).
+                "body": (".hometext, .news_column figure.article figcaption, #news-bodyhtml",),
                 "category": (".breadcrumbs-wrap .breadcrumbs li:last-child", ".breadcrumbs li:last-child"),
             },
             drop=(".news-download-file", ".detail-related", ".socialicon", ".fb-like"),
@@ -248,7 +251,11 @@ PROFILES: dict[str, Profile] = {
             markers=(".td-post-content", "article.post .entry-content", ".entry-content"),
             selectors={
                 "title": ("h1.entry-title", "h1.tdb-title-text", "h1.td-post-title"),
-                "published_at": ("time.entry-date[datetime]", 'meta[property="article:published_time"]'),
+                "published_at": (
+                    "time.entry-date[datetime]",
+                    'meta[property="article:published_time"]',
+                    "time.entry-date",  # no datetime attribute: its text, "Tháng Một 14, 2025"
+                ),
                 "author": (".td-post-author-name a", ".author.vcard a", ".byline .author", 'a[rel="author"]'),
                 "body": (".td-post-content", ".entry-content"),
                 "category": (".td-category a", ".cat-links a"),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.dates import parse_datetime
 
@@ -63,3 +66,33 @@ def test_wrong_weekday_is_a_warning_not_a_failure(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.WARNING):
         assert parse_datetime("8:0, Thứ Ba, 29-8-2022", NOW) == "2022-08-29T08:00:00+07:00"
     assert "weekday" in caplog.text
+
+
+VI_MONTHS = ["Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một", "Mười Hai"]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October"]
+EN_MONTHS += ["November", "December"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    day=st.dates(min_value=date(2000, 1, 1), max_value=date(2026, 11, 29)),
+    shape=st.sampled_from(
+        ["Tháng {vi} {d}, {y}", "{d} Tháng {vi}, {y}", "tháng {m} {d}, {y}", "{en} {d}, {y}", "{d} {en} {y}"]
+    ),
+    case=st.sampled_from([str, str.lower, str.upper]),
+)
+def test_a_date_with_a_month_name_is_read(day: date, shape: str, case: Callable[[str], str]) -> None:
+    # WordPress in Vietnamese prints "Tháng Một 14, 2025"; in English "January 14, 2025".
+    text = shape.format(
+        vi=VI_MONTHS[day.month - 1], en=EN_MONTHS[day.month - 1], m=day.month, d=day.day, y=day.year
+    )
+    assert parse_datetime(case(text), NOW) == day.isoformat()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Thứ năm 14, 2025", "dismay 5, 2024", "Tháng 13 14, 2025"],
+    ids=["weekday", "inside-a-word", "month-13"],
+)
+def test_words_that_only_look_like_a_month_give_no_date(text: str) -> None:
+    assert parse_datetime(text, NOW) is None

@@ -1017,3 +1017,95 @@ def test_a_story_whose_paragraphs_end_in_short_source_links_beside_many_teasers_
     )
     html = portal_page(headline=f"<h1>{HEADLINES[5]}</h1>", body=body, tail=f'<div class="rail">{rail}</div>')
     assert extract(html)["title"] == HEADLINES[5]
+
+
+@SETTINGS
+@given(
+    day=days,
+    hour=st.integers(0, 23),
+    name=st.sampled_from(NAMES),
+    source=st.sampled_from([None, *SOURCES]),
+    sep=st.sampled_from([" ", " | ", " - "]),
+    bold=st.booleans(),
+)
+def test_a_date_author_and_source_on_one_line_under_the_headline_are_each_read(
+    day: date, hour: int, name: str, source: str | None, sep: str, bold: bool
+) -> None:
+    wrap = "<strong>{}</strong>" if bold else "{}"
+    line = f"<span>{day:%d/%m/%Y} {hour:02d}:05</span>{sep}<span>Tác giả: {wrap.format(name)}"
+    line += f"{sep}Nguồn tin:{wrap.format(source)}</span>" if source else "</span>"
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>", under=f"<p>{line}</p>", body=paragraphs_html(PARAGRAPHS[:3])
+    )
+    got = extract(html)
+    assert (got["published_at"], got["author"], got["source"]) == (
+        f"{day}T{hour:02d}:05:00+07:00",
+        name,
+        source,
+    )
+    assert got["body"] == "\n\n".join(PARAGRAPHS[:3])
+
+
+@SETTINGS
+@given(
+    day=days,
+    label=st.sampled_from(["Ngày cập nhật", "Thời gian đăng", "Cập nhật"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_labelled_date_below_the_body_is_the_publication_day(
+    day: date, label: str, paragraphs: list[str]
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        body=paragraphs_html(paragraphs),
+        tail=f"<p>{label}: {day:%d/%m/%Y}</p>",
+    )
+    assert extract(html)["published_at"] == day.isoformat()
+
+
+@SETTINGS
+@given(total=st.integers(1, 99_999_999), online=st.integers(0, 999))
+def test_a_counter_labelled_only_luot_truy_cap_gives_the_total(total: int, online: int) -> None:
+    counter = (
+        f'<div class="visit"><p>Đang online: {online}</p><p>Lượt truy cập: {number(total, ".")}</p></div>'
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]), counter=counter
+    )
+    assert extract(html)["site_visits"] == {"online": online, "today": None, "total": total}
+
+
+@SETTINGS
+@given(
+    count=st.integers(2, 3), pager=st.sampled_from(["Previous page More", "Previous page", "« Trang trước"])
+)
+def test_the_last_page_of_a_seed_family_listing_with_english_pager_words_is_not_an_article(
+    count: int, pager: str
+) -> None:
+    links = " ".join(f'<a href="?start={i * 10}">{word}</a>' for i, word in enumerate(pager.split(" ", 1)))
+    items = "".join(
+        f'<div><div><a href="/chi-tiet-tin/-/view-article/1/2/{i}">{HEADLINES[i]}</a></div>'
+        f"<div>Ngày đăng: 0{i + 1}-01-2026 Lượt xem: {20 + i}</div><div>{PARAGRAPHS[i]}</div></div>"
+        for i in range(count)
+    )
+    html = (
+        "<html><head><title>Đại hội Đảng - Xã Diên Sanh - Cổng thông tin</title></head><body>"
+        f"<div><div>Trang nhất</div><div>ĐẠI HỘI ĐẢNG</div>{items}<div>{links}</div></div>"
+        f"<div>{COUNTER}</div></body></html>"
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html, url="https://diensanh.quangtri.gov.vn/dai-hoi-dang")
+
+
+@SETTINGS
+@given(lead=st.sampled_from(PARAGRAPHS), paragraphs=body_paragraphs)
+def test_a_nukeviet_theme_without_news_column_keeps_its_lead(lead: str, paragraphs: list[str]) -> None:
+    html = (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Tin tức</title></head><body>'
+        f'<div class="detail-news"><h1 class="entry-title">{HEADLINES[0]}</h1><p><span>11/06/2025 09:45</span></p>'
+        f'<div class="clearfix"><div class="hometext mb-2">{lead}</div></div>'
+        f'<div id="news-bodyhtml"><div class="card mb-3"><div class="card-body">{paragraphs_html(paragraphs)}'
+        "</div></div></div></div></body></html>"
+    )
+    got = extract(html, url="https://haithuong.quangtri.gov.vn/news/nong-nghiep/tin-315.html")
+    assert got["body"] == "\n\n".join([lead, *paragraphs])
