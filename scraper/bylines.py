@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .blocks import Block
 from .profiles import (
+    ACCOUNT_NAMES,
     ATTACHMENT_URL,
     AUTHOR_LINE,
     CHROME_SEPARATORS,
@@ -31,7 +32,7 @@ MAX_BYLINE_CHARS = 60
 MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
-_THEO = re.compile(r"Theo\s+(.+)")
+_THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|By|Posted by)\s+(.+)", re.I)
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
@@ -80,9 +81,14 @@ def byline_author(block: Block) -> str | None:
     if block.links or len(text) > MAX_CREDIT_CHARS or SOURCE_LINE.fullmatch(text):
         return None
     if labelled := AUTHOR_LINE.fullmatch(text):
-        return clean_line(labelled.group(1)) or None
-    if (theo := _THEO.fullmatch(text)) and _is_name(theo.group(1), MAX_BYLINE_CHARS):
-        return theo.group(1)
+        named = clean_line(labelled.group(1))
+        return named if named and not is_account_name(named) else None
+    if theo := _THEO.fullmatch(text):  # "Theo X", "Bởi X": X, unless X is the CMS account that posted it
+        named = theo.group(1)
+        if is_account_name(named):
+            return None
+        if _is_name(named, MAX_BYLINE_CHARS):
+            return named
     if _is_name(text, MAX_BYLINE_CHARS):
         return text
     pair = _PAIR.fullmatch(text)
@@ -195,6 +201,11 @@ def strip_author_label(value: str) -> str:
     value = clean_line(match.group(1) if match else value)
     theo = _THEO.fullmatch(value)
     return theo.group(1) if theo and _is_name(theo.group(1), MAX_BYLINE_CHARS) else value
+
+
+def is_account_name(value: str) -> bool:
+    """A CMS login that posted the page ("admin", "Quản trị viên"), not a person who wrote it."""
+    return " ".join(value.casefold().split()) in ACCOUNT_NAMES
 
 
 def names_the_site(value: str, site_names: list[str]) -> bool:

@@ -23,6 +23,7 @@ from .bylines import (
     byline_author,
     credit_segments,
     credits_after,
+    is_account_name,
     is_byline,
     is_chrome,
     is_noise,
@@ -347,7 +348,16 @@ def _title(
     metas = meta_titles(tree, linked, names)
     headline = choose_headline(blocks, start, metas, names, lambda: prominent_lines(tree))
     sources["title"] = headline.source
+    if headline.index is None and headline.text:
+        # A meta title shown above the body, linked (to the page itself): its date and byline lines are read too.
+        return headline.text, _shown_above(blocks, headline.text, start)
     return headline.text, headline.index
+
+
+def _shown_above(blocks: list[Block], text: str, start: int | None) -> int | None:
+    """The nearest block above the body's start that says exactly text."""
+    end = start if start is not None else len(blocks)
+    return next((i for i in range(end - 1, -1, -1) if blocks[i].text == text), None)
 
 
 def _zone_end(title_at: int, start: int | None) -> int:
@@ -411,8 +421,10 @@ def _author(
 ) -> str | None:
     """The visible byline beats metadata; metadata that names the site or an organisation is no author."""
     visible = _first_value(tree, own.get("author", ()), sources, "author")
-    if visible and SOURCE_LINE.fullmatch(visible):
-        visible = None  # the family's credit line says where the text came from, not who wrote it
+    # The family's credit line may say where the text came from, not who wrote it; or name the CMS account
+    # that posted it ("admin"): neither is the author, and a byline in the text may still be.
+    if visible and (SOURCE_LINE.fullmatch(visible) or is_account_name(strip_author_label(visible))):
+        visible = None
         del sources["author"]
     if visible:
         return strip_author_label(visible)
@@ -427,6 +439,9 @@ def _author(
     )
     if meta and names_the_site(strip_author_label(meta), [*names, title_suffix(tree) or ""]):
         sources["author"] = "rejected:names-the-site"
+        return None
+    if meta and is_account_name(strip_author_label(meta)):
+        sources["author"] = "rejected:account-name"
         return None
     return strip_author_label(meta) if meta else None
 

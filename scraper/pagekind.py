@@ -15,6 +15,7 @@ from .profiles import PAGER_WORDS, TIMESTAMP_WORDS
 MIN_ITEMS = 4
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
 MIN_HEADLINE_WORDS = 4
+MIN_BARE_ITEMS = 8  # headline links with no lead under them: a list of titles, when no body sits beside it
 MIN_LEAD_CHARS = 60
 MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragraph
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -35,7 +36,12 @@ def is_listing(blocks: list[Block]) -> bool:
     if len(leads) < (
         MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
     ):
-        return False
+        # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
+        return (
+            len(heads) >= MIN_BARE_ITEMS
+            and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
+            and not _has_headed_text(blocks)
+        )
     longest = _longest_plain_run(blocks, max(at for at, lead in spans if lead >= MIN_LEAD_CHARS))
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
     return (
@@ -117,6 +123,18 @@ def _lead(blocks: list[Block], start: int, end: int) -> tuple[int, int]:
         if not block.links and len(block.text) >= max(MIN_LEAD_CHARS, longest + 1):
             at, longest = i, len(block.text)
     return at, longest
+
+
+def _has_headed_text(blocks: list[Block]) -> bool:
+    """Whether a plain heading has a paragraph under it, before any link: a short notice under its headline."""
+    for i, block in enumerate(blocks):
+        if block.tag in _HEADINGS and not block.links:
+            for below in blocks[i + 1 : i + 1 + MAX_ITEM_BLOCKS]:
+                if below.links:
+                    break
+                if len(below.text) >= MIN_LEAD_CHARS:
+                    return True
+    return False
 
 
 def _is_page_links(block: Block) -> bool:

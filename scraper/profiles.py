@@ -73,6 +73,14 @@ TIMESTAMP_WORDS = frozenset((
 ))
 # fmt: on
 
+# CMS logins shown as the poster of a page (WordPress "Bởi admin", "Người đăng: Quản trị viên"): no author.
+# fmt: off
+ACCOUNT_NAMES = frozenset((
+    "admin", "administrator", "quản trị", "quản trị viên", "quantri", "quan tri", "webmaster", "root", "editor",
+    "biên tập viên", "user", "guest", "system", "superadmin", "ad", "mod", "moderator",
+))
+# fmt: on
+
 # Who writes as a site or an organisation, not as a person: in metadata such a name is no author.
 SITE_NAME_WORDS = re.compile(r"(?:Cổng thông tin|Cổng TTĐT|Trang thông tin|Trang TTĐT|Website)\b", re.I)
 # A publication's name: the word, then a capitalised name ("Báo Quảng Trị", not "Báo cáo kết quả").

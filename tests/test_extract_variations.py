@@ -1109,3 +1109,80 @@ def test_a_nukeviet_theme_without_news_column_keeps_its_lead(lead: str, paragrap
     )
     got = extract(html, url="https://haithuong.quangtri.gov.vn/news/nong-nghiep/tin-315.html")
     assert got["body"] == "\n\n".join([lead, *paragraphs])
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    day=days,
+    href=st.sampled_from(["https://hailang.quangtri.gov.vn/tin-tuc/bai-801.html", "/tin-tuc/bai-801.html"]),
+)
+def test_the_date_under_a_headline_linked_to_its_own_page_is_read(
+    paragraphs: list[str], day: date, href: str
+) -> None:
+    html = portal_page(
+        head=f"<title>{HEADLINES[0]}</title>",
+        headline=f'<h1><a href="{href}">{HEADLINES[0]}</a></h1>',
+        under=f'<div class="date">{day:%d/%m/%Y} 08:00</div>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html, url="https://hailang.quangtri.gov.vn/tin-tuc/bai-801.html")
+    assert (got["title"], got["published_at"]) == (HEADLINES[0], f"{day}T08:00:00+07:00")
+
+
+@SETTINGS
+@given(
+    account=st.sampled_from(["admin", "Administrator", "Quản trị viên", "webmaster"]),
+    name=st.sampled_from([None, *NAMES]),
+    paragraphs=body_paragraphs,
+)
+def test_the_account_that_posted_a_page_is_no_author(
+    account: str, name: str | None, paragraphs: list[str]
+) -> None:
+    byline = f'<p style="text-align:right"><strong>{name}</strong></p>' if name else ""
+    html = (
+        f'<html><head><meta name="generator" content="WordPress 6.5"><meta name="author" content="{account}">'
+        "<title>Tin tức</title></head><body>"
+        f'<div class="td-post-header"><h1 class="entry-title">{HEADLINES[1]}</h1><div class="td-post-author-name">'
+        f'<span>Bởi</span> <a href="/author/x/">{account}</a></div></div>'
+        f'<div class="td-post-content">{paragraphs_html(paragraphs)}{byline}</div></body></html>'
+    )
+    assert extract(html)["author"] == name
+
+
+@SETTINGS
+@given(
+    count=st.integers(8, 30),
+    shape=st.sampled_from(
+        [
+            '<li><a href="/vi/news/tin/{i}.html">{title}</a> <em>({dmy})</em></li>',
+            '<tr><td>{i}/KH-UBND</td><td>{dmy}</td><td><a href="/van-ban/{i}">{title}</a></td></tr>',
+            '<p><a href="/tin/{i}">{title}</a></p>',
+        ]
+    ),
+)
+def test_a_list_of_titles_without_leads_is_not_an_article(count: int, shape: str) -> None:
+    rows = "".join(
+        shape.format(i=i, title=f"{HEADLINES[i % 6]} (đợt {i + 1})", dmy=f"{1 + i % 28:02d}/01/2025")
+        for i in range(count)
+    )
+    body = f"<table>{rows}</table>" if rows.startswith("<tr>") else f"<ul>{rows}</ul>"
+    html = portal_page(
+        head="<title>Tin tức</title>", headline="<h2>Văn bản chỉ đạo điều hành</h2>", body=body
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+@SETTINGS
+@given(notice=st.sampled_from(PARAGRAPHS), links=st.integers(8, 20))
+def test_a_one_paragraph_notice_beside_many_title_links_is_an_article(notice: str, links: int) -> None:
+    side = "".join(f'<li><a href="/tin/{i}.html">{HEADLINES[i % 6]} (đợt {i})</a></li>' for i in range(links))
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[4]}</h1>",
+        under='<div class="date">02/07/2025 09:00</div>',
+        body=f"<p>{notice}</p>",
+        tail=f'<div class="box"><h3>Tin mới</h3><ul>{side}</ul></div>',
+    )
+    got = extract(html)
+    assert (got["title"], got["body"]) == (HEADLINES[4], notice)
