@@ -933,22 +933,38 @@ def test_a_view_count_with_its_number_first_is_read(views: int, shape: str, para
     assert (got["views"], got["published_at"]) == (views, "2025-09-22T10:10:00+07:00")
 
 
-@SETTINGS
-@given(summary=st.sampled_from(PARAGRAPHS), paragraphs=body_paragraphs)
-def test_a_liferay_62_summary_outside_the_article_container_opens_the_body(
-    summary: str, paragraphs: list[str]
-) -> None:
-    html = (
+# A family's lead outside its article container: (page, url); the lead opens the body (issue 10, class 4).
+LEAD_OUTSIDE = {
+    "liferay62-summary": (
         '<html class="aui ltr" lang="vi-VN"><head><title>Chỉ đạo điều hành - Sở TT&TT</title></head><body>'
         '<div class="asset-full-content default-asset-publisher">'
-        f'<h3 class="header-title"><span>{HEADLINES[2]}</span></h3>'
+        '<h3 class="header-title"><span>{headline}</span></h3>'
         '<div class="assetPublishDate">Ngày đăng 14/06/2018 | 11:22 AM | View count: 1108</div>'
-        f'<div class="asset-summary">{summary}</div>'
-        f'<div class="asset-content"><div class="journal-content-article">{paragraphs_html(paragraphs)}</div></div>'
-        "</div></body></html>"
-    )
-    got = extract(html, url="https://sotttt.hanoi.gov.vn/chi-dao-dieu-hanh/-/view_content/2419911-tin.html")
-    assert got["body"] == "\n\n".join([summary, *paragraphs])
+        '<div class="asset-summary">{lead}</div>'
+        '<div class="asset-content"><div class="journal-content-article">{body}</div></div></div></body></html>',
+        "https://sotttt.hanoi.gov.vn/chi-dao-dieu-hanh/-/view_content/2419911-tin.html",
+    ),
+    "nukeviet-card-theme": (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Tin tức</title></head><body>'
+        '<div class="detail-news"><h1 class="entry-title">{headline}</h1><p><span>11/06/2025 09:45</span></p>'
+        '<div class="clearfix"><div class="hometext mb-2">{lead}</div></div>'
+        '<div id="news-bodyhtml"><div class="card mb-3"><div class="card-body">{body}</div></div></div></div>'
+        "</body></html>",
+        "https://haithuong.quangtri.gov.vn/news/nong-nghiep/tin-315.html",
+    ),
+}
+
+
+@SETTINGS
+@given(
+    family=st.sampled_from(sorted(LEAD_OUTSIDE)), lead=st.sampled_from(PARAGRAPHS), paragraphs=body_paragraphs
+)
+def test_a_family_lead_outside_the_article_container_opens_the_body(
+    family: str, lead: str, paragraphs: list[str]
+) -> None:
+    page, url = LEAD_OUTSIDE[family]
+    html = page.format(headline=HEADLINES[2], lead=lead, body=paragraphs_html(paragraphs))
+    assert extract(html, url=url)["body"] == "\n\n".join([lead, *paragraphs])
 
 
 @SETTINGS
@@ -1095,20 +1111,6 @@ def test_the_last_page_of_a_seed_family_listing_with_english_pager_words_is_not_
     )
     with pytest.raises(ExtractError, match="^not_an_article$"):
         extract_article(html, url="https://diensanh.quangtri.gov.vn/dai-hoi-dang")
-
-
-@SETTINGS
-@given(lead=st.sampled_from(PARAGRAPHS), paragraphs=body_paragraphs)
-def test_a_nukeviet_theme_without_news_column_keeps_its_lead(lead: str, paragraphs: list[str]) -> None:
-    html = (
-        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Tin tức</title></head><body>'
-        f'<div class="detail-news"><h1 class="entry-title">{HEADLINES[0]}</h1><p><span>11/06/2025 09:45</span></p>'
-        f'<div class="clearfix"><div class="hometext mb-2">{lead}</div></div>'
-        f'<div id="news-bodyhtml"><div class="card mb-3"><div class="card-body">{paragraphs_html(paragraphs)}'
-        "</div></div></div></div></body></html>"
-    )
-    got = extract(html, url="https://haithuong.quangtri.gov.vn/news/nong-nghiep/tin-315.html")
-    assert got["body"] == "\n\n".join([lead, *paragraphs])
 
 
 @SETTINGS
