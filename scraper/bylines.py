@@ -18,6 +18,7 @@ from .profiles import (
     CHROME_SEPARATORS,
     CREDIT_LABEL,
     DOMAIN_NAME,
+    FOOTER_LABELS,
     NOISE_LINES,
     NOT_A_NAME,
     PUBLICATION_WORDS,
@@ -133,16 +134,20 @@ def credits_after(following: list[Block]) -> Credits:
         labelled = labelled_credit(block)
         if labelled is not None and labelled[0] == "author":
             author = author or labelled[1]
-        elif labelled is not None:
+        elif labelled is not None and labelled[0] == "source":
             source = source or labelled[1]
-    if author is None and following and (bare := _bare_byline(following[0])):
+    if author is None and following and (bare := _bare_byline(following)):
         return Credits(bare, source, [], "anchor:after-body")
     return Credits(author, source, [], "label:author-line" if author else None)
 
 
-def _bare_byline(block: Block) -> str | None:
-    """A name alone on its line (not a box title, a place or a unit's long name): a byline outside the body."""
+def _bare_byline(following: list[Block]) -> str | None:
+    """A name alone on the first line after the body: not a box title, a place, a unit, or a footer's first line
+    (the site owner's name in capitals above "Cơ quan chủ quản: …", "Địa chỉ: …")."""
+    block = following[0]
     if block.tag in _HEADING_TAGS or not is_byline(block) or NOT_A_NAME.search(block.text):
+        return None
+    if UNIT_WORDS.match(block.text.title()) or any(FOOTER_LABELS.match(b.text) for b in following[1:2]):
         return None
     return byline_author(block)
 
@@ -158,7 +163,7 @@ def take_credits(body: list[Block]) -> Credits:
             kind, value = labelled
             if kind == "source":
                 source = source or value
-            elif author is None:
+            elif kind == "author" and author is None:
                 author, how = value, "label:author-line"
         body = body[:-1]
     if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
@@ -180,9 +185,11 @@ def _unit_signature(block: Block) -> str | None:
 
 
 def labelled_credit(block: Block) -> tuple[str, str] | None:
-    """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X"; else None."""
+    """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X", ("account", X) for the CMS login that
+    posted the page ("Người đăng tin: Quản trị viên"); else None."""
     if match := AUTHOR_LINE.fullmatch(block.text):
-        return "author", clean_line(match.group(1))
+        named = clean_line(match.group(1))
+        return ("account" if is_account_name(named) else "author"), named
     if match := SOURCE_LINE.fullmatch(block.text):
         return "source", clean_line(match.group(1))
     return None

@@ -392,7 +392,11 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
         found.setdefault(*labelled)
         return True
     # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
-    parts = split_date_line(VIEW_COUNT.sub("", block.text).strip(" |-–"))
+    text = VIEW_COUNT.sub("", block.text).strip(" |-–")
+    if DATE_LINE.fullmatch(text) and "date" not in found:  # "Ngày đăng tin: 20/02/2025 10:00"
+        found["date"] = text
+        return True
+    parts = split_date_line(text)
     if parts is not None and "date" not in found:
         prefix, found["date"] = parts
         named = byline_author(Block(prefix, block.tag)) if prefix else None

@@ -125,8 +125,18 @@ COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "l�
 _AUTHOR_LABELS = r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
 _SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"
 AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
-# Where a credit starts inside a line: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội Nông dân xã".
-CREDIT_LABEL = re.compile(rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS})\s*:", re.I)
+# Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
+# Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
+CREDIT_LABEL = re.compile(
+    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Lượt xem|View count|Đã xem)\s*:",
+    re.I,
+)
+# A site footer's lines open with these labels: the line above them is the site owner, not a byline.
+FOOTER_LABELS = re.compile(
+    r"(?:Cơ quan chủ quản|Chịu trách nhiệm|Trưởng ban biên tập|Địa chỉ|Điện thoại|Email|Giấy phép|Bản quyền"
+    r"|Copyright|©)",
+    re.I,
+)
 # A short capitalised line just after the body's container is a byline, unless it names a box or a place
 # ("TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", a footer's "UBND HUYỆN HẢI LĂNG"): words no person's name holds.
 NOT_A_NAME = re.compile(

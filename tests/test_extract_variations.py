@@ -1188,3 +1188,32 @@ def test_a_one_paragraph_notice_beside_many_title_links_is_an_article(notice: st
     )
     got = extract(html)
     assert (got["title"], got["body"]) == (HEADLINES[4], notice)
+
+
+@SETTINGS
+@given(
+    owner=st.sampled_from(["SỞ TT&TT ĐÀ NẴNG", "PHÒNG VĂN HÓA VÀ THÔNG TIN", "BAN QUẢN LÝ DỰ ÁN"]),
+    label=st.sampled_from(
+        ["Cơ quan chủ quản: UBND thành phố", "Địa chỉ: 24 Trần Phú", "Điện thoại: 0236.3822.111"]
+    ),
+    paragraphs=body_paragraphs,
+)
+def test_a_footer_naming_the_site_owner_just_below_the_body_gives_no_author(
+    owner: str, label: str, paragraphs: list[str]
+) -> None:
+    html = (
+        f"<html><head><title>Tin tức</title></head><body><article><h1>{HEADLINES[3]}</h1>"
+        f'<div class="body">{paragraphs_html(paragraphs)}</div></article>'
+        f"<footer><p><strong>{owner}</strong></p><p>{label}</p></footer></body></html>"
+    )
+    assert extract(html)["author"] is None
+
+
+def test_regression_the_poster_account_on_the_date_line_is_no_author() -> None:
+    # A DNICT-like portlet: poster, date and view count on one line, and no "Tác giả" anywhere (held-out page d04).
+    line = "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 10:00 Lượt xem: 87"
+    html = portal_page(
+        headline=f"<h2>{HEADLINES[3]}</h2>", under=f"<div>{line}</div>", body=paragraphs_html(PARAGRAPHS[:3])
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["views"]) == (None, "2025-02-20T10:00:00+07:00", 87)
