@@ -206,12 +206,15 @@ def _check_weekday(text: str, day: date) -> None:
 
 # What a date line without a label is made of: weekday, "ngày", date, time, zone, separators.
 _DATE_TOKEN = re.compile(
-    NAMED.pattern + r"|thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
+    r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
     r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
     r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)"
     r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
     re.I,
 )
+# Month names cost a long alternation at every position: tried only on a line with no numeric date.
+_NAMED_DATE_TOKEN = re.compile(NAMED.pattern + "|" + _DATE_TOKEN.pattern, re.I)
+_DIGIT = re.compile(r"\d")
 _DATE_GLUE = re.compile(r"[\s,|/()\-–—:]*")
 _MAX_DATE_LINE = 80
 
@@ -222,12 +225,13 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     "Thứ Ba, 14/01/2025 - 09:30" -> ("", "Thứ Ba, 14/01/2025 - 09:30"); "Thanh Hà - 12/05/2025 14:20" ->
     ("Thanh Hà", "12/05/2025 14:20"); a line with other words after the date is no date line.
     """
-    if len(text) > _MAX_DATE_LINE or (NUMERIC.search(text) or NAMED.search(text)) is None:
+    if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
         return None
-    first = _DATE_TOKEN.search(text)
-    if first is None:
+    tokens = _DATE_TOKEN if NUMERIC.search(text) else _NAMED_DATE_TOKEN if NAMED.search(text) else None
+    first = tokens.search(text) if tokens is not None else None
+    if tokens is None or first is None:
         return None
     rest = text[first.start() :]
-    if not _DATE_GLUE.fullmatch(_DATE_TOKEN.sub("", rest)):
+    if not _DATE_GLUE.fullmatch(tokens.sub("", rest)):
         return None
     return text[: first.start()].strip(" -–—|,:("), rest

@@ -19,6 +19,7 @@ MIN_BARE_ITEMS = 8  # headline links with no lead under them: a list of titles, 
 MIN_LEAD_CHARS = 60
 MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragraph
 _LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
@@ -39,8 +40,8 @@ def is_listing(blocks: list[Block]) -> bool:
         # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
         return (
             len(heads) >= MIN_BARE_ITEMS
+            and not _has_headed_text(blocks)  # the cheaper test first: most articles stop here
             and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
-            and not _has_headed_text(blocks)
         )
     longest = _longest_plain_run(blocks, max(at for at, lead in spans if lead >= MIN_LEAD_CHARS))
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
@@ -95,8 +96,10 @@ def _is_headline_link(block: Block) -> bool:
 
 def _is_timestamp(text: str) -> bool:
     """A date or time and nothing else: numbers, month and weekday names, "at", "lúc", "am"."""
-    words = _LETTERS.findall(text.casefold())
-    return any(ch.isdigit() for ch in text) and all(word in TIMESTAMP_WORDS for word in words)
+    # A C scan for a digit first: most headline links hold none, and the word test stops at the first other word.
+    if _DIGIT.search(text) is None:
+        return False
+    return all(word.group().casefold() in TIMESTAMP_WORDS for word in _LETTERS.finditer(text))
 
 
 def _item_leads(blocks: list[Block], heads: list[int]) -> list[int]:
@@ -153,7 +156,7 @@ def _longest_plain_run(blocks: list[Block], last_lead: int = -1) -> int:
         # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
         # A short linked line ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label.
         mostly_links = linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE
-        if i == last_lead or mostly_links or _is_page_links(block):
+        if i == last_lead or mostly_links or (block.links and _is_page_links(block)):
             run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
         elif len(block.text) >= MIN_RUN_LINE:  # counter lines and box titles neither add nor break
             run += len(block.text)
