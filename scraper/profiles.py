@@ -115,7 +115,14 @@ UNIT_WORDS = re.compile(
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),
     "today": ("Truy cập hôm nay", "Hôm nay"),
-    "total": ("Tổng số lượt truy cập", "Tổng lượt truy cập", "Tổng truy cập", "Lượt truy cập", "Tổng"),
+    "total": (
+        "Tổng số lượt truy cập",
+        "Tổng lượt truy cập",
+        "Tổng truy cập",
+        "Lượt truy cập",
+        "Tổng số",
+        "Tổng",
+    ),
 }
 
 # Words after a counter's number ("Tổng truy cập: 1.234 lượt").

@@ -1080,11 +1080,16 @@ def test_a_labelled_date_below_the_body_is_the_publication_day(
 
 
 @SETTINGS
-@given(total=st.integers(1, 99_999_999), online=st.integers(0, 999))
-def test_a_counter_labelled_only_luot_truy_cap_gives_the_total(total: int, online: int) -> None:
-    counter = (
-        f'<div class="visit"><p>Đang online: {online}</p><p>Lượt truy cập: {number(total, ".")}</p></div>'
-    )
+@given(
+    total=st.integers(1, 99_999_999),
+    online=st.integers(0, 999),
+    label=st.sampled_from(["Lượt truy cập: ", "<label>Tổng số:</label> "]),
+)
+def test_a_counter_labelled_only_with_a_total_label_gives_the_total(
+    total: int, online: int, label: str
+) -> None:
+    total_line = f"<div>{label}<strong>{number(total, '.')}</strong></div>"
+    counter = f'<div class="visit"><p>Đang online: {online}</p>{total_line}</div>'
     html = portal_page(
         headline=f"<h1>{HEADLINES[1]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]), counter=counter
     )
