@@ -29,7 +29,9 @@ from scraper import extract  # noqa: E402
 from scraper.encoding import decode_html  # noqa: E402
 from scraper.errors import ExtractError  # noqa: E402
 
-DEFAULT = ROOT.parent.parent / "shared" / "benchmarks" / "article-extraction-benchmark"
+BENCHMARK = Path("shared") / "benchmarks" / "article-extraction-benchmark"
+# ../shared beside the checkout (or beside the folder of git worktrees that holds it).
+DEFAULT = next((p / BENCHMARK for p in ROOT.parents if (p / BENCHMARK).is_dir()), ROOT.parent / BENCHMARK)
 REPEAT = 5
 refusals: Counter[str] = Counter()
 
