@@ -275,11 +275,9 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
     # A teaser has one lead; two paragraphs of a lead's length are a short story (a VCMS page, issue 10 review).
-    short = (
-        sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
-        and sum(len(b.text) >= MIN_LEAD_CHARS for b in body) <= 1
-    )
-    if not found_by_family and start is not None and short and is_lone_teaser(blocks, start):
+    short = sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+    paragraphs = sum(len(b.text) >= MIN_LEAD_CHARS for b in body)
+    if not found_by_family and start is not None and short and is_lone_teaser(blocks, start, paragraphs):
         raise ExtractError(
             "not_an_article"
         )  # a category page with one item: a linked headline, then its lead

@@ -1222,3 +1222,47 @@ def test_regression_the_poster_account_on_the_date_line_is_no_author() -> None:
     )
     got = extract(html)
     assert (got["author"], got["published_at"], got["views"]) == (None, "2025-02-20T10:00:00+07:00", 87)
+
+
+# -- review10b: listings of shapes the first review did not have ----------------------------------------------
+
+CARD_SHAPES = [
+    '<div class="card"><a href="/p/{i}/"><img src="/u/{i}.jpg"></a><h3><a href="/p/{i}/">{title}</a></h3>'
+    "<time>{dmy}</time></div>",
+    '<li><a href="/p/{i}/">{title}</a><span>{dmy}</span></li>',
+]
+
+
+@SETTINGS
+@given(shape=st.sampled_from(CARD_SHAPES), count=st.integers(4, 7), pages=st.integers(2, 60))
+def test_a_grid_of_cards_without_leads_under_a_pager_is_not_an_article(
+    shape: str, count: int, pages: int
+) -> None:
+    cards = "".join(shape.format(i=i, title=HEADLINES[i % 6], dmy=f"1{i}/03/2025") for i in range(count))
+    pager = (
+        f'<div class="page-nav"><span>1</span><a href="/page/2/">2</a><span>Trang 1 của {pages}</span></div>'
+    )
+    html = (
+        '<html><head><title>Tin tức - Công an tỉnh</title></head><body><ul><li><a href="/">Trang chủ</a></li>'
+        f'<li><a href="/tin-tuc">Tin tức</a></li></ul><div class="grid">{cards}</div>{pager}{LONG_FOOTER}'
+        "</body></html>"
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+@SETTINGS
+# Without its "Xem tiếp" link, one lead above the footer reads like a short story under a self-linked headline.
+@given(lead=st.sampled_from(PARAGRAPHS), more=st.sampled_from(["Xem tiếp", "Chi tiết", "Đọc thêm »"]))
+def test_a_category_with_one_short_teaser_above_the_footer_is_not_an_article(lead: str, more: str) -> None:
+    link = f'<a class="more" href="/thong-bao/78.html">{more}</a>'
+    item = (
+        f'<div class="item"><h3><a href="/thong-bao/78.html">{HEADLINES[1]}</a></h3><span>12/03/2025</span>'
+        f"<p>{lead}</p>{link}</div>"
+    )
+    html = (
+        '<html><head><title>Thông báo | UBND xã</title></head><body><ul><li><a href="/">Trang chủ</a></li>'
+        f'<li><a href="/tin-tuc">Tin tức</a></li></ul><h2>Thông báo</h2>{item}{LONG_FOOTER}</body></html>'
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
