@@ -1266,3 +1266,26 @@ def test_a_category_with_one_short_teaser_above_the_footer_is_not_an_article(lea
     )
     with pytest.raises(ExtractError, match="^not_an_article$"):
         extract_article(html)
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    date_line=st.sampled_from(
+        ["Thứ Năm, 06/03/2025 - 10:15", "Ngày đăng: 06/03/2025 - 10:15", "06/03/2025 10:15"]
+    ),
+    lead=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_plain_line_just_above_the_date_line_is_the_headline_when_title_is_a_page_label(
+    headline: str, date_line: str, lead: bool, paragraphs: list[str]
+) -> None:
+    sapo = f'<p class="sapo">{PARAGRAPHS[6]}</p>' if lead else ""
+    html = portal_page(
+        headline=f'<div class="crumb"><a href="/">Trang chủ</a> / <a href="/c/tin">Tin hoạt động</a></div>'
+        f'<div class="x-heading">{headline}</div>',
+        under=f'<div class="x-meta"><span>{date_line}</span></div>{sapo}',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (headline, "2025-03-06T10:15:00+07:00")
