@@ -88,6 +88,8 @@ PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-T
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
 
 # Page labels that are never a headline: a generic <title>, og:title or heading (issue 10, class 3).
+# A page-kind label ("Chi tiết tin - Thị xã Quảng Trị"): what follows it in <title> is the site's name.
+DETAIL_TITLE = re.compile(r"Chi tiết(?: tin(?: tức| bài)?| bài viết| bài)?", re.I)
 GENERIC_TITLES = _rx(
     r"Chi tiết(?: tin(?: tức| bài)?| bài viết)?",
     r"Tin tức(?: (?:-|và) sự kiện)?|Sự kiện|Tin bài|Bài viết|Xem tin|Trang tin|Tin tức sự kiện",
@@ -198,8 +200,8 @@ PROFILES: dict[str, Profile] = {
             # The seed's "20:5, Thứ Hai, 29-8-2022" and diensanh's "Post date: 07/01/2026" (cms-families.md §1.3).
             date_lines=_rx(
                 r"\d{1,2}:\d{1,2},?\s*(?:Thứ\s+\S+|Chủ\s+nhật),?\s*\d{1,2}-\d{1,2}-\d{4}" + VIEWS_SUFFIX,
-                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}(?:\s+\d{1,2}:\d{1,2})?"
-                + VIEWS_SUFFIX,
+                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}"
+                r"(?:\s*[-–|,]?\s*\d{1,2}:\d{1,2})?" + VIEWS_SUFFIX,
             ),
             end_anchors=("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
         ),

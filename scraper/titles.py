@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import Block
 from .bylines import names_the_site
 from .dates import split_date_line
-from .profiles import DATE_LINE, GENERIC_TITLES, PROMINENT_SELECTOR
+from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR
 from .text import clean_line, dedup_key
 
 MAX_TITLE_CHARS = 400
@@ -94,6 +94,8 @@ def cut_site_name(text: str, names: list[str]) -> str:
     """A meta title without the site's name and page labels at either end ("Headline - Cổng TTĐT X")."""
     while True:
         parts = _TITLE_SEPARATOR.split(text, maxsplit=1)
+        if len(parts) == 2 and DETAIL_TITLE.fullmatch(parts[0].strip()):
+            return ""  # "Chi tiết tin - <site>": a label and the site's name, no headline
         if len(parts) == 2 and _is_label(parts[0], names) and not _is_label(parts[1], names):
             text = parts[1]
             continue

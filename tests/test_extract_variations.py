@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper import extract
 from scraper.errors import ExtractError
 from scraper.extractor import extract_article
+from scraper.titles import meta_titles
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
 SEED_URL = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -1289,3 +1291,28 @@ def test_a_plain_line_just_above_the_date_line_is_the_headline_when_title_is_a_p
     )
     got = extract(html)
     assert (got["title"], got["published_at"]) == (headline, "2025-03-06T10:15:00+07:00")
+
+
+@SETTINGS
+@given(
+    label=st.sampled_from(["Ngày đăng", "Post date", "Ngày đăng tin"]),
+    glue=st.sampled_from([" - ", " ", " | ", ", "]),
+    paragraphs=body_paragraphs,
+    url=st.sampled_from([SEED_URL, None]),
+)
+def test_a_labelled_date_with_its_time_after_a_dash_is_read_on_the_seed_family(
+    label: str, glue: str, paragraphs: list[str], url: str | None
+) -> None:
+    html = seed_page(HEADLINES[2], f"{label}: 03/06/2025{glue}07:30", paragraphs_html(paragraphs))
+    got = extract(html, url=url)
+    assert (got["title"], got["published_at"]) == (HEADLINES[2], "2025-06-03T07:30:00+07:00")
+
+
+@pytest.mark.parametrize("site", ["Thị xã Quảng Trị", "UBND huyện Hải Lăng", "Cổng TTĐT tỉnh"])
+@pytest.mark.parametrize("label", ["Chi tiết tin", "Chi tiết tin tức", "Chi tiết bài viết"])
+def test_the_rest_of_a_title_after_a_detail_label_is_the_site_name_never_a_title(
+    label: str, site: str
+) -> None:
+
+    tree = LexborHTMLParser(f"<html><head><title>{label} - {site}</title></head><body></body></html>")
+    assert meta_titles(tree, {}, []) == []
