@@ -1316,3 +1316,27 @@ def test_the_rest_of_a_title_after_a_detail_label_is_the_site_name_never_a_title
 
     tree = LexborHTMLParser(f"<html><head><title>{label} - {site}</title></head><body></body></html>")
     assert meta_titles(tree, {}, []) == []
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from([*UNITS, "Phòng Giáo dục và Đào tạo", "Trung tâm Kiểm soát bệnh tật tỉnh"]),
+    wrap=st.sampled_from(
+        [
+            '<p style="text-align:right"><b>Theo {}</b></p>',
+            '<p style="text-align:right"><strong>Theo </strong>{}</p>',
+            "<p><em>Theo {}</em></p>",
+        ]
+    ),
+    paragraphs=body_paragraphs,
+)
+def test_theo_and_a_unit_as_the_last_line_gives_the_unit_as_author(
+    unit: str, wrap: str, paragraphs: list[str]
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(paragraphs) + wrap.format(unit),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
