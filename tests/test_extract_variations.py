@@ -1340,3 +1340,23 @@ def test_theo_and_a_unit_as_the_last_line_gives_the_unit_as_author(
     )
     got = extract(html)
     assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(NAMES),
+    label=st.sampled_from(["Tác giả: ", ""]),
+    day=days,
+    views=st.integers(0, 99_999),
+)
+def test_a_name_then_a_labelled_day_under_the_headline_is_cut_at_the_label(
+    name: str, label: str, day: date, views: int
+) -> None:
+    line = f"{label}<b>{name}</b> | Ngày: {day:%d/%m/%Y} | Lượt xem: {views}"
+    html = portal_page(
+        headline=f"<h3>{HEADLINES[1]}</h3>",
+        under=f'<div class="meta">{line}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["views"]) == (name, day.isoformat(), views)
