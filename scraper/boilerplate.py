@@ -310,11 +310,22 @@ def without_related(blocks: list[Block]) -> list[Block]:
         if RELATED_HEADING.fullmatch(block.text):
             in_related = True
             continue
+        if _is_related_link(block):
+            continue
         if in_related and (block.links or len(block.text) < 80):
             continue
         in_related = False
         kept.append(block)
     return kept
+
+
+def _is_related_link(block: Block) -> bool:
+    """A related-news label and its link on one line ("Đọc tiếp: <a>Headline</a>"), pasted inside the text."""
+    label = RELATED_HEADING.match(block.text)
+    if label is None or not block.links:
+        return False
+    rest = block.text[label.end() :].strip(" »›>:-–")
+    return bool(rest) and sum(len(link.text) for link in block.links) >= 0.8 * len(rest)
 
 
 def is_chrome(block: Block) -> bool:

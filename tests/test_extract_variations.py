@@ -1360,3 +1360,25 @@ def test_a_name_then_a_labelled_day_under_the_headline_is_cut_at_the_label(
     )
     got = extract(html)
     assert (got["author"], got["published_at"], got["views"]) == (name, day.isoformat(), views)
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    label=st.sampled_from(
+        ["<strong>Đọc tiếp:</strong>", "<b>Xem thêm:</b>", "Tin liên quan:", "<em>Đọc thêm</em> »"]
+    ),
+    item=st.sampled_from(HEADLINES),
+)
+def test_a_related_label_and_its_link_on_one_line_inside_a_container_is_not_body(
+    paragraphs: list[str], at: int, label: str, item: str
+) -> None:
+    box = f'<div class="related-inline"><p>{label} <a href="/x/1">{item}</a></p></div>'
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    html = (
+        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
+        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
+        f'<div class="td-post-content">{text}</div></article></body></html>'
+    )
+    assert extract(html)["body"] == "\n\n".join(paragraphs)
