@@ -151,7 +151,7 @@ FOOTER_LABELS = re.compile(
 NOT_A_NAME = re.compile(
     r"\b(?:tin|bài|liên quan|thống kê|truy cập|chuyên mục|bình luận|ý kiến|liên kết|văn bản|hình ảnh|video"
     r"|thông báo|sự kiện|nổi bật|mới nhất|đọc nhiều|xem nhiều|huyện|xã|tỉnh|phường|thị trấn|thành phố|ubnd"
-    r"|cổng|website)\b",
+    r"|cổng|website|tags?|từ khóa|từ khoá|chia sẻ|share)\b",
     re.I,
 )
 SOURCE_LINE = re.compile(rf"(?:{_SOURCE_LABELS})\s*:\s*(.+)", re.I)

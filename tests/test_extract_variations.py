@@ -886,8 +886,26 @@ def test_a_bare_byline_just_after_the_body_container_is_the_author(
 
 @pytest.mark.parametrize(
     "line",
-    ["TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", "UBND HUYỆN HẢI LĂNG", "Cổng Thông Tin Điện Tử", "Bài Viết Khác"],
-    ids=["box-title", "counter-title", "footer-unit", "site-name", "title-case-box"],
+    [
+        *(
+            "TIN LIÊN QUAN",
+            "THỐNG KÊ TRUY CẬP",
+            "UBND HUYỆN HẢI LĂNG",
+            "Cổng Thông Tin Điện Tử",
+            "Bài Viết Khác",
+        ),
+        *("TAGS", "Từ Khóa", "Chia Sẻ"),
+    ],
+    ids=[
+        "box-title",
+        "counter-title",
+        "footer-unit",
+        "site-name",
+        "title-case-box",
+        "tags",
+        "keywords",
+        "share",
+    ],
 )
 def test_a_box_title_or_a_place_just_after_the_body_container_is_no_author(line: str) -> None:
     html = portal_page(
