@@ -121,7 +121,7 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     if found is None:
         return None
     node, source = found
-    lead = _lead(tree, node)
+    lead = lead_before(tree, node)
     drop_chrome(node)
     blocks = _without_leading_dates(clean_blocks(blocks_of(node)))
     if lead is not None:
@@ -261,7 +261,7 @@ def _class_weight(node: LexborNode) -> float:
     return 25.0 * (bool(_POSITIVE.search(names)) - bool(_NEGATIVE.search(names)))
 
 
-def _lead(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
+def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     """A lead marked as such (sapo, summary) outside the body's container, or None."""
     near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
     for node in near.css(LEAD_SELECTOR):

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
-from .boilerplate import main_body, without_related
+from .boilerplate import lead_before, main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
@@ -529,12 +529,19 @@ def _body_blocks(
         found = without_related([block for node in nodes for block in blocks_of(node)])
         if found:
             sources["body"] = f"css:{selector}"
-            return nodes[0], found
+            return nodes[0], _with_lead(tree, nodes[0], found)
     core = main_body(tree, hints=PROFILES["generic"].selectors["body"])
     if core is None:
         return None, []
     sources["body"] = core.source
     return core.node, core.blocks
+
+
+def _with_lead(tree: LexborHTMLParser, container: LexborNode, found: list[Block]) -> list[Block]:
+    """The family's body with the lead the generic core sees before its container, when the selectors missed it."""
+    lead = lead_before(tree, container)
+    shown = {block.text for block in found}
+    return [*lead, *found] if lead and not any(block.text in shown for block in lead) else found
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:

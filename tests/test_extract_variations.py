@@ -989,6 +989,23 @@ def test_a_family_lead_outside_the_article_container_opens_the_body(
 
 @SETTINGS
 @given(
+    marker=st.sampled_from(["asset-summary-full", "news-sapo", "tomtat", "summary-detail"]),
+    bold=st.booleans(),
+    lead=st.sampled_from(PARAGRAPHS[5:]),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS[:5]), min_size=2, max_size=4, unique=True),
+)
+def test_a_lead_marked_by_another_class_outside_a_family_container_opens_the_body(
+    marker: str, bold: bool, lead: str, paragraphs: list[str]
+) -> None:
+    page, url = LEAD_OUTSIDE["liferay62-summary"]
+    page = page.replace('class="asset-summary"', f'class="{marker}"')
+    shown = f"<strong>{lead}</strong>" if bold else lead
+    html = page.format(headline=HEADLINES[2], lead=shown, body=paragraphs_html(paragraphs))
+    assert extract(html, url=url)["body"] == "\n\n".join([lead, *paragraphs])
+
+
+@SETTINGS
+@given(
     shape=st.sampled_from(ITEM_SHAPES),
     count=st.integers(4, 8),
     heading=st.sampled_from(["<h1>Từ khóa: chuyển đổi số</h1>", "<h2>Kết quả tìm kiếm</h2>", ""]),
