@@ -18,6 +18,7 @@ from .profiles import (
     CHROME_SEPARATORS,
     CREDIT_LABEL,
     DOMAIN_NAME,
+    EDITORIAL_BOARD,
     FOOTER_LABELS,
     NOISE_LINES,
     NOT_A_NAME,
@@ -176,6 +177,8 @@ def take_credits(body: list[Block]) -> Credits:
 def _unit_signature(block: Block) -> str | None:
     """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word."""
     text = block.text
+    if not block.links and EDITORIAL_BOARD.fullmatch(text):
+        return text
     match = UNIT_WORDS.match(text)
     if block.links or match is None or len(text) > MAX_BYLINE_CHARS or len(text.split()) > 8:
         return None

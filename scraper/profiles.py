@@ -110,8 +110,10 @@ PROMINENT_SELECTOR = (
 
 # Words that open a unit's name: an article signed by its unit ends with "Phòng Chuyển đổi số" (issue 10 review).
 UNIT_WORDS = re.compile(
-    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban)\s+(?=\w)"
+    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
 )
+# The editorial board signs with its common name, all in lower case after "Ban".
+EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {

@@ -789,6 +789,8 @@ SIGNING_UNITS = [
     "Trung tâm Văn hóa - Thông tin",
     "Ban Tuyên giáo Huyện ủy",
     "Văn phòng UBND",
+    "Thanh tra Sở",
+    "Ban biên tập",
 ]
 
 
@@ -797,7 +799,11 @@ SIGNING_UNITS = [
     paragraphs=body_paragraphs,
     unit=st.sampled_from(SIGNING_UNITS),
     wrap=st.sampled_from(
-        ['<p style="text-align: right;"><strong>{}</strong></p>', "<p><b><i>{}</i></b></p>"]
+        [
+            '<p style="text-align: right;"><strong>{}</strong></p>',
+            "<p><b><i>{}</i></b></p>",
+            '<p style="text-align: right;"><em>{}</em></p>',
+        ]
     ),
 )
 def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit: str, wrap: str) -> None:
