@@ -32,7 +32,7 @@ from .bylines import (
     strip_author_label,
     take_credits,
 )
-from .counters import checked_count, find_site_visits, views_in
+from .counters import checked_count, counter_columns, find_site_visits, views_in
 from .dates import parse_datetime, split_date_line
 from .errors import ExtractError
 from .models import Article, Attachment
@@ -104,6 +104,9 @@ def extract_article(
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
     article = _finish(fields, blocks, chosen, url)
+    # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
+    if (visits := counter_columns(root, blocks)) is not None:
+        article = replace(article, site_visits=visits)
     flags = text_flags(article.title + "\n" + article.body, html[:20000])
     return replace(article, flags=flags) if flags else article
 

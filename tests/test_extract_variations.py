@@ -1423,3 +1423,30 @@ def test_a_related_label_and_its_link_on_one_line_inside_a_container_is_not_body
         f'<div class="td-post-content">{text}</div></article></body></html>'
     )
     assert extract(html)["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    online=st.integers(0, 999),
+    today=st.integers(0, 99_999),
+    total=st.integers(0, 99_999_999),
+    sep=st.sampled_from([".", ","]),
+    shape=st.sampled_from(["spans", "rows"]),
+)
+def test_counter_labels_in_one_row_and_numbers_in_the_next_are_paired_in_order(
+    online: int, today: int, total: int, sep: str, shape: str
+) -> None:
+    labels = ["Đang truy cập", "Hôm nay", "Tổng lượt truy cập"]
+    values = [number(n, sep) for n in (online, today, total)]
+    if shape == "spans":
+        counter = "".join(f"<span>{label}</span>" for label in labels)
+        counter += "<div>" + "".join(f"<b>{v}</b>" for v in values) + "</div>"
+    else:
+        counter = "<table><tr>" + "".join(f"<td>{label}</td>" for label in labels) + "</tr>"
+        counter += "<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr></table>"
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        counter=f"<div>{counter}</div>",
+    )
+    assert extract(html)["site_visits"] == {"online": online, "today": today, "total": total}
