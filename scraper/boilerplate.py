@@ -121,7 +121,7 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     if found is None:
         return None
     node, source = found
-    lead = _lead(tree, node)
+    lead = lead_before(tree, node)
     drop_chrome(node)
     blocks = _without_leading_dates(clean_blocks(blocks_of(node)))
     if lead is not None:
@@ -261,7 +261,7 @@ def _class_weight(node: LexborNode) -> float:
     return 25.0 * (bool(_POSITIVE.search(names)) - bool(_NEGATIVE.search(names)))
 
 
-def _lead(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
+def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     """A lead marked as such (sapo, summary) outside the body's container, or None."""
     near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
     for node in near.css(LEAD_SELECTOR):
@@ -310,11 +310,22 @@ def without_related(blocks: list[Block]) -> list[Block]:
         if RELATED_HEADING.fullmatch(block.text):
             in_related = True
             continue
+        if _is_related_link(block):
+            continue
         if in_related and (block.links or len(block.text) < 80):
             continue
         in_related = False
         kept.append(block)
     return kept
+
+
+def _is_related_link(block: Block) -> bool:
+    """A related-news label and its link on one line ("Đọc tiếp: <a>Headline</a>"), pasted inside the text."""
+    label = RELATED_HEADING.match(block.text)
+    if label is None or not block.links:
+        return False
+    rest = block.text[label.end() :].strip(" »›>:-–")
+    return bool(rest) and sum(len(link.text) for link in block.links) >= 0.8 * len(rest)
 
 
 def is_chrome(block: Block) -> bool:

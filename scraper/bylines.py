@@ -18,6 +18,7 @@ from .profiles import (
     CHROME_SEPARATORS,
     CREDIT_LABEL,
     DOMAIN_NAME,
+    EDITORIAL_BOARD,
     FOOTER_LABELS,
     NOISE_LINES,
     NOT_A_NAME,
@@ -88,7 +89,7 @@ def byline_author(block: Block) -> str | None:
         named = theo.group(1)
         if is_account_name(named):
             return None
-        if _is_name(named, MAX_BYLINE_CHARS):
+        if _is_credited(named):
             return named
     if _is_name(text, MAX_BYLINE_CHARS):
         return text
@@ -176,6 +177,8 @@ def take_credits(body: list[Block]) -> Credits:
 def _unit_signature(block: Block) -> str | None:
     """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word."""
     text = block.text
+    if not block.links and EDITORIAL_BOARD.fullmatch(text):
+        return text
     match = UNIT_WORDS.match(text)
     if block.links or match is None or len(text) > MAX_BYLINE_CHARS or len(text.split()) > 8:
         return None
@@ -207,7 +210,12 @@ def strip_author_label(value: str) -> str:
     match = AUTHOR_LINE.fullmatch(value)
     value = clean_line(match.group(1) if match else value)
     theo = _THEO.fullmatch(value)
-    return theo.group(1) if theo and _is_name(theo.group(1), MAX_BYLINE_CHARS) else value
+    return theo.group(1) if theo and _is_credited(theo.group(1)) else value
+
+
+def _is_credited(named: str) -> bool:
+    """What "Theo X" may credit: a person, or a unit ("Theo Phòng Giáo dục và Đào tạo")."""
+    return _is_name(named, MAX_BYLINE_CHARS) or len(named) <= MAX_BYLINE_CHARS and _is_unit(named)
 
 
 def is_account_name(value: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of
 from .models import SiteVisits
@@ -33,6 +33,7 @@ _ANY_COUNTER_LABEL = re.compile(
 _LEADING_MARKS = re.compile(r"^[^\w]+")
 _PUNCTUATION_ONLY = re.compile(r"[^\w]+")
 _COUNTER_SEPARATOR = re.compile(r"\s+\|\s+")
+_DIGIT = re.compile(r"\d")
 _LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number
 
 
@@ -89,4 +90,56 @@ def site_visits_of(html: str) -> SiteVisits | None:
     tree = LexborHTMLParser(html)
     tree.strip_tags(STRIPPED_TAGS)
     root = tree.body or tree.root
-    return find_site_visits(blocks_of(root)) if root is not None else None
+    if root is None:
+        return None
+    blocks = blocks_of(root)
+    return counter_columns(root, blocks) or find_site_visits(blocks)
+
+
+def counter_columns(root: LexborNode, blocks: list[Block]) -> SiteVisits | None:
+    """Labels in one row of elements and their numbers, in the same order, in the next row
+    (`<span>Hôm nay</span>…<div><b>2.004</b>…</div>`): the blocks run them together, so the elements are read."""
+    if not any(_ANY_COUNTER_LABEL.match(b.text) and _DIGIT.search(b.text) is None for b in blocks):
+        return None  # most pages: no label stands alone, and the tree is not walked
+    for row in root.css("div, tr, ul, p"):
+        numbers = _element_texts(row)
+        if len(numbers) < 2 or not all(_NUMBER_ONLY.fullmatch(text) for text in numbers):
+            continue
+        found = _paired(_labels_before(row), numbers)
+        if found:
+            return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
+    return None
+
+
+def _element_texts(node: LexborNode) -> list[str]:
+    return [child.text(separator=" ").strip() for child in node.iter(include_text=False)]
+
+
+def _labels_before(row: LexborNode) -> list[str]:
+    """The texts of the elements before row: its siblings, or the cells of the one row before it."""
+    texts: list[str] = []
+    sibling = row.prev
+    while sibling is not None:
+        if sibling.tag != "-text":
+            texts.insert(0, sibling.text(separator=" ").strip())
+        sibling = sibling.prev
+    if len(texts) == 1 and row.prev is not None:
+        previous = row.prev if row.prev.tag != "-text" else row.prev.prev
+        texts = _element_texts(previous) if previous is not None else texts
+    return texts
+
+
+def _paired(labels: list[str], numbers: list[str]) -> dict[str, int | None]:
+    labels = labels[-len(numbers) :]
+    found: dict[str, int | None] = {}
+    if len(labels) != len(numbers):
+        return found
+    for label, raw in zip(labels, numbers, strict=True):
+        key = next(
+            (k for k, rx in _COUNTER_LABEL.items() if rx.fullmatch(_LEADING_MARKS.sub("", label))), None
+        )
+        if key is None:
+            return {}
+        number = _NUMBER_ONLY.fullmatch(raw)
+        found[key] = parse_count(number.group(1)) if number else None
+    return found

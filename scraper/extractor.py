@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
-from .boilerplate import main_body, without_related
+from .boilerplate import lead_before, main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
@@ -32,7 +32,7 @@ from .bylines import (
     strip_author_label,
     take_credits,
 )
-from .counters import checked_count, find_site_visits, views_in
+from .counters import checked_count, counter_columns, find_site_visits, views_in
 from .dates import parse_datetime, split_date_line
 from .errors import ExtractError
 from .models import Article, Attachment
@@ -104,6 +104,9 @@ def extract_article(
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
     article = _finish(fields, blocks, chosen, url)
+    # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
+    if (visits := counter_columns(root, blocks)) is not None:
+        article = replace(article, site_visits=visits)
     flags = text_flags(article.title + "\n" + article.body, html[:20000])
     return replace(article, flags=flags) if flags else article
 
@@ -275,11 +278,9 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
     # A teaser has one lead; two paragraphs of a lead's length are a short story (a VCMS page, issue 10 review).
-    short = (
-        sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
-        and sum(len(b.text) >= MIN_LEAD_CHARS for b in body) <= 1
-    )
-    if not found_by_family and start is not None and short and is_lone_teaser(blocks, start):
+    short = sum(len(b.text) for b in body) < _LONE_TEASER_MAX_BODY
+    paragraphs = sum(len(b.text) >= MIN_LEAD_CHARS for b in body)
+    if not found_by_family and start is not None and short and is_lone_teaser(blocks, start, paragraphs):
         raise ExtractError(
             "not_an_article"
         )  # a category page with one item: a linked headline, then its lead
@@ -531,12 +532,19 @@ def _body_blocks(
         found = without_related([block for node in nodes for block in blocks_of(node)])
         if found:
             sources["body"] = f"css:{selector}"
-            return nodes[0], found
+            return nodes[0], _with_lead(tree, nodes[0], found)
     core = main_body(tree, hints=PROFILES["generic"].selectors["body"])
     if core is None:
         return None, []
     sources["body"] = core.source
     return core.node, core.blocks
+
+
+def _with_lead(tree: LexborHTMLParser, container: LexborNode, found: list[Block]) -> list[Block]:
+    """The family's body with the lead the generic core sees before its container, when the selectors missed it."""
+    lead = lead_before(tree, container)
+    shown = {block.text for block in found}
+    return [*lead, *found] if lead and not any(block.text in shown for block in lead) else found
 
 
 def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:

@@ -20,6 +20,7 @@ MIN_LEAD_CHARS = 60
 MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragraph
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(r"\d+")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
@@ -38,9 +39,11 @@ def is_listing(blocks: list[Block]) -> bool:
         MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
     ):
         # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
+        # Under a pager, a grid of cards (headline and date, no lead) is a listing from MIN_ITEMS on.
         return (
-            len(heads) >= MIN_BARE_ITEMS
+            len(heads) >= MIN_ITEMS
             and not _has_headed_text(blocks)  # the cheaper test first: most articles stop here
+            and len(heads) >= (MIN_ITEMS if has_pager(blocks) else MIN_BARE_ITEMS)
             and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
         )
     longest = _longest_plain_run(blocks, max(at for at, lead in spans if lead >= MIN_LEAD_CHARS))
@@ -56,6 +59,9 @@ def has_pager(blocks: list[Block]) -> bool:
     run = 0
     for block in blocks:
         words = block.text.casefold().split()
+        # "1 2 Trang 1 của 48": page links with a count beside them in one line
+        if _is_page_links(block) and len(_NUMBERS.findall(block.text)) >= 2:
+            return True
         if block.links and all(w.isdigit() and len(w) <= 4 or w in PAGER_WORDS for w in words):
             run += len(words)  # "1 2": the current page is plain text, the others are links
             if run >= 2:
@@ -65,12 +71,28 @@ def has_pager(blocks: list[Block]) -> bool:
     return False
 
 
-def is_lone_teaser(blocks: list[Block], start: int) -> bool:
-    """A category page with one item: the body found is the lead under a headline link, and no other item has one."""
-    if not _follows_a_headline_link(blocks, start):
-        return False
+def is_lone_teaser(blocks: list[Block], start: int, paragraphs: int) -> bool:
+    """A category page with one item: the short body found (of `paragraphs` of a lead's length) is the item's
+    lead under its headline link (one paragraph, or one before a link such as "Xem tiếp": two are a short
+    story), or the footer just below that lead."""
     heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
-    return sum(lead >= MIN_LEAD_CHARS for lead in _item_leads(blocks, heads)) == 1
+    leads = [at for at, lead in _lead_spans(blocks, heads) if lead >= MIN_LEAD_CHARS] if heads else []
+    if len(leads) != 1:  # no other item has a lead
+        return False
+    # Only links ("Xem tiếp") and labels between the lead and the body: nothing headed the body.
+    if leads[0] < start:
+        return all(b.links or len(b.text) < MIN_RUN_LINE for b in blocks[leads[0] + 1 : start])
+    return min(paragraphs, _paragraphs_from(blocks, start)) <= 1 and _follows_a_headline_link(blocks, start)
+
+
+def _paragraphs_from(blocks: list[Block], start: int) -> int:
+    """How many paragraphs of a lead's length follow each other from `start`, up to a linked line."""
+    count = 0
+    for block in blocks[start:]:
+        if block.links and sum(len(link.text) for link in block.links) * 2 >= len(block.text):
+            break
+        count += len(block.text) >= MIN_LEAD_CHARS
+    return count
 
 
 def _follows_a_headline_link(blocks: list[Block], start: int) -> bool:
@@ -100,11 +122,6 @@ def _is_timestamp(text: str) -> bool:
     if _DIGIT.search(text) is None:
         return False
     return all(word.group().casefold() in TIMESTAMP_WORDS for word in _LETTERS.finditer(text))
-
-
-def _item_leads(blocks: list[Block], heads: list[int]) -> list[int]:
-    """The length of each item's lead: its longest plain block between its headline link and the next one."""
-    return [lead for _, lead in _lead_spans(blocks, heads)]
 
 
 def _lead_spans(blocks: list[Block], heads: list[int]) -> list[tuple[int, int]]:

@@ -88,6 +88,8 @@ PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-T
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
 
 # Page labels that are never a headline: a generic <title>, og:title or heading (issue 10, class 3).
+# A page-kind label ("Chi tiết tin - Thị xã Quảng Trị"): what follows it in <title> is the site's name.
+DETAIL_TITLE = re.compile(r"Chi tiết(?: tin(?: tức| bài)?| bài viết| bài)?", re.I)
 GENERIC_TITLES = _rx(
     r"Chi tiết(?: tin(?: tức| bài)?| bài viết)?",
     r"Tin tức(?: (?:-|và) sự kiện)?|Sự kiện|Tin bài|Bài viết|Xem tin|Trang tin|Tin tức sự kiện",
@@ -108,8 +110,10 @@ PROMINENT_SELECTOR = (
 
 # Words that open a unit's name: an article signed by its unit ends with "Phòng Chuyển đổi số" (issue 10 review).
 UNIT_WORDS = re.compile(
-    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban)\s+(?=\w)"
+    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
 )
+# The editorial board signs with its common name, all in lower case after "Ban".
+EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
@@ -135,7 +139,7 @@ AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(
-    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Lượt xem|View count|Đã xem)\s*:",
+    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Ngày|Lượt xem|View count|Đã xem)\s*:",
     re.I,
 )
 # A site footer's lines open with these labels: the line above them is the site owner, not a byline.
@@ -149,7 +153,7 @@ FOOTER_LABELS = re.compile(
 NOT_A_NAME = re.compile(
     r"\b(?:tin|bài|liên quan|thống kê|truy cập|chuyên mục|bình luận|ý kiến|liên kết|văn bản|hình ảnh|video"
     r"|thông báo|sự kiện|nổi bật|mới nhất|đọc nhiều|xem nhiều|huyện|xã|tỉnh|phường|thị trấn|thành phố|ubnd"
-    r"|cổng|website)\b",
+    r"|cổng|website|tags?|từ khóa|từ khoá|chia sẻ|share)\b",
     re.I,
 )
 SOURCE_LINE = re.compile(rf"(?:{_SOURCE_LABELS})\s*:\s*(.+)", re.I)
@@ -198,8 +202,8 @@ PROFILES: dict[str, Profile] = {
             # The seed's "20:5, Thứ Hai, 29-8-2022" and diensanh's "Post date: 07/01/2026" (cms-families.md §1.3).
             date_lines=_rx(
                 r"\d{1,2}:\d{1,2},?\s*(?:Thứ\s+\S+|Chủ\s+nhật),?\s*\d{1,2}-\d{1,2}-\d{4}" + VIEWS_SUFFIX,
-                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}(?:\s+\d{1,2}:\d{1,2})?"
-                + VIEWS_SUFFIX,
+                r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}"
+                r"(?:\s*[-–|,]?\s*\d{1,2}:\d{1,2})?" + VIEWS_SUFFIX,
             ),
             end_anchors=("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
         ),

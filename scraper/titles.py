@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import Block
 from .bylines import names_the_site
 from .dates import split_date_line
-from .profiles import GENERIC_TITLES, PROMINENT_SELECTOR
+from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR
 from .text import clean_line, dedup_key
 
 MAX_TITLE_CHARS = 400
@@ -94,6 +94,8 @@ def cut_site_name(text: str, names: list[str]) -> str:
     """A meta title without the site's name and page labels at either end ("Headline - Cổng TTĐT X")."""
     while True:
         parts = _TITLE_SEPARATOR.split(text, maxsplit=1)
+        if len(parts) == 2 and DETAIL_TITLE.fullmatch(parts[0].strip()):
+            return ""  # "Chi tiết tin - <site>": a label and the site's name, no headline
         if len(parts) == 2 and _is_label(parts[0], names) and not _is_label(parts[1], names):
             text = parts[1]
             continue
@@ -173,6 +175,10 @@ def choose_headline(
     styled = [i for i in reversed(window) if i < len(blocks) and _is_styled_headline(blocks[i], lines, names)]
     if styled:
         return Headline(blocks[styled[0]].text, "visible:styled", styled[0])
+    # Unstyled, in a plain <div>: the short line just above the date line, nearest the body.
+    dated = [i for i in reversed(window) if i + 1 < len(blocks) and _heads_a_date_line(blocks, i, names)]
+    if dated:
+        return Headline(blocks[dated[0]].text, "visible:above-date", dated[0])
     first_h1 = next((i for i in candidates if blocks[i].tag == "h1"), None)
     if first_h1 is not None:
         return Headline(blocks[first_h1].text, "visible:h1", first_h1)
@@ -197,6 +203,23 @@ def _is_styled_headline(block: Block, prominent: frozenset[str], names: list[str
         return False
     words = len(block.text.split())
     return MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS and not is_generic(block.text, names)
+
+
+def _heads_a_date_line(blocks: list[Block], i: int, names: list[str]) -> bool:
+    """A plain line of headline length, not a sentence, and the next line a date line."""
+    block, below = blocks[i], blocks[i + 1].text
+    words = len(block.text.split())
+    return (
+        not block.links
+        and MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS
+        and not block.text.endswith(".")
+        and split_date_line(block.text) is None
+        and (
+            split_date_line(below) is not None
+            or (len(below) <= 100 and DATE_LINE.fullmatch(below) is not None)
+        )
+        and not is_generic(block.text, names)
+    )
 
 
 def _has_real_links(block: Block) -> bool:

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper import extract
 from scraper.errors import ExtractError
 from scraper.extractor import extract_article
+from scraper.titles import meta_titles
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
 SEED_URL = "https://thixaquangtri.quangtri.gov.vn/chi-tiet-tin/-/view-article/1/1651191623178/1661778300000"
@@ -787,6 +789,8 @@ SIGNING_UNITS = [
     "Trung tâm Văn hóa - Thông tin",
     "Ban Tuyên giáo Huyện ủy",
     "Văn phòng UBND",
+    "Thanh tra Sở",
+    "Ban biên tập",
 ]
 
 
@@ -795,7 +799,11 @@ SIGNING_UNITS = [
     paragraphs=body_paragraphs,
     unit=st.sampled_from(SIGNING_UNITS),
     wrap=st.sampled_from(
-        ['<p style="text-align: right;"><strong>{}</strong></p>', "<p><b><i>{}</i></b></p>"]
+        [
+            '<p style="text-align: right;"><strong>{}</strong></p>',
+            "<p><b><i>{}</i></b></p>",
+            '<p style="text-align: right;"><em>{}</em></p>',
+        ]
     ),
 )
 def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit: str, wrap: str) -> None:
@@ -884,8 +892,26 @@ def test_a_bare_byline_just_after_the_body_container_is_the_author(
 
 @pytest.mark.parametrize(
     "line",
-    ["TIN LIÊN QUAN", "THỐNG KÊ TRUY CẬP", "UBND HUYỆN HẢI LĂNG", "Cổng Thông Tin Điện Tử", "Bài Viết Khác"],
-    ids=["box-title", "counter-title", "footer-unit", "site-name", "title-case-box"],
+    [
+        *(
+            "TIN LIÊN QUAN",
+            "THỐNG KÊ TRUY CẬP",
+            "UBND HUYỆN HẢI LĂNG",
+            "Cổng Thông Tin Điện Tử",
+            "Bài Viết Khác",
+        ),
+        *("TAGS", "Từ Khóa", "Chia Sẻ"),
+    ],
+    ids=[
+        "box-title",
+        "counter-title",
+        "footer-unit",
+        "site-name",
+        "title-case-box",
+        "tags",
+        "keywords",
+        "share",
+    ],
 )
 def test_a_box_title_or_a_place_just_after_the_body_container_is_no_author(line: str) -> None:
     html = portal_page(
@@ -964,6 +990,23 @@ def test_a_family_lead_outside_the_article_container_opens_the_body(
 ) -> None:
     page, url = LEAD_OUTSIDE[family]
     html = page.format(headline=HEADLINES[2], lead=lead, body=paragraphs_html(paragraphs))
+    assert extract(html, url=url)["body"] == "\n\n".join([lead, *paragraphs])
+
+
+@SETTINGS
+@given(
+    marker=st.sampled_from(["asset-summary-full", "news-sapo", "tomtat", "summary-detail"]),
+    bold=st.booleans(),
+    lead=st.sampled_from(PARAGRAPHS[5:]),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS[:5]), min_size=2, max_size=4, unique=True),
+)
+def test_a_lead_marked_by_another_class_outside_a_family_container_opens_the_body(
+    marker: str, bold: bool, lead: str, paragraphs: list[str]
+) -> None:
+    page, url = LEAD_OUTSIDE["liferay62-summary"]
+    page = page.replace('class="asset-summary"', f'class="{marker}"')
+    shown = f"<strong>{lead}</strong>" if bold else lead
+    html = page.format(headline=HEADLINES[2], lead=shown, body=paragraphs_html(paragraphs))
     assert extract(html, url=url)["body"] == "\n\n".join([lead, *paragraphs])
 
 
@@ -1222,3 +1265,188 @@ def test_regression_the_poster_account_on_the_date_line_is_no_author() -> None:
     )
     got = extract(html)
     assert (got["author"], got["published_at"], got["views"]) == (None, "2025-02-20T10:00:00+07:00", 87)
+
+
+# -- review10b: listings of shapes the first review did not have ----------------------------------------------
+
+CARD_SHAPES = [
+    '<div class="card"><a href="/p/{i}/"><img src="/u/{i}.jpg"></a><h3><a href="/p/{i}/">{title}</a></h3>'
+    "<time>{dmy}</time></div>",
+    '<li><a href="/p/{i}/">{title}</a><span>{dmy}</span></li>',
+]
+
+
+@SETTINGS
+@given(shape=st.sampled_from(CARD_SHAPES), count=st.integers(4, 7), pages=st.integers(2, 60))
+def test_a_grid_of_cards_without_leads_under_a_pager_is_not_an_article(
+    shape: str, count: int, pages: int
+) -> None:
+    cards = "".join(shape.format(i=i, title=HEADLINES[i % 6], dmy=f"1{i}/03/2025") for i in range(count))
+    pager = (
+        f'<div class="page-nav"><span>1</span><a href="/page/2/">2</a><span>Trang 1 của {pages}</span></div>'
+    )
+    html = (
+        '<html><head><title>Tin tức - Công an tỉnh</title></head><body><ul><li><a href="/">Trang chủ</a></li>'
+        f'<li><a href="/tin-tuc">Tin tức</a></li></ul><div class="grid">{cards}</div>{pager}{LONG_FOOTER}'
+        "</body></html>"
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+@SETTINGS
+# Without its "Xem tiếp" link, one lead above the footer reads like a short story under a self-linked headline.
+@given(lead=st.sampled_from(PARAGRAPHS), more=st.sampled_from(["Xem tiếp", "Chi tiết", "Đọc thêm »"]))
+def test_a_category_with_one_short_teaser_above_the_footer_is_not_an_article(lead: str, more: str) -> None:
+    link = f'<a class="more" href="/thong-bao/78.html">{more}</a>'
+    item = (
+        f'<div class="item"><h3><a href="/thong-bao/78.html">{HEADLINES[1]}</a></h3><span>12/03/2025</span>'
+        f"<p>{lead}</p>{link}</div>"
+    )
+    html = (
+        '<html><head><title>Thông báo | UBND xã</title></head><body><ul><li><a href="/">Trang chủ</a></li>'
+        f'<li><a href="/tin-tuc">Tin tức</a></li></ul><h2>Thông báo</h2>{item}{LONG_FOOTER}</body></html>'
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    date_line=st.sampled_from(
+        ["Thứ Năm, 06/03/2025 - 10:15", "Ngày đăng: 06/03/2025 - 10:15", "06/03/2025 10:15"]
+    ),
+    lead=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_plain_line_just_above_the_date_line_is_the_headline_when_title_is_a_page_label(
+    headline: str, date_line: str, lead: bool, paragraphs: list[str]
+) -> None:
+    sapo = f'<p class="sapo">{PARAGRAPHS[6]}</p>' if lead else ""
+    html = portal_page(
+        headline=f'<div class="crumb"><a href="/">Trang chủ</a> / <a href="/c/tin">Tin hoạt động</a></div>'
+        f'<div class="x-heading">{headline}</div>',
+        under=f'<div class="x-meta"><span>{date_line}</span></div>{sapo}',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (headline, "2025-03-06T10:15:00+07:00")
+
+
+@SETTINGS
+@given(
+    label=st.sampled_from(["Ngày đăng", "Post date", "Ngày đăng tin"]),
+    glue=st.sampled_from([" - ", " ", " | ", ", "]),
+    paragraphs=body_paragraphs,
+    url=st.sampled_from([SEED_URL, None]),
+)
+def test_a_labelled_date_with_its_time_after_a_dash_is_read_on_the_seed_family(
+    label: str, glue: str, paragraphs: list[str], url: str | None
+) -> None:
+    html = seed_page(HEADLINES[2], f"{label}: 03/06/2025{glue}07:30", paragraphs_html(paragraphs))
+    got = extract(html, url=url)
+    assert (got["title"], got["published_at"]) == (HEADLINES[2], "2025-06-03T07:30:00+07:00")
+
+
+@pytest.mark.parametrize("site", ["Thị xã Quảng Trị", "UBND huyện Hải Lăng", "Cổng TTĐT tỉnh"])
+@pytest.mark.parametrize("label", ["Chi tiết tin", "Chi tiết tin tức", "Chi tiết bài viết"])
+def test_the_rest_of_a_title_after_a_detail_label_is_the_site_name_never_a_title(
+    label: str, site: str
+) -> None:
+
+    tree = LexborHTMLParser(f"<html><head><title>{label} - {site}</title></head><body></body></html>")
+    assert meta_titles(tree, {}, []) == []
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from([*UNITS, "Phòng Giáo dục và Đào tạo", "Trung tâm Kiểm soát bệnh tật tỉnh"]),
+    wrap=st.sampled_from(
+        [
+            '<p style="text-align:right"><b>Theo {}</b></p>',
+            '<p style="text-align:right"><strong>Theo </strong>{}</p>',
+            "<p><em>Theo {}</em></p>",
+        ]
+    ),
+    paragraphs=body_paragraphs,
+)
+def test_theo_and_a_unit_as_the_last_line_gives_the_unit_as_author(
+    unit: str, wrap: str, paragraphs: list[str]
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(paragraphs) + wrap.format(unit),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(NAMES),
+    label=st.sampled_from(["Tác giả: ", ""]),
+    day=days,
+    views=st.integers(0, 99_999),
+)
+def test_a_name_then_a_labelled_day_under_the_headline_is_cut_at_the_label(
+    name: str, label: str, day: date, views: int
+) -> None:
+    line = f"{label}<b>{name}</b> | Ngày: {day:%d/%m/%Y} | Lượt xem: {views}"
+    html = portal_page(
+        headline=f"<h3>{HEADLINES[1]}</h3>",
+        under=f'<div class="meta">{line}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["views"]) == (name, day.isoformat(), views)
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    label=st.sampled_from(
+        ["<strong>Đọc tiếp:</strong>", "<b>Xem thêm:</b>", "Tin liên quan:", "<em>Đọc thêm</em> »"]
+    ),
+    item=st.sampled_from(HEADLINES),
+)
+def test_a_related_label_and_its_link_on_one_line_inside_a_container_is_not_body(
+    paragraphs: list[str], at: int, label: str, item: str
+) -> None:
+    box = f'<div class="related-inline"><p>{label} <a href="/x/1">{item}</a></p></div>'
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    html = (
+        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
+        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
+        f'<div class="td-post-content">{text}</div></article></body></html>'
+    )
+    assert extract(html)["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    online=st.integers(0, 999),
+    today=st.integers(0, 99_999),
+    total=st.integers(0, 99_999_999),
+    sep=st.sampled_from([".", ","]),
+    shape=st.sampled_from(["spans", "rows"]),
+)
+def test_counter_labels_in_one_row_and_numbers_in_the_next_are_paired_in_order(
+    online: int, today: int, total: int, sep: str, shape: str
+) -> None:
+    labels = ["Đang truy cập", "Hôm nay", "Tổng lượt truy cập"]
+    values = [number(n, sep) for n in (online, today, total)]
+    if shape == "spans":
+        counter = "".join(f"<span>{label}</span>" for label in labels)
+        counter += "<div>" + "".join(f"<b>{v}</b>" for v in values) + "</div>"
+    else:
+        counter = "<table><tr>" + "".join(f"<td>{label}</td>" for label in labels) + "</tr>"
+        counter += "<tr>" + "".join(f"<td>{v}</td>" for v in values) + "</tr></table>"
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        counter=f"<div>{counter}</div>",
+    )
+    assert extract(html)["site_visits"] == {"online": online, "today": today, "total": total}
