@@ -124,6 +124,7 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
         "Tổng lượt truy cập",
         "Tổng truy cập",
         "Lượt truy cập",
+        "Đã truy cập",
         "Tổng số",
         "Tổng",
     ),

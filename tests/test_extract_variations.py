@@ -421,6 +421,7 @@ def number(value: int, sep: str) -> str:
 
 COUNTER_SHAPES = [
     "<table><tr><td>{bullet}{label}</td><td>:</td><td>{value}</td></tr></table>",
+    "<table><tr><td>{bullet}{label}</td><td>{value}</td></tr></table>",
     '<div class="row"><div class="label">{bullet}{label}</div><div class="value">{value} lượt</div></div>',
     "<ul><li>{bullet}{label}:</li><li><b>{value}</b></li></ul>",
     '<p><span class="icon">{bullet}</span><span>{label}</span></p><p><strong>{value}</strong></p>',
@@ -435,7 +436,13 @@ COUNTER_SHAPES = [
     online=st.integers(0, 999),
     total=st.one_of(st.integers(1000, 10**9), st.just(10**23)),
     sep=st.sampled_from([".", ","]),
-    labels=st.sampled_from([("Đang truy cập", "Tổng truy cập"), ("Đang online", "Tổng lượt truy cập")]),
+    labels=st.sampled_from(
+        [
+            ("Đang truy cập", "Tổng truy cập"),
+            ("Đang online", "Tổng lượt truy cập"),
+            ("Đang online", "Đã truy cập"),
+        ]
+    ),
 )
 def test_a_counter_whose_number_sits_in_another_element_is_read(
     shape: str, bullet: str, online: int, total: int, sep: str, labels: tuple[str, str]
@@ -1126,7 +1133,7 @@ def test_a_labelled_date_below_the_body_is_the_publication_day(
 @given(
     total=st.integers(1, 99_999_999),
     online=st.integers(0, 999),
-    label=st.sampled_from(["Lượt truy cập: ", "<label>Tổng số:</label> "]),
+    label=st.sampled_from(["Lượt truy cập: ", "Đã truy cập: ", "<label>Tổng số:</label> "]),
 )
 def test_a_counter_labelled_only_with_a_total_label_gives_the_total(
     total: int, online: int, label: str
