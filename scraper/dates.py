@@ -73,9 +73,13 @@ class _Clock:
     second: int
 
 
+# Date and time in adjacent elements with no white space between them: "26/02/202510:20".
+_GLUED_TIME = re.compile(r"(?<![\d/.-])(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})(?=\d{1,2}\s*(?::|h|giờ)\s*\d{2})")
+
+
 def parse_datetime(text: str, now: datetime | None = None) -> str | None:
     """ISO 8601 for a date string as shown on a page; None when it holds no valid date."""
-    text = clean_line(text)
+    text = _GLUED_TIME.sub(r"\1 ", clean_line(text))
     now = now or datetime.now(VIETNAM)
     found = _iso(text) or _relative(text, now) or _calendar(text)
     if found is None:
@@ -204,12 +208,14 @@ def _check_weekday(text: str, day: date) -> None:
         log.warning("weekday in %r does not match %s", text, day.isoformat())
 
 
-# What a date line without a label is made of: weekday, "ngày", date, time, zone, separators.
+# What a date line without a label is made of: weekday, "ngày", date (numeric or written "14 tháng 01 năm 2025"),
+# time ("15:30", "15h30", "15 giờ 30 phút"), zone, separators.
 _DATE_TOKEN = re.compile(
     r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
     r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
     r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)"
-    r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:AM|PM|SA|CH)\b)?",
+    r"|(?<!\d)\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}(?!\d)"
+    r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:phút|AM|PM|SA|CH)\b)?",
     re.I,
 )
 # Month names cost a long alternation at every position: tried only on a line with no numeric date.
@@ -225,9 +231,16 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     "Thứ Ba, 14/01/2025 - 09:30" -> ("", "Thứ Ba, 14/01/2025 - 09:30"); "Thanh Hà - 12/05/2025 14:20" ->
     ("Thanh Hà", "12/05/2025 14:20"); a line with other words after the date is no date line.
     """
+    text = _GLUED_TIME.sub(r"\1 ", text)
     if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
         return None
-    tokens = _DATE_TOKEN if NUMERIC.search(text) else _NAMED_DATE_TOKEN if NAMED.search(text) else None
+    tokens = (
+        _DATE_TOKEN
+        if NUMERIC.search(text) or WRITTEN.search(text)
+        else _NAMED_DATE_TOKEN
+        if NAMED.search(text)
+        else None
+    )
     first = tokens.search(text) if tokens is not None else None
     if tokens is None or first is None:
         return None

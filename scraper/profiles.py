@@ -140,7 +140,7 @@ AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(
-    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Ngày|Lượt xem|View count|Đã xem)\s*:",
+    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Ngày|Số lượt xem|Lượt xem|View count|Đã xem)\s*:",
     re.I,
 )
 # A site footer's lines open with these labels: the line above them is the site owner, not a byline.

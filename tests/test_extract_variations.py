@@ -378,6 +378,8 @@ def date_lines(draw: st.DrawFn) -> DateLine:
     dmy, hm = f"{day.day:02d}/{day.month:02d}/{day.year}", f"{hour:02d}:{minute:02d}"
     stamp = f"{day.isoformat()}T{hm}:00+07:00"
     name = draw(st.sampled_from(NAMES))
+    pad = draw(st.sampled_from(["{:02d}", "{}"]))
+    written = f"{pad.format(day.day)} tháng {pad.format(day.month)} năm {day.year}"
     return draw(
         st.sampled_from(
             [
@@ -386,6 +388,11 @@ def date_lines(draw: st.DrawFn) -> DateLine:
                 DateLine(f'<div><span class="date">{dmy}</span></div>', day.isoformat()),
                 DateLine(f'<div class="info">{name} - {dmy} {hm}</div>', stamp, name),
                 DateLine(f"<div><i>{hm} {dmy}</i></div>", stamp),
+                DateLine(f'<div class="d">Ngày {written}</div>', day.isoformat()),
+                DateLine(f"<td>{WEEKDAY_NAMES[day.weekday()]}, ngày {written}</td>", day.isoformat()),
+                DateLine(f"<div>Ngày {written}, {hour} giờ {minute:02d}</div>", stamp),
+                DateLine(f"<div>Ngày {written} lúc {hour} giờ {minute} phút</div>", stamp),
+                DateLine(f"<p>ngày {written}, {hour}h{minute:02d}</p>", stamp),
             ]
         )
     )
@@ -404,6 +411,22 @@ def test_a_date_without_a_label_under_the_headline_is_the_publication_time(
         "\n\n".join(paragraphs),
     )
     assert got["author"] == line.author
+
+
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    opening=st.sampled_from(["Ngày {d:02d}/{m:02d}, ", "Sáng ngày {d} tháng {m} năm {y}, "]),
+)
+def test_a_body_sentence_that_opens_with_a_date_stays_in_the_body(day: date, opening: str) -> None:
+    shown = f"Ngày {day.day} tháng {day.month} năm {day.year}"
+    first = opening.format(d=day.day, m=day.month, y=day.year) + PARAGRAPHS[0]
+    paragraphs = [first, *PARAGRAPHS[1:3]]
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>", under=f"<div>{shown}</div>", body=paragraphs_html(paragraphs)
+    )
+    got = extract(html)
+    assert (got["published_at"], got["body"]) == (day.isoformat(), "\n\n".join(paragraphs))
 
 
 def test_a_date_far_from_the_headline_is_not_taken() -> None:
@@ -706,15 +729,30 @@ def test_a_source_line_in_the_family_author_place_is_the_source_not_the_author()
 days = st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31))
 
 
+VIEWS_ON_DATE_LINE = [
+    "<span>{dmy} {hm}</span> <span>Lượt xem: {views}</span>",
+    "<span>{dmy} {hm} | Lượt xem: {views}</span>",
+    "<span>{dmy} {hm} - Số lượt xem: {views}</span>",
+    "<span>{dmy} {hm} Số lượt xem: {views}</span>",
+    '<span class="d">{dmy}</span><span class="h">{hm}</span><span class="v">Số lượt xem: {views}</span>',
+]
+
+
 @SETTINGS
-@given(day=days, hour=st.integers(0, 23), minute=st.integers(0, 59), views=st.integers(0, 99_999))
+@given(
+    day=days,
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    views=st.integers(0, 99_999),
+    shape=st.sampled_from(VIEWS_ON_DATE_LINE),
+)
 def test_a_view_count_on_the_date_line_leaves_the_date_readable(
-    day: date, hour: int, minute: int, views: int
+    day: date, hour: int, minute: int, views: int, shape: str
 ) -> None:
-    shown = f"{day.day:02d}/{day.month:02d}/{day.year} {hour:02d}:{minute:02d}"
+    dmy, hm = f"{day.day:02d}/{day.month:02d}/{day.year}", f"{hour:02d}:{minute:02d}"
     html = portal_page(
         headline=f"<h2>{HEADLINES[3]}</h2>",
-        under=f'<div class="info"><span>{shown}</span> <span>Lượt xem: {views}</span></div>',
+        under=f'<div class="info">{shape.format(dmy=dmy, hm=hm, views=views)}</div>',
         body=paragraphs_html(PARAGRAPHS[:3]),
     )
     got = extract(html)
