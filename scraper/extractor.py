@@ -8,6 +8,7 @@ never an empty or partial article.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -40,6 +41,7 @@ from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .profiles import (
     ATTACHMENT_URL,
     DATE_LINE,
+    ISSUED_LINE,
     PROFILES,
     SOURCE_LINE,
     VIEW_COUNT,
@@ -291,6 +293,8 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         or _first_value(tree, generic["published_at"], sources, "published_at")
         or _labelled_date(blocks, sources)
     )
+    if date_raw is None and zone.date is None:
+        date_raw = _labelled_date(blocks, sources, ISSUED_LINE, "label:issued-line")
     if zone.date is not None and (date_raw is None or _midnight_of(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
     credits = take_credits([b for b in body if b.text != title and b.text not in zone.lines])
@@ -578,10 +582,15 @@ def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> boo
     return found
 
 
-def _labelled_date(blocks: list[Block], sources: dict[str, str]) -> str | None:
+def _labelled_date(
+    blocks: list[Block],
+    sources: dict[str, str],
+    label: re.Pattern[str] = DATE_LINE,
+    source: str = "label:date-line",
+) -> str | None:
     for block in blocks:
-        if len(block.text) <= 100 and DATE_LINE.fullmatch(block.text):
-            sources["published_at"] = "label:date-line"
+        if len(block.text) <= 100 and label.fullmatch(block.text):
+            sources["published_at"] = source
             return block.text
     return None
 

@@ -163,6 +163,8 @@ DATE_LINE = re.compile(
     r"|Post date|Publish date)\s*:?.*\d{4}.*",
     re.I,
 )
+# A document's issue date ("Ngày ban hành: 10/01/2025"): its publication date only when the page shows no other.
+ISSUED_LINE = re.compile(r"(?:Ngày ban hành|Ban hành ngày)\s*:?.*\d{4}.*", re.I)
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 # The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".

@@ -429,6 +429,22 @@ def test_a_body_sentence_that_opens_with_a_date_stays_in_the_body(day: date, ope
     assert (got["published_at"], got["body"]) == (day.isoformat(), "\n\n".join(paragraphs))
 
 
+@SETTINGS
+@given(
+    issued=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    posted=st.one_of(st.none(), st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31))),
+    label=st.sampled_from(["Ngày ban hành: ", "Ban hành ngày "]),
+)
+def test_a_documents_issue_date_is_its_publication_date_only_when_no_other_date_is_shown(
+    issued: date, posted: date | None, label: str
+) -> None:
+    under = f'<div class="vb-date">{label}{issued:%d/%m/%Y}</div>'
+    if posted is not None:
+        under = f"<div>Ngày đăng: {posted:%d/%m/%Y}</div>" + under
+    html = portal_page(headline=f"<h1>{HEADLINES[2]}</h1>", under=under, body=paragraphs_html(PARAGRAPHS[:2]))
+    assert extract(html)["published_at"] == (posted or issued).isoformat()
+
+
 def test_a_date_far_from_the_headline_is_not_taken() -> None:
     html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]))
     got = extract(html)
