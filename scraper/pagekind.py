@@ -79,9 +79,12 @@ def is_lone_teaser(blocks: list[Block], start: int, paragraphs: int) -> bool:
     leads = [at for at, lead in _lead_spans(blocks, heads) if lead >= MIN_LEAD_CHARS] if heads else []
     if len(leads) != 1:  # no other item has a lead
         return False
-    # Only links ("Xem tiếp") and labels between the lead and the body: nothing headed the body.
+    # A link ("Xem tiếp") ends the lead, and only links and labels stand between it and the body found: nothing
+    # headed the body. Without that link the "lead" is the page's own headline under a menu item (its date and
+    # short story follow it), as on a DNN page with a counter widget beside a five-paragraph story.
     if leads[0] < start:
-        return all(b.links or len(b.text) < MIN_RUN_LINE for b in blocks[leads[0] + 1 : start])
+        between = blocks[leads[0] + 1 : start]
+        return any(b.links for b in between) and all(b.links or len(b.text) < MIN_RUN_LINE for b in between)
     return min(paragraphs, _paragraphs_from(blocks, start)) <= 1 and _follows_a_headline_link(blocks, start)
 
 

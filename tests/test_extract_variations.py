@@ -1511,3 +1511,59 @@ def test_counter_labels_in_one_row_and_numbers_in_the_next_are_paired_in_order(
         counter=f"<div>{counter}</div>",
     )
     assert extract(html)["site_visits"] == {"online": online, "today": today, "total": total}
+
+
+# -- listing10: a short story beside a menu and a counter widget is no category page ---------------------------
+
+MENU_ENTRIES = [
+    "Trang chủ",
+    "Lịch sử hình thành",
+    "Tin tức - Sự kiện",
+    "Văn bản chỉ đạo điều hành",
+    "Liên hệ",
+]
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    date_line=st.sampled_from(["Ngày 14/01/2025", "14/01/2025", "Cập nhật: 14/01/2025"]),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=5, unique=True),
+    menu=st.integers(2, len(MENU_ENTRIES)),
+)
+def test_a_short_story_under_a_menu_of_headline_long_links_is_an_article(
+    headline: str, date_line: str, paragraphs: list[str], menu: int
+) -> None:
+    # The last menu entry of four words reads like a teaser's headline link, and the page's own headline (a
+    # styled div, no heading tag) like its lead: without a "Xem tiếp" link after it, the story is the page's.
+    entries = "".join(f'<li><a href="/tabid/{i}">{e}</a></li>' for i, e in enumerate(MENU_ENTRIES[-menu:]))
+    html = (
+        f'<html><head><title>Tin tức</title></head><body><ul class="menu">{entries}</ul>'
+        f'<div class="Head">{headline}</div><div>{date_line}</div>{paragraphs_html(paragraphs)}'
+        '<div><a href="javascript:history.back()">Quay lại</a> | <a href="#">In</a></div>'
+        f"{COUNTER}<p>Cơ quan chủ quản: UBND xã Hải Ba</p></body></html>"
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (headline, "2025-01-14")
+
+
+def test_regression_a_dnn_story_with_a_counter_widget_is_no_lone_teaser() -> None:
+    # held-out page c01: a menu, a headline span, a date line, a short story in its own div, a byline,
+    # "Quay lại | In", a counter widget in the next cell; refused as not_an_article by the lone-teaser test of 9557e4d.
+    menu = "".join(
+        f'<li><a href="/tabid/{i}">{e}</a></li>'
+        for i, e in enumerate([*MENU_ENTRIES[:-1], "Thủ tục hành chính", "Liên hệ"])
+    )
+    story = f"{paragraphs_html(PARAGRAPHS[:2])}<p><em>Quang cảnh hội nghị</em></p>{paragraphs_html(PARAGRAPHS[3:5])}"
+    html = (
+        f'<html><head><title>UBND xã Hải Ba</title></head><body><div id="menu"><ul>{menu}</ul></div><table><tr><td>'
+        f'<div><span class="Head">{HEADLINES[2]}</span><br><span class="Normal">Ngày 14/01/2025</span>'
+        f'<div class="Normal">{story}<p><strong>Nguyễn Văn Hùng (Phòng VH-TT)</strong></p></div>'
+        '<div><a href="javascript:history.back()">Quay lại</a> | <a href="#">In</a></div></div></td>'
+        "<td><div><h3>Thống kê truy cập</h3><ul><li><span>Đang truy cập</span><span>1</span></li>"
+        "<li><span>Hôm nay</span><span>45</span></li></ul></div></td></tr></table>"
+        f"<div><p>Cơ quan chủ quản: UBND xã Hải Ba</p><p>Địa chỉ: Xã Hải Ba</p></div></body></html>"
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (HEADLINES[2], "2025-01-14")
+    assert got["body"].startswith(PARAGRAPHS[0])
