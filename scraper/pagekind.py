@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .blocks import Block
-from .profiles import PAGER_WORDS, TIMESTAMP_WORDS
+from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
@@ -21,6 +21,8 @@ MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragrap
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _NUMBERS = re.compile(r"\d+")
+# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
+_COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
@@ -178,7 +180,12 @@ def _longest_plain_run(blocks: list[Block], last_lead: int = -1) -> int:
         mostly_links = linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE
         if i == last_lead or mostly_links or (block.links and _is_page_links(block)):
             run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
-        elif len(block.text) >= MIN_RUN_LINE:  # counter lines and box titles neither add nor break
-            run += len(block.text)
+        elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
+            run += len(block.text)  # box titles, counter and footer lines neither add nor break
             longest = max(longest, run)
     return longest
+
+
+def _is_widget_line(text: str) -> bool:
+    """A counter's or a site footer's line ("Tổng lượt truy cập: 3.333", "Địa chỉ: …"): no article's text."""
+    return _COUNTER_LINE.fullmatch(text) is not None or FOOTER_LABELS.match(text) is not None

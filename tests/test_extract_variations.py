@@ -1567,3 +1567,43 @@ def test_regression_a_dnn_story_with_a_counter_widget_is_no_lone_teaser() -> Non
     got = extract(html)
     assert (got["title"], got["published_at"]) == (HEADLINES[2], "2025-01-14")
     assert got["body"].startswith(PARAGRAPHS[0])
+
+
+COUNTER_LINES = [
+    "<h4>Thống kê truy cập</h4><p>Đang truy cập: {a}</p><p>Hôm nay: {b}</p><p>Tổng lượt truy cập: {c}</p>",
+    "<h3>Thống kê truy cập</h3><ul><li>Đang truy cập: {a}</li><li>Hôm nay: {b}</li><li>Tổng số lượt truy cập: {c}</li></ul>",
+]
+
+
+@SETTINGS
+@given(
+    counter=st.sampled_from(COUNTER_LINES),
+    count=st.integers(8, 12),
+    table=st.booleans(),
+    total=st.integers(1000, 9_999_999),
+)
+def test_a_list_of_titles_beside_a_counter_widget_is_not_an_article(
+    counter: str, count: int, table: bool, total: int
+) -> None:
+    # The widget's heading over its "label: number" lines, then the footer's labelled lines, are no story's text.
+    titles = [f"{HEADLINES[i % 6]} ({10 + i:02d}/01/2025)" for i in range(count)]
+    if table:
+        rows = "".join(
+            f'<tr><td>{i}</td><td>{i}/KH-UBND</td><td><a href="/vb/{i}">{t}</a></td></tr>'
+            for i, t in enumerate(titles)
+        )
+        items = f"<table>{rows}</table>"
+    else:
+        items = (
+            "<ul>" + "".join(f'<li><a href="/tin/{i}">{t}</a></li>' for i, t in enumerate(titles)) + "</ul>"
+        )
+    widget = counter.format(a=3, b=33, c=f"{total:,}".replace(",", "."))
+    html = (
+        '<html><head><title>Tin tức - UBND xã</title></head><body><ul><li><a href="/">Trang chủ</a></li>'
+        f"</ul><h2>Tin tức</h2>{items}<div>{widget}</div>"
+        "<div><div>Cơ quan chủ quản: UBND xã Gio Sơn</div><div>Địa chỉ: thôn Trung An, xã Gio Sơn, tỉnh Quảng Trị</div>"
+        "<div>Điện thoại: 0233.3820.123 - Email: giosonqt@quangtri.gov.vn</div>"
+        "<div>Ghi rõ nguồn khi phát hành lại thông tin từ website này</div></div></body></html>"
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
