@@ -19,7 +19,7 @@ from .blocks import Block, blocks_of
 from .dates import parse_datetime
 
 # Elements that are never the article's text wherever they sit.
-CHROME_TAGS = "nav, aside, footer, button, figure, figcaption, form[role=search], dialog"
+CHROME_TAGS = "nav, aside, footer, button, form[role=search], dialog, figure cite"
 # Class or id words of chrome inside a content container (trafilatura's discard lists name the same kinds).
 CHROME_WORDS = (
     "share",
@@ -46,6 +46,7 @@ CHROME_WORDS = (
     "toolbar",
     "print",
     "caption",
+    "credit",
     "author-bio",
     "signup",
     "popular",
@@ -131,11 +132,16 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
 
 def _without_leading_dates(blocks: list[Block]) -> list[Block]:
     """The body without the headline and date lines above its first paragraph ("Thứ Ba, 14/01/2025 - 09:30"),
-    which a container holding the headline brings along."""
+    which a container holding the headline brings along; a lead photo's caption above them stays."""
+    captions: list[Block] = []
     start = 0
-    while start < len(blocks) and _is_heading_meta(blocks[start], blocks[start + 1 :]):
+    while start < len(blocks):
+        if blocks[start].tag == "figcaption":
+            captions.append(blocks[start])
+        elif not _is_heading_meta(blocks[start], blocks[start + 1 :]):
+            break
         start += 1
-    return blocks[start:]
+    return captions + blocks[start:]
 
 
 def _is_heading_meta(block: Block, rest: list[Block]) -> bool:

@@ -44,6 +44,17 @@ RELATED_TITLES = (
     "Thị xã tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ mới",
     "Hội thi tìm hiểu pháp luật dành cho cán bộ, công chức cấp xã",
 )
+CAPTIONS = (
+    "Lãnh đạo huyện cắt băng khánh thành công trình nước sạch.",
+    "Người dân thôn Trung An dùng nước sạch từ hệ thống mới.",
+    "Trạm xử lý nước công suất 2.000 m3 mỗi ngày đêm.",
+)
+FIGURES = (
+    '<figure><img src="/upload/a.jpg" alt=""><figcaption>{}</figcaption></figure>',
+    '<figure class="pic"><img src="/upload/b.jpg"><figcaption><em>{}</em></figcaption></figure>',
+    '<div class="image"><figure class="image"><img src="/upload/c.jpg"><figcaption>{}</figcaption></figure></div>',
+    '<figure><img src="/upload/d.jpg"><figcaption>{}</figcaption><cite>Ảnh: Thanh Hà</cite></figure>',
+)
 MENU = '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin">Tin tức</a></li></ul>'
 FOOTER = "<div class='bottom-info'><p>Cổng thông tin điện tử huyện Gio Linh. Địa chỉ: 12 Lê Duẩn.</p></div>"
 
@@ -82,6 +93,7 @@ def stories(
     lead: bool = False,
     headings: bool = False,
     teasers: bool = False,
+    captions: bool = False,
 ) -> Story:
     """A page of one story with the chosen classes of trouble drawn at random around and inside it."""
     paragraphs = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=5, unique=True))
@@ -96,6 +108,12 @@ def stories(
                 )
             )
             parts.insert(at, tag.format(text))
+            body.insert(at, text)
+    if captions:
+        for text in draw(st.lists(st.sampled_from(CAPTIONS), min_size=1, max_size=3, unique=True)):
+            at = draw(st.integers(0, len(parts)))
+            figure = draw(st.sampled_from(FIGURES))
+            parts.insert(at, figure.format(text))
             body.insert(at, text)
     if chrome:
         for line in draw(st.lists(st.sampled_from(CHROME_LINES), min_size=1, max_size=2, unique=True)):
@@ -162,6 +180,12 @@ def test_sub_headings_and_bold_lines_are_body(story: Story) -> None:
 @settings(max_examples=30, deadline=None)
 @given(stories(teasers=True))
 def test_the_main_article_is_chosen_among_teasers_by_content(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=30, deadline=None)
+@given(stories(captions=True))
+def test_image_captions_are_body_in_document_order(story: Story) -> None:
     assert body_of(story.html) == story.body
 
 
