@@ -88,6 +88,20 @@ BOILERPLATE_LINE = _phrases(
     *(r"This slideshow requires JavaScript\.", "Ý kiến bạn đọc", "Gửi bình luận", "Bình luận"),
     tail=r"\s*:?",
 )
+# Headings that open the readers' comments: the story ends above them.
+COMMENTS_HEADING = _phrases(
+    *(
+        "Ý kiến bạn đọc",
+        "Ý kiến",
+        "Bình luận",
+        "Gửi ý kiến",
+        "Gửi bình luận",
+        "Ý kiến của bạn",
+        "Viết bình luận",
+    ),
+    *(r"Bình luận \(\d+\)", "Comments?", r"\d+ comments?", "Leave a (?:comment|reply)"),
+    tail=r"\s*:?",
+)
 # Lines above the story that say who wrote it and when ("By", "Published 18 November 2019").
 META_LINE = _phrases("By", "Published", "Updated", "Posted", "Last updated", "PUBLISHED:", tail=r"\b.{0,80}")
 # Tool labels a chrome line is made of ("Chia sẻ | In | Gửi email", "In bài viết | Quay lại").
@@ -304,8 +318,21 @@ def _inside(node: LexborNode, outer: LexborNode) -> bool:
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
-    """The blocks that are the article's text: no link lists, tool rows or related-news boxes."""
-    return [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
+    """The blocks that are the article's text: no link lists, tool rows, related-news boxes or comments."""
+    kept = [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
+    return before_comments(kept, blocks)
+
+
+def before_comments(kept: list[Block], blocks: list[Block]) -> list[Block]:
+    """The kept blocks above the readers' comments: a comments heading (not a link) below a paragraph of the
+    story ends it, with the commenters' names, dates and words under it."""
+    above: set[int] = set()
+    for block in blocks:
+        heading = not block.links and COMMENTS_HEADING.fullmatch(block.text)
+        if heading and any(id(b) in above and len(b.text) >= 80 for b in kept):
+            return [b for b in kept if id(b) in above]
+        above.add(id(block))
+    return kept
 
 
 def without_related(blocks: list[Block]) -> list[Block]:

@@ -55,6 +55,15 @@ FIGURES = (
     '<div class="image"><figure class="image"><img src="/upload/c.jpg"><figcaption>{}</figcaption></figure></div>',
     '<figure><img src="/upload/d.jpg"><figcaption>{}</figcaption><cite>Ảnh: Thanh Hà</cite></figure>',
 )
+COMMENT_HEADINGS = ("Ý kiến bạn đọc", "Bình luận", "Ý kiến", "Gửi ý kiến", "Bình luận (3)")
+COMMENTS = (
+    (
+        "Nguyễn Văn Hùng",
+        "Bài viết rất hay, mong huyện tiếp tục quan tâm hơn nữa đến đời sống bà con vùng cát.",
+    ),
+    ("Trần Thị Mai", "Đề nghị sớm sửa chữa tuyến đường liên thôn bị hư hỏng sau mùa mưa lũ vừa qua."),
+    ("Lê Văn Bình", "Nhà tôi ở thôn Trung An đã có nước sạch, cảm ơn chính quyền địa phương rất nhiều."),
+)
 MENU = '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin">Tin tức</a></li></ul>'
 FOOTER = "<div class='bottom-info'><p>Cổng thông tin điện tử huyện Gio Linh. Địa chỉ: 12 Lê Duẩn.</p></div>"
 
@@ -78,6 +87,16 @@ def related_box(heading: str, titles: tuple[str, ...], style: int) -> str:
     return f'<p>Đọc tiếp: <a href="/tin/9.html">{titles[0]}</a></p>'
 
 
+def comment_section(heading: str, count: int) -> str:
+    """Readers' comments under a heading, after the story's share row, each with its name and date."""
+    rows = "".join(
+        f'<div class="cmt"><b>{name}</b> <i>15/01/2025 08:1{i}</i><p>{text}</p></div>'
+        for i, (name, text) in enumerate(COMMENTS[:count])
+    )
+    form = '<form><textarea name="c"></textarea><input name="ten"><button>Gửi</button></form>'
+    return f'<div class="tools"><a href="#">Chia sẻ</a> | <a href="#">In bài</a></div><div class="ykien"><h3>{heading}</h3>{rows}{form}</div>'
+
+
 def teaser(title: str, i: int) -> str:
     return (
         f'<article class="item"><h3><a href="/tin/{i}.html">{title}</a></h3>'
@@ -94,6 +113,7 @@ def stories(
     headings: bool = False,
     teasers: bool = False,
     captions: bool = False,
+    comments: bool = False,
 ) -> Story:
     """A page of one story with the chosen classes of trouble drawn at random around and inside it."""
     paragraphs = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=5, unique=True))
@@ -122,6 +142,8 @@ def stories(
         box = related_box(draw(st.sampled_from(RELATED_HEADINGS)), RELATED_TITLES, draw(st.integers(0, 2)))
         parts.append(box)
     container = f'<div class="{draw(st.sampled_from(["content", "detail", "noidung", "news-body"]))}">'
+    if comments:
+        parts.append(comment_section(draw(st.sampled_from(COMMENT_HEADINGS)), draw(st.integers(1, 3))))
     inner = "".join(parts)
     lead_html = ""
     if lead:
@@ -186,6 +208,12 @@ def test_the_main_article_is_chosen_among_teasers_by_content(story: Story) -> No
 @settings(max_examples=30, deadline=None)
 @given(stories(captions=True))
 def test_image_captions_are_body_in_document_order(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=30, deadline=None)
+@given(stories(comments=True, headings=True, captions=True))
+def test_readers_comments_end_the_story(story: Story) -> None:
     assert body_of(story.html) == story.body
 
 
