@@ -1335,6 +1335,29 @@ def test_a_footer_naming_the_site_owner_just_below_the_body_gives_no_author(
     assert extract(html)["author"] is None
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    name=st.sampled_from(["PV", "Thu Hà", "HỒNG NHUNG", "Nhóm PV"]),
+    cell=st.sampled_from(
+        ['<td align="right"><b>{}</b></td>', '<td style="text-align:right"><em>{}</em></td>']
+    ),
+    label=st.sampled_from(["Cơ quan chủ quản: UBND xã Gio Sơn", "Địa chỉ: thôn Trung An, xã Gio Sơn"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_byline_cell_below_the_body_of_a_table_layout_is_the_author_above_a_footer(
+    name: str, cell: str, label: str, paragraphs: list[str]
+) -> None:
+    story = (
+        f'<table class="tbl-news"><tr><td class="tieude">{HEADLINES[3]}</td></tr>'
+        f'<tr><td class="noidung">{paragraphs_html(paragraphs)}</td></tr><tr>{cell.format(name)}</tr></table>'
+    )
+    html = (
+        f"<html><head><title>Tin tức</title></head><body><table><tr><td>{story}</td></tr>"
+        f'<tr><td><div class="ft">{label}<br>Điện thoại: 0233.3820.123</div></td></tr></table></body></html>'
+    )
+    assert extract(html)["author"] == name
+
+
 def test_regression_the_poster_account_on_the_date_line_is_no_author() -> None:
     # A DNICT-like portlet: poster, date and view count on one line, and no "Tác giả" anywhere (held-out page d04).
     line = "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 10:00 Lượt xem: 87"
