@@ -86,6 +86,8 @@ BOILERPLATE_LINE = _phrases(
     *("Advert(?:isement)?", "Quảng cáo", "To read the full story", "Subscribe", "Sign in", "Sign up"),
     *("Subscribe Sign In", r"Tell us what you think\.*", "Comments?", r"\d+ comments?", r"Loading\.*"),
     *(r"This slideshow requires JavaScript\.", "Ý kiến bạn đọc", "Gửi bình luận", "Bình luận"),
+    # An attachment list's heading: its links to files are link lines, never body.
+    *("(?:Tệp|File|Tài liệu|Văn bản) đính kèm", "Đính kèm", "Tải về", "Attachments?", "Downloads?"),
     tail=r"\s*:?",
 )
 # Headings that open the readers' comments: the story ends above them.

@@ -114,6 +114,7 @@ def stories(
     teasers: bool = False,
     captions: bool = False,
     comments: bool = False,
+    attachments: bool = False,
 ) -> Story:
     """A page of one story with the chosen classes of trouble drawn at random around and inside it."""
     paragraphs = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=5, unique=True))
@@ -142,6 +143,10 @@ def stories(
         box = related_box(draw(st.sampled_from(RELATED_HEADINGS)), RELATED_TITLES, draw(st.integers(0, 2)))
         parts.append(box)
     container = f'<div class="{draw(st.sampled_from(["content", "detail", "noidung", "news-body"]))}">'
+    if attachments:
+        heading = draw(st.sampled_from(["Tệp đính kèm", "File đính kèm:", "Tài liệu đính kèm", "Đính kèm"]))
+        files = '<li><a href="/documents/KH15.pdf">KH15-UBND.pdf</a></li><li><a href="/d/PL01.docx">Phụ lục 01.docx</a></li>'
+        parts.append(f'<div class="vb-files"><h4>{heading}</h4><ul>{files}</ul></div>')
     if comments:
         parts.append(comment_section(draw(st.sampled_from(COMMENT_HEADINGS)), draw(st.integers(1, 3))))
     inner = "".join(parts)
@@ -208,6 +213,12 @@ def test_the_main_article_is_chosen_among_teasers_by_content(story: Story) -> No
 @settings(max_examples=30, deadline=None)
 @given(stories(captions=True))
 def test_image_captions_are_body_in_document_order(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=20, deadline=None)
+@given(stories(attachments=True, headings=True))
+def test_an_attachment_list_and_its_heading_are_not_body(story: Story) -> None:
     assert body_of(story.html) == story.body
 
 
