@@ -19,7 +19,7 @@ from .blocks import Block, blocks_of
 from .dates import parse_datetime
 
 # Elements that are never the article's text wherever they sit.
-CHROME_TAGS = "nav, aside, footer, button, figure, figcaption, form[role=search], dialog"
+CHROME_TAGS = "nav, aside, footer, button, form[role=search], dialog, figure cite"
 # Class or id words of chrome inside a content container (trafilatura's discard lists name the same kinds).
 CHROME_WORDS = (
     "share",
@@ -46,6 +46,7 @@ CHROME_WORDS = (
     "toolbar",
     "print",
     "caption",
+    "credit",
     "author-bio",
     "signup",
     "popular",
@@ -85,6 +86,22 @@ BOILERPLATE_LINE = _phrases(
     *("Advert(?:isement)?", "Quảng cáo", "To read the full story", "Subscribe", "Sign in", "Sign up"),
     *("Subscribe Sign In", r"Tell us what you think\.*", "Comments?", r"\d+ comments?", r"Loading\.*"),
     *(r"This slideshow requires JavaScript\.", "Ý kiến bạn đọc", "Gửi bình luận", "Bình luận"),
+    # An attachment list's heading: its links to files are link lines, never body.
+    *("(?:Tệp|File|Tài liệu|Văn bản) đính kèm", "Đính kèm", "Tải về", "Attachments?", "Downloads?"),
+    tail=r"\s*:?",
+)
+# Headings that open the readers' comments: the story ends above them.
+COMMENTS_HEADING = _phrases(
+    *(
+        "Ý kiến bạn đọc",
+        "Ý kiến",
+        "Bình luận",
+        "Gửi ý kiến",
+        "Gửi bình luận",
+        "Ý kiến của bạn",
+        "Viết bình luận",
+    ),
+    *(r"Bình luận \(\d+\)", "Comments?", r"\d+ comments?", "Leave a (?:comment|reply)"),
     tail=r"\s*:?",
 )
 # Lines above the story that say who wrote it and when ("By", "Published 18 November 2019").
@@ -131,11 +148,16 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
 
 def _without_leading_dates(blocks: list[Block]) -> list[Block]:
     """The body without the headline and date lines above its first paragraph ("Thứ Ba, 14/01/2025 - 09:30"),
-    which a container holding the headline brings along."""
+    which a container holding the headline brings along; a lead photo's caption above them stays."""
+    captions: list[Block] = []
     start = 0
-    while start < len(blocks) and _is_heading_meta(blocks[start], blocks[start + 1 :]):
+    while start < len(blocks):
+        if blocks[start].tag == "figcaption":
+            captions.append(blocks[start])
+        elif not _is_heading_meta(blocks[start], blocks[start + 1 :]):
+            break
         start += 1
-    return blocks[start:]
+    return captions + blocks[start:]
 
 
 def _is_heading_meta(block: Block, rest: list[Block]) -> bool:
@@ -298,8 +320,21 @@ def _inside(node: LexborNode, outer: LexborNode) -> bool:
 
 
 def clean_blocks(blocks: list[Block]) -> list[Block]:
-    """The blocks that are the article's text: no link lists, tool rows or related-news boxes."""
-    return [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
+    """The blocks that are the article's text: no link lists, tool rows, related-news boxes or comments."""
+    kept = [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
+    return before_comments(kept, blocks)
+
+
+def before_comments(kept: list[Block], blocks: list[Block]) -> list[Block]:
+    """The kept blocks above the readers' comments: a comments heading (not a link) below a paragraph of the
+    story ends it, with the commenters' names, dates and words under it."""
+    above: set[int] = set()
+    for block in blocks:
+        heading = not block.links and COMMENTS_HEADING.fullmatch(block.text)
+        if heading and any(id(b) in above and len(b.text) >= 80 for b in kept):
+            return [b for b in kept if id(b) in above]
+        above.add(id(block))
+    return kept
 
 
 def without_related(blocks: list[Block]) -> list[Block]:

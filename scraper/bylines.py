@@ -144,11 +144,13 @@ def credits_after(following: list[Block]) -> Credits:
 
 def _bare_byline(following: list[Block]) -> str | None:
     """A name alone on the first line after the body: not a box title, a place, a unit, or a footer's first line
-    (the site owner's name in capitals above "Cơ quan chủ quản: …", "Địa chỉ: …")."""
+    (the site owner's name in capitals above "Cơ quan chủ quản: …", "Địa chỉ: …", in the same kind of element:
+    "PV" in a table cell above a footer <div> is the table layout's byline)."""
     block = following[0]
     if block.tag in _HEADING_TAGS or not is_byline(block) or NOT_A_NAME.search(block.text):
         return None
-    if UNIT_WORDS.match(block.text.title()) or any(FOOTER_LABELS.match(b.text) for b in following[1:2]):
+    footer = any(FOOTER_LABELS.match(b.text) and b.tag == block.tag for b in following[1:2])
+    if UNIT_WORDS.match(block.text.title()) or footer:
         return None
     return byline_author(block)
 

@@ -44,6 +44,26 @@ RELATED_TITLES = (
     "Thị xã tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ mới",
     "Hội thi tìm hiểu pháp luật dành cho cán bộ, công chức cấp xã",
 )
+CAPTIONS = (
+    "Lãnh đạo huyện cắt băng khánh thành công trình nước sạch.",
+    "Người dân thôn Trung An dùng nước sạch từ hệ thống mới.",
+    "Trạm xử lý nước công suất 2.000 m3 mỗi ngày đêm.",
+)
+FIGURES = (
+    '<figure><img src="/upload/a.jpg" alt=""><figcaption>{}</figcaption></figure>',
+    '<figure class="pic"><img src="/upload/b.jpg"><figcaption><em>{}</em></figcaption></figure>',
+    '<div class="image"><figure class="image"><img src="/upload/c.jpg"><figcaption>{}</figcaption></figure></div>',
+    '<figure><img src="/upload/d.jpg"><figcaption>{}</figcaption><cite>Ảnh: Thanh Hà</cite></figure>',
+)
+COMMENT_HEADINGS = ("Ý kiến bạn đọc", "Bình luận", "Ý kiến", "Gửi ý kiến", "Bình luận (3)")
+COMMENTS = (
+    (
+        "Nguyễn Văn Hùng",
+        "Bài viết rất hay, mong huyện tiếp tục quan tâm hơn nữa đến đời sống bà con vùng cát.",
+    ),
+    ("Trần Thị Mai", "Đề nghị sớm sửa chữa tuyến đường liên thôn bị hư hỏng sau mùa mưa lũ vừa qua."),
+    ("Lê Văn Bình", "Nhà tôi ở thôn Trung An đã có nước sạch, cảm ơn chính quyền địa phương rất nhiều."),
+)
 MENU = '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin">Tin tức</a></li></ul>'
 FOOTER = "<div class='bottom-info'><p>Cổng thông tin điện tử huyện Gio Linh. Địa chỉ: 12 Lê Duẩn.</p></div>"
 
@@ -67,6 +87,16 @@ def related_box(heading: str, titles: tuple[str, ...], style: int) -> str:
     return f'<p>Đọc tiếp: <a href="/tin/9.html">{titles[0]}</a></p>'
 
 
+def comment_section(heading: str, count: int) -> str:
+    """Readers' comments under a heading, after the story's share row, each with its name and date."""
+    rows = "".join(
+        f'<div class="cmt"><b>{name}</b> <i>15/01/2025 08:1{i}</i><p>{text}</p></div>'
+        for i, (name, text) in enumerate(COMMENTS[:count])
+    )
+    form = '<form><textarea name="c"></textarea><input name="ten"><button>Gửi</button></form>'
+    return f'<div class="tools"><a href="#">Chia sẻ</a> | <a href="#">In bài</a></div><div class="ykien"><h3>{heading}</h3>{rows}{form}</div>'
+
+
 def teaser(title: str, i: int) -> str:
     return (
         f'<article class="item"><h3><a href="/tin/{i}.html">{title}</a></h3>'
@@ -82,6 +112,9 @@ def stories(
     lead: bool = False,
     headings: bool = False,
     teasers: bool = False,
+    captions: bool = False,
+    comments: bool = False,
+    attachments: bool = False,
 ) -> Story:
     """A page of one story with the chosen classes of trouble drawn at random around and inside it."""
     paragraphs = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=5, unique=True))
@@ -97,6 +130,12 @@ def stories(
             )
             parts.insert(at, tag.format(text))
             body.insert(at, text)
+    if captions:
+        for text in draw(st.lists(st.sampled_from(CAPTIONS), min_size=1, max_size=3, unique=True)):
+            at = draw(st.integers(0, len(parts)))
+            figure = draw(st.sampled_from(FIGURES))
+            parts.insert(at, figure.format(text))
+            body.insert(at, text)
     if chrome:
         for line in draw(st.lists(st.sampled_from(CHROME_LINES), min_size=1, max_size=2, unique=True)):
             parts.insert(draw(st.sampled_from([0, len(parts)])), line)
@@ -104,6 +143,12 @@ def stories(
         box = related_box(draw(st.sampled_from(RELATED_HEADINGS)), RELATED_TITLES, draw(st.integers(0, 2)))
         parts.append(box)
     container = f'<div class="{draw(st.sampled_from(["content", "detail", "noidung", "news-body"]))}">'
+    if attachments:
+        heading = draw(st.sampled_from(["Tệp đính kèm", "File đính kèm:", "Tài liệu đính kèm", "Đính kèm"]))
+        files = '<li><a href="/documents/KH15.pdf">KH15-UBND.pdf</a></li><li><a href="/d/PL01.docx">Phụ lục 01.docx</a></li>'
+        parts.append(f'<div class="vb-files"><h4>{heading}</h4><ul>{files}</ul></div>')
+    if comments:
+        parts.append(comment_section(draw(st.sampled_from(COMMENT_HEADINGS)), draw(st.integers(1, 3))))
     inner = "".join(parts)
     lead_html = ""
     if lead:
@@ -162,6 +207,24 @@ def test_sub_headings_and_bold_lines_are_body(story: Story) -> None:
 @settings(max_examples=30, deadline=None)
 @given(stories(teasers=True))
 def test_the_main_article_is_chosen_among_teasers_by_content(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=30, deadline=None)
+@given(stories(captions=True))
+def test_image_captions_are_body_in_document_order(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=20, deadline=None)
+@given(stories(attachments=True, headings=True))
+def test_an_attachment_list_and_its_heading_are_not_body(story: Story) -> None:
+    assert body_of(story.html) == story.body
+
+
+@settings(max_examples=30, deadline=None)
+@given(stories(comments=True, headings=True, captions=True))
+def test_readers_comments_end_the_story(story: Story) -> None:
     assert body_of(story.html) == story.body
 
 

@@ -626,6 +626,23 @@ def test_regression_a_bold_div_byline_before_a_source_paragraph_is_the_author() 
     )
 
 
+def test_regression_readers_comments_after_the_share_row_are_neither_body_nor_byline() -> None:
+    comments = "".join(
+        f'<div class="cmt"><b>{name}</b> <i>15/01/2025 08:12</i><p>{PARAGRAPHS[4 + i]}</p></div>'
+        for i, name in enumerate(("Nguyễn Văn Hùng", "Trần Thị Mai"))
+    )
+    story = (
+        f'<div class="art-detail"><h2 class="ttl">{HEADLINES[2]}</h2><div class="meta">14-01-2025 | 09:30</div>'
+        f'<div class="ct">{paragraphs_html(PARAGRAPHS[:3])}'
+        '<p style="text-align:right"><strong>Hồng Nhung (tổng hợp)</strong></p></div>'
+        '<div class="tools"><a href="#">Chia sẻ</a> | <a href="#">In bài</a> | <a href="#top">Về đầu trang</a></div>'
+        f'<div class="binhluan"><h3>Ý kiến bạn đọc</h3>{comments}'
+        '<form><textarea name="c"></textarea><button>Gửi ý kiến</button></form></div></div>'
+    )
+    got = extract(f"<html><body><div class='menu'><a href='/'>Trang chủ</a></div>{story}</body></html>")
+    assert (got["author"], got["body"]) == ("Hồng Nhung (tổng hợp)", "\n\n".join(PARAGRAPHS[:3]))
+
+
 def test_regression_a_count_of_5000_digits_neither_crashes_nor_counts() -> None:
     body = paragraphs_html(PARAGRAPHS[:2]) + f"<div>Lượt xem: {'9' * 5000}</div>"
     got = extract(seed_page(HEADLINES[0], "Ngày đăng: 05-01-2026", body), url=SEED_URL)
@@ -1316,6 +1333,29 @@ def test_a_footer_naming_the_site_owner_just_below_the_body_gives_no_author(
         f"<footer><p><strong>{owner}</strong></p><p>{label}</p></footer></body></html>"
     )
     assert extract(html)["author"] is None
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    name=st.sampled_from(["PV", "Thu Hà", "HỒNG NHUNG", "Nhóm PV"]),
+    cell=st.sampled_from(
+        ['<td align="right"><b>{}</b></td>', '<td style="text-align:right"><em>{}</em></td>']
+    ),
+    label=st.sampled_from(["Cơ quan chủ quản: UBND xã Gio Sơn", "Địa chỉ: thôn Trung An, xã Gio Sơn"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_byline_cell_below_the_body_of_a_table_layout_is_the_author_above_a_footer(
+    name: str, cell: str, label: str, paragraphs: list[str]
+) -> None:
+    story = (
+        f'<table class="tbl-news"><tr><td class="tieude">{HEADLINES[3]}</td></tr>'
+        f'<tr><td class="noidung">{paragraphs_html(paragraphs)}</td></tr><tr>{cell.format(name)}</tr></table>'
+    )
+    html = (
+        f"<html><head><title>Tin tức</title></head><body><table><tr><td>{story}</td></tr>"
+        f'<tr><td><div class="ft">{label}<br>Điện thoại: 0233.3820.123</div></td></tr></table></body></html>'
+    )
+    assert extract(html)["author"] == name
 
 
 def test_regression_the_poster_account_on_the_date_line_is_no_author() -> None:
