@@ -839,6 +839,15 @@ def test_a_short_story_under_a_headline_linked_nowhere_is_an_article(
 # -- second review (issue 10): a related-news box pasted mid-text in a family's container --------------------
 
 
+def wordpress_post(content_class: str, text: str) -> str:
+    """A WordPress post page: the headline, then the text in a container of that class."""
+    return (
+        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
+        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
+        f'<div class="{content_class}">{text}</div></article></body></html>'
+    )
+
+
 @SETTINGS
 @given(
     paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
@@ -852,12 +861,7 @@ def test_a_related_box_inside_a_family_container_is_not_body(
     links = "".join(f'<li><a href="/tin-{i}/">{h}</a></li>' for i, h in enumerate(items))
     box = f'<div class="box">{label}<ul>{links}</ul></div>'
     text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
-    html = (
-        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
-        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
-        f'<div class="entry-content">{text}</div></article></body></html>'
-    )
-    assert extract(html)["body"] == "\n\n".join(paragraphs)
+    assert extract(wordpress_post("entry-content", text))["body"] == "\n\n".join(paragraphs)
 
 
 # -- second review (issue 10): a unit's name signing the article -------------------------------------------
@@ -1518,12 +1522,7 @@ def test_a_related_label_and_its_link_on_one_line_inside_a_container_is_not_body
 ) -> None:
     box = f'<div class="related-inline"><p>{label} <a href="/x/1">{item}</a></p></div>'
     text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
-    html = (
-        '<html><head><meta name="generator" content="WordPress 6.4"><title>Tin tức</title></head><body>'
-        f'<article class="post"><h1 class="entry-title">{HEADLINES[0]}</h1>'
-        f'<div class="td-post-content">{text}</div></article></body></html>'
-    )
-    assert extract(html)["body"] == "\n\n".join(paragraphs)
+    assert extract(wordpress_post("td-post-content", text))["body"] == "\n\n".join(paragraphs)
 
 
 @SETTINGS
