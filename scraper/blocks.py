@@ -188,7 +188,10 @@ def blocks_of(root: LexborNode) -> list[Block]:
                     if text := clean_line("".join(parts)):
                         found.append(Block(text, block_tag, tuple(links)))
                     parts = []
-                if links:
+                    links = []
+                elif container[0] != key and links:
+                    # In the same container, a link opened before a break with no text yet (a card's
+                    # <a><img><span>headline</span></a>) belongs to the run after the break.
                     links = []
                 key, block_tag = container
                 broken = False

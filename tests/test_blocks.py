@@ -179,3 +179,25 @@ def test_long_tags_are_found_as_a_regex_would(html: str) -> None:
         except ExtractError:
             refused = True
     assert refused == expected
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        '<div><a href="/t/{i}"><img src="/{i}.jpg"><span>{title}</span></a><small>1{i}/01/2025</small></div>',
+        '<div><a href="/t/{i}"><img src="/{i}.jpg"><br>{title}</a></div>',
+        '<li><a href="/t/{i}"><img src="/{i}.jpg"> <b>{title}</b></a></li>',
+    ],
+    ids=["image-then-span", "image-break-then-text", "image-then-bold"],
+)
+def test_a_link_opening_with_an_image_keeps_its_headline_in_its_block(card: str) -> None:
+    titles = ["Hội nghị tổng kết công tác Mặt trận", "Trao quà Tết cho hộ nghèo thôn Trung An"]
+    html = "<body>" + "".join(card.format(i=i, title=t) for i, t in enumerate(titles)) + "</body>"
+    found = blocks_of(LexborHTMLParser(html).body)
+    linked = [(b.links[0].href, b.links[0].text) for b in found if b.links]
+    assert linked == [(f"/t/{i}", t) for i, t in enumerate(titles)]
+
+
+def test_a_link_holding_only_an_image_lends_nothing_to_the_next_container() -> None:
+    html = '<body><div><a href="/"><img src="/logo.png"></a></div><p>Nội dung bài viết.</p></body>'
+    assert [(b.text, b.links) for b in blocks_of(LexborHTMLParser(html).body)] == [("Nội dung bài viết.", ())]
