@@ -12,6 +12,7 @@ import math
 import re
 import ssl
 import tomllib
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -186,7 +187,9 @@ def _parse_site(entry: Any, source: str, where: str) -> Site:
         name=entry["name"],
         start_urls=start_urls,
         profile=_check_profile(entry.get("profile"), source, f"{where}.profile"),
-        allowed_hosts=_host_list(entry.get("allowed_hosts", []), source, f"{where}.allowed_hosts"),
+        allowed_hosts=_checked_list(
+            entry.get("allowed_hosts", []), source, f"{where}.allowed_hosts", _host_entry_problem
+        ),
         article_pattern=entry.get("article_pattern"),
         listing_pattern=entry.get("listing_pattern"),
         delay=float(entry["delay"]) if "delay" in entry else None,
@@ -213,10 +216,17 @@ def _string_list(values: list[Any], source: str, key: str) -> list[str]:
 def _url_list(values: list[Any], source: str, key: str) -> tuple[str, ...]:
     if not values:
         raise ConfigError(source, key, "must list at least one URL")
-    for i, url in enumerate(_string_list(values, source, key)):
-        problem = _url_problem(url)
+    return _checked_list(values, source, key, _url_problem)
+
+
+def _checked_list(
+    values: list[Any], source: str, key: str, problem_of: Callable[[str], str | None]
+) -> tuple[str, ...]:
+    """The list's strings, each passed by problem_of; ConfigError naming the first entry it refuses."""
+    for i, entry in enumerate(_string_list(values, source, key)):
+        problem = problem_of(entry)
         if problem:
-            raise ConfigError(source, f"{key}[{i}]", f"{problem}, got {_shown(url)}")
+            raise ConfigError(source, f"{key}[{i}]", f"{problem}, got {_shown(entry)}")
     return tuple(values)
 
 
@@ -234,14 +244,6 @@ def _url_problem(url: str) -> str | None:
     if port == 0:
         return "port must be between 1 and 65535"
     return _host_problem(parts.hostname)
-
-
-def _host_list(values: list[Any], source: str, key: str) -> tuple[str, ...]:
-    for i, entry in enumerate(_string_list(values, source, key)):
-        problem = _host_entry_problem(entry)
-        if problem:
-            raise ConfigError(source, f"{key}[{i}]", f"{problem}, got {_shown(entry)}")
-    return tuple(values)
 
 
 def _host_entry_problem(entry: str) -> str | None:
