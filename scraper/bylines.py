@@ -35,6 +35,7 @@ MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 _THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|By|Posted by)\s+(.+)", re.I)
+_BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
@@ -79,7 +80,7 @@ def is_byline(block: Block) -> bool:
 
 def byline_author(block: Block) -> str | None:
     """The author a byline names: the line, "Name - Unit" whole, X for "Theo X" or "Tác giả: X"; else None."""
-    text = block.text
+    text = _unwrapped(block.text)
     if block.links or len(text) > MAX_CREDIT_CHARS or SOURCE_LINE.fullmatch(text):
         return None
     if labelled := AUTHOR_LINE.fullmatch(text):
@@ -97,6 +98,12 @@ def byline_author(block: Block) -> str | None:
     if pair and _is_name(pair.group(1), 40) and _is_unit(pair.group(2)):
         return text
     return None
+
+
+def _unwrapped(text: str) -> str:
+    """A "Theo X" credit without the brackets some editors put round it: "(Theo Báo Quảng Trị)" (a photo
+    credit in brackets, "(Reed Saxon / AP)", stays as it is)."""
+    return match.group(1) if (match := _BRACKETED_THEO.fullmatch(text)) else text
 
 
 def _is_name(text: str, limit: int) -> bool:
@@ -216,8 +223,11 @@ def strip_author_label(value: str) -> str:
 
 
 def _is_credited(named: str) -> bool:
-    """What "Theo X" may credit: a person, or a unit ("Theo Phòng Giáo dục và Đào tạo")."""
-    return _is_name(named, MAX_BYLINE_CHARS) or len(named) <= MAX_BYLINE_CHARS and _is_unit(named)
+    """What "Theo X" may credit: a person, a unit ("Theo Phòng Giáo dục và Đào tạo") or a news site's domain
+    ("Theo baoquangtri.vn")."""
+    if len(named) > MAX_BYLINE_CHARS:
+        return False
+    return _is_name(named, MAX_BYLINE_CHARS) or _is_unit(named) or DOMAIN_NAME.fullmatch(named) is not None
 
 
 def is_account_name(value: str) -> bool:

@@ -213,7 +213,7 @@ def _check_weekday(text: str, day: date) -> None:
 _DATE_TOKEN = re.compile(
     r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
     r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
-    r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)"
+    r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)|(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d/.-])"
     r"|(?<!\d)\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}(?!\d)"
     r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:phút|AM|PM|SA|CH)\b)?",
     re.I,
@@ -236,7 +236,7 @@ def split_date_line(text: str) -> tuple[str, str] | None:
         return None
     tokens = (
         _DATE_TOKEN
-        if NUMERIC.search(text) or WRITTEN.search(text)
+        if NUMERIC.search(text) or WRITTEN.search(text) or ISO.search(text)
         else _NAMED_DATE_TOKEN
         if NAMED.search(text)
         else None

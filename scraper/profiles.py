@@ -117,15 +117,19 @@ EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
-    "online": ("Đang truy cập", "Đang online", "Trực tuyến", "Online"),
-    "today": ("Truy cập hôm nay", "Hôm nay"),
+    "online": ("Đang truy cập", "Đang trực tuyến", "Đang online", "Khách online", "Trực tuyến", "Online"),
+    "today": ("Lượt truy cập hôm nay", "Truy cập hôm nay", "Truy cập trong ngày", "Hôm nay"),
     "total": (
         "Tổng số lượt truy cập",
+        "Tổng số truy cập",
         "Tổng lượt truy cập",
         "Tổng truy cập",
+        "Số lượt truy cập",
         "Lượt truy cập",
         "Đã truy cập",
+        "Tổng cộng",
         "Tổng số",
+        "Tất cả",
         "Tổng",
     ),
 }

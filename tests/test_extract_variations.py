@@ -393,6 +393,7 @@ def date_lines(draw: st.DrawFn) -> DateLine:
                 DateLine(f"<div>Ngày {written}, {hour} giờ {minute:02d}</div>", stamp),
                 DateLine(f"<div>Ngày {written} lúc {hour} giờ {minute} phút</div>", stamp),
                 DateLine(f"<p>ngày {written}, {hour}h{minute:02d}</p>", stamp),
+                DateLine(f'<div class="date">{day.isoformat()} {hm}:00</div>', stamp),
             ]
         )
     )
@@ -1208,7 +1209,12 @@ def test_a_labelled_date_below_the_body_is_the_publication_day(
 @given(
     total=st.integers(1, 99_999_999),
     online=st.integers(0, 999),
-    label=st.sampled_from(["Lượt truy cập: ", "Đã truy cập: ", "<label>Tổng số:</label> "]),
+    label=st.sampled_from(
+        [
+            *("Lượt truy cập: ", "Đã truy cập: ", "<label>Tổng số:</label> ", "Tất cả: ", "Tổng cộng: "),
+            *("Số lượt truy cập: ", "<span>Tổng số truy cập</span>: "),
+        ]
+    ),
 )
 def test_a_counter_labelled_only_with_a_total_label_gives_the_total(
     total: int, online: int, label: str
@@ -1472,6 +1478,7 @@ def test_the_rest_of_a_title_after_a_detail_label_is_the_site_name_never_a_title
             '<p style="text-align:right"><b>Theo {}</b></p>',
             '<p style="text-align:right"><strong>Theo </strong>{}</p>',
             "<p><em>Theo {}</em></p>",
+            "<p><em>(Theo {})</em></p>",
         ]
     ),
     paragraphs=body_paragraphs,
@@ -1486,6 +1493,17 @@ def test_theo_and_a_unit_as_the_last_line_gives_the_unit_as_author(
     )
     got = extract(html)
     assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@pytest.mark.parametrize("site", ["baoquangtri.vn", "www.quangtri.gov.vn", "Báo Quảng Trị"])
+def test_theo_and_a_news_site_as_the_last_line_gives_the_site_as_author(site: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>Theo {site}</p>",
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (site, "\n\n".join(PARAGRAPHS[:3]))
 
 
 @SETTINGS
