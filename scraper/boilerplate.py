@@ -116,6 +116,7 @@ TOOL_LABEL = _phrases(
 # A row of tool labels and separators, nothing else.
 _TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
 _BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
+_MAX_HEADLINE_CHARS = 200
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
 
 
@@ -163,12 +164,19 @@ def _without_leading_dates(blocks: list[Block]) -> list[Block]:
 def _is_heading_meta(block: Block, rest: list[Block]) -> bool:
     """The headline, a date line, a "By"/"Published" line, or a bare name line above the story."""
     text = block.text
-    if block.tag == "h1" or (len(text) <= 60 and parse_datetime(text)):
+    if block.tag == "h1" or _is_date_line(text):
         return True
     if len(text) <= 100 and META_LINE.fullmatch(text):
         return True
-    # A short unpunctuated line ("Randy Maniloff") right before a meta line belongs to the byline.
-    return len(text) <= 40 and text[-1] not in ".:!?…" and bool(rest) and _is_heading_meta(rest[0], [])
+    # A short unpunctuated line ("Randy Maniloff") right before a meta line belongs to the byline; a longer one
+    # right before a date line is the headline, shown in a styled <p> inside the body's container.
+    if not rest or text[-1] in ".:!?…" or not _is_heading_meta(rest[0], []):
+        return False
+    return len(text) <= 40 or (len(text) <= _MAX_HEADLINE_CHARS and _is_date_line(rest[0].text))
+
+
+def _is_date_line(text: str) -> bool:
+    return len(text) <= 60 and parse_datetime(text) is not None
 
 
 def drop_chrome(node: LexborNode) -> None:

@@ -20,6 +20,7 @@ from .profiles import (
     DOMAIN_NAME,
     EDITORIAL_BOARD,
     FOOTER_LABELS,
+    GOVERNMENT_NAME,
     NOISE_LINES,
     NOT_A_NAME,
     PUBLICATION_WORDS,
@@ -34,7 +35,7 @@ MAX_BYLINE_CHARS = 60
 MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
-_THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|By|Posted by)\s+(.+)", re.I)
+_THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)\s+(.+)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -196,6 +197,12 @@ def _unit_signature(block: Block) -> str | None:
     return text if text[match.end()].isupper() else None
 
 
+def is_credit_line(block: Block) -> bool:
+    """A line that credits someone: "Tác giả: X", "Nguồn: X", "Theo X", "Viết bởi X"."""
+    text = _unwrapped(block.text)
+    return labelled_credit(Block(text, block.tag)) is not None or _THEO.fullmatch(text) is not None
+
+
 def labelled_credit(block: Block) -> tuple[str, str] | None:
     """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X", ("account", X) for the CMS login that
     posted the page ("Người đăng tin: Quản trị viên"); else None."""
@@ -243,4 +250,11 @@ def names_the_site(value: str, site_names: list[str]) -> bool:
         or DOMAIN_NAME.fullmatch(value) is not None
         or SITE_NAME_WORDS.match(value) is not None
         or ((match := PUBLICATION_WORDS.match(value)) is not None and value[match.end()].isupper())
+        or _is_government_name(value)
     )
+
+
+def _is_government_name(value: str) -> bool:
+    """A local government's name ("UBND xã An Bình"): the unit, its level, then capitalised place words."""
+    match = GOVERNMENT_NAME.fullmatch(value.strip())
+    return match is not None and all(word[0].isupper() for word in match["place"].split())

@@ -27,6 +27,7 @@ from .bylines import (
     is_account_name,
     is_byline,
     is_chrome,
+    is_credit_line,
     is_noise,
     labelled_credit,
     names_the_site,
@@ -53,6 +54,7 @@ from .titles import (
     MAX_TITLE_CHARS,
     choose_headline,
     decode,
+    is_generic,
     meta_titles,
     prominent_lines,
     site_names,
@@ -184,6 +186,9 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     above = _byline_above_date(blocks, title_at)
     if above is not None:
         title_at -= 1
+    if is_generic(blocks[title_at].text, []) or is_credit_line(blocks[title_at]):
+        # "Chi tiết", "Viết bởi X" above "Ngày đăng: …": another CMS's article info, not this family's headline.
+        raise ExtractError("missing_field:title")
     end_at = _find_end(blocks, date_at, profile)
     body = [b for b in blocks[date_at + 1 : end_at] if not is_noise(b)]
     sources = {
@@ -308,7 +313,8 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         title=title or "",
         published_at=parse_datetime(date_raw, now) if date_raw else None,
         author=author,
-        body=[b for b in credits.body if not is_noise(b)],
+        # A view count inside the container changes on every visit: kept, it would make a version each time.
+        body=[b for b in credits.body if not is_noise(b) and not VIEW_COUNT.fullmatch(b.text)],
         views=views if views is not None else views_in(following, sources),
         sources=sources,
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),

@@ -85,6 +85,13 @@ ACCOUNT_NAMES = frozenset((
 SITE_NAME_WORDS = re.compile(r"(?:Cổng thông tin|Cổng TTĐT|Trang thông tin|Trang TTĐT|Website)\b", re.I)
 # A publication's name: the word, then a capitalised name ("Báo Quảng Trị", not "Báo cáo kết quả").
 PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-TH|Đài Truyền hình)\s+(?=\w)")
+# A local government's own name ("UBND xã An Bình", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"): the portal's owner, the
+# whole <title> or a header <h1> of many portals, never a headline (a headline has lower-case words after it).
+GOVERNMENT_NAME = re.compile(
+    r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân|Đảng bộ)\s+"
+    r"(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|TP\.?|tỉnh)\s+(?P<place>(?:[^\W\d_]\w*\s*){1,4})",
+    re.I,
+)
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
 
 # Page labels that are never a headline: a generic <title>, og:title or heading (issue 10, class 3).

@@ -361,6 +361,106 @@ def test_a_generic_page_label_is_never_a_title(label: str) -> None:
         extract_article(html)
 
 
+GOVERNMENTS = [
+    "UBND xã An Bình",
+    "Ủy ban nhân dân huyện Hải Lăng",
+    "UBND THỊ XÃ QUẢNG TRỊ",
+    "HĐND tỉnh Quảng Trị",
+]
+
+
+@SETTINGS
+@given(
+    government=st.sampled_from(GOVERNMENTS),
+    headline=st.sampled_from(HEADLINES),
+    shown=st.sampled_from(
+        [
+            "<h2>{}</h2>",
+            '<h3 class="news-title">{}</h3>',
+            '<p><span style="font-size:18pt"><strong>{}</strong></span></p>',
+            "<p><b>{}</b></p>",
+        ]
+    ),
+    inside=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_government_name_in_title_and_h1_is_the_site_not_the_headline(
+    government: str, headline: str, shown: str, inside: bool, paragraphs: list[str]
+) -> None:
+    """Many portals put the owner's name in <title> and in a header <h1> on every page; the headline is shown
+    in a lesser heading or a styled paragraph, inside the body's container or above it, over its date line."""
+    top = f'<h1>{government}</h1>{shown.format(headline)}<div class="date">Cập nhật lúc: 08:15 ngày 10/01/2025</div>'
+    html = portal_page(
+        head=f"<title>{government}</title>",
+        headline="" if inside else top,
+        body=(top if inside else "") + paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["body"]) == (
+        headline,
+        "2025-01-10T08:15:00+07:00",
+        "\n\n".join(paragraphs),
+    )
+
+
+@pytest.mark.parametrize("title", ["UBND huyện Hải Lăng tổ chức hội nghị tổng kết năm 2024"])
+def test_a_headline_that_opens_with_a_government_name_stays_a_title(title: str) -> None:
+    html = portal_page(
+        head=f"<title>{title}</title>", headline=f"<h1>{title}</h1>", body=paragraphs_html(PARAGRAPHS[:2])
+    )
+    assert extract(html)["title"] == title
+
+
+@SETTINGS
+@given(
+    headline=st.sampled_from(HEADLINES),
+    name=st.sampled_from(NAMES),
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    views=st.integers(0, 99_999),
+    info_label=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_another_cms_article_info_above_a_seed_family_date_line_is_read_generically(
+    headline: str, name: str, day: date, views: int, info_label: bool, paragraphs: list[str]
+) -> None:
+    """Joomla's "Chi tiết / Viết bởi X / Ngày đăng: … / Lượt xem: N" looks like the seed family's date line; the
+    line above it is a byline or a label, not a headline, so the page is read by the generic core."""
+    info = (
+        '<dl class="article-info">'
+        + ("<dt>Chi tiết</dt>" if info_label else "")
+        + f'<dd class="createdby">Viết bởi <span>{name}</span></dd>'
+        + f'<dd class="published"><time>Ngày đăng: {day:%d/%m/%Y} 08:30</time></dd>'
+        + f'<dd class="hits">Lượt xem: {views}</dd></dl>'
+    )
+    html = portal_page(
+        head=f"<title>{headline}</title>",
+        headline=f'<div class="page-header"><h2>{headline}</h2></div>{info}',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["title"], got["author"], got["published_at"], got["views"], got["body"]) == (
+        headline,
+        name,
+        f"{day.isoformat()}T08:30:00+07:00",
+        views,
+        "\n\n".join(paragraphs),
+    )
+
+
+@SETTINGS
+@given(
+    views=st.integers(0, 99_999), label=st.sampled_from(["Lượt xem: {}", "Số lượt xem: {}", "({} lượt xem)"])
+)
+def test_a_view_count_inside_the_body_container_is_the_views_not_body_text(views: int, label: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>{label.format(views)}</p>",
+    )
+    got = extract(html)
+    assert (got["views"], got["body"]) == (views, "\n\n".join(PARAGRAPHS[:3]))
+
+
 # -- class 5: dates without a label near the headline ---------------------------------------------------------
 
 
