@@ -41,6 +41,7 @@ from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .profiles import (
     ATTACHMENT_URL,
+    CATEGORY_LINE,
     DATE_LINE,
     ISSUED_LINE,
     PROFILES,
@@ -133,16 +134,12 @@ def _read(page: _Page, profile: Profile, weak: bool) -> tuple[_Fields, Profile]:
     try:
         return _by_anchors(page.blocks, profile, page.now), profile
     except ExtractError:
-        # A family recognised by one date line alone is a guess: a page of another shape is read generically.
-        if not weak or _recognised_by_page(page.tree, profile, page.url):
+        # A detected profile is a hint: a page its anchors cannot read (another CMS's date line, or the family's
+        # own page with a date line of a new shape) is read by the generic core, refused only when that fails
+        # too. A profile the user forced is not second-guessed.
+        if not weak:
             raise
         return _by_selectors(page, PROFILES["generic"]), PROFILES["generic"]
-
-
-def _recognised_by_page(tree: LexborHTMLParser, profile: Profile, url: str | None) -> bool:
-    return any(rx.search(url or "") for rx in profile.article_urls) or any(
-        tree.css_first(marker) is not None for marker in profile.markers
-    )
 
 
 _ALL_MARKERS = ", ".join(marker for profile in PROFILES.values() for marker in profile.markers)
@@ -186,7 +183,7 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     above = _byline_above_date(blocks, title_at)
     if above is not None:
         title_at -= 1
-    if is_generic(blocks[title_at].text, []) or is_credit_line(blocks[title_at]):
+    if _not_a_headline(blocks[title_at]):
         # "Chi tiết", "Viết bởi X" above "Ngày đăng: …": another CMS's article info, not this family's headline.
         raise ExtractError("missing_field:title")
     end_at = _find_end(blocks, date_at, profile)
@@ -222,6 +219,11 @@ def _byline_above_date(blocks: list[Block], title_at: int) -> str | None:
     headline = blocks[title_at - 1]
     plausible = not headline.links and len(headline.text.split()) >= 5 and not headline.text.isupper()
     return named if plausible else None
+
+
+def _not_a_headline(block: Block) -> bool:
+    """A label, a byline or a linked category ("Chi tiết", "Viết bởi X", "Danh mục: Tin tức")."""
+    return is_generic(block.text, []) or is_credit_line(block) or CATEGORY_LINE.match(block.text) is not None
 
 
 def _category_line(blocks: list[Block], title_at: int) -> str | None:

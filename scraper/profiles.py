@@ -144,6 +144,9 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
 # Words after a counter's number ("Tổng truy cập: 1.234 lượt").
 COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "lần", "visits")
 
+# A category label above an article ("Danh mục: Tin tức - Sự kiện", Joomla's article info).
+CATEGORY_LINE = re.compile(r"(?:Danh mục|Chuyên mục|Chuyên trang)\s*:", re.I)
+
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 _AUTHOR_LABELS = r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
 _SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"
@@ -219,7 +222,11 @@ PROFILES: dict[str, Profile] = {
                 r"(?:Post date|Ngày đăng|Ngày đăng tin)\s*:?\s*\d{1,2}[/-]\d{1,2}[/-]\d{4}"
                 r"(?:\s*[-–|,]?\s*\d{1,2}:\d{1,2})?" + VIEWS_SUFFIX,
             ),
-            end_anchors=("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
+            end_anchors=(
+                *("Các tin khác", "Tin khác", "Previous page", "More", "Các tin đã đưa"),
+                *("Tin cùng chuyên mục", "Các tin cùng chuyên mục", "Tin liên quan", "Các tin liên quan"),
+                "Bài viết liên quan",
+            ),
         ),
         Profile(
             name="nukeviet",

@@ -418,19 +418,34 @@ def test_a_headline_that_opens_with_a_government_name_stays_a_title(title: str) 
     day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
     views=st.integers(0, 99_999),
     info_label=st.booleans(),
+    category=st.booleans(),
+    icons=st.booleans(),
     paragraphs=body_paragraphs,
 )
 def test_another_cms_article_info_above_a_seed_family_date_line_is_read_generically(
-    headline: str, name: str, day: date, views: int, info_label: bool, paragraphs: list[str]
+    headline: str,
+    name: str,
+    day: date,
+    views: int,
+    info_label: bool,
+    category: bool,
+    icons: bool,
+    paragraphs: list[str],
 ) -> None:
-    """Joomla's "Chi tiết / Viết bởi X / Ngày đăng: … / Lượt xem: N" looks like the seed family's date line; the
-    line above it is a byline or a label, not a headline, so the page is read by the generic core."""
+    """Joomla's "Chi tiết / Viết bởi X / Danh mục: … / Ngày đăng: … / Lượt xem: N" looks like the seed family's
+    date line; it is not that family's, so the page is read by the generic core."""
     info = (
         '<dl class="article-info">'
         + ("<dt>Chi tiết</dt>" if info_label else "")
         + f'<dd class="createdby">Viết bởi <span>{name}</span></dd>'
+        + (
+            '<dd class="category-name">Danh mục: <a href="/tin-tuc">Tin tức - Sự kiện</a></dd>'
+            if category
+            else ""
+        )
         + f'<dd class="published"><time>Ngày đăng: {day:%d/%m/%Y} 08:30</time></dd>'
         + f'<dd class="hits">Lượt xem: {views}</dd></dl>'
+        + ('<div class="icons"><a href="#">In</a> <a href="#">Email</a></div>' if icons else "")
     )
     html = portal_page(
         head=f"<title>{headline}</title>",
@@ -444,6 +459,31 @@ def test_another_cms_article_info_above_a_seed_family_date_line_is_read_generica
         f"{day.isoformat()}T08:30:00+07:00",
         views,
         "\n\n".join(paragraphs),
+    )
+
+
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    hour=st.integers(0, 23),
+    paragraphs=body_paragraphs,
+)
+def test_a_seed_family_url_with_a_date_line_of_another_shape_is_read_by_the_core(
+    day: date, hour: int, paragraphs: list[str]
+) -> None:
+    """The URL names the family, but its anchors find no date line of theirs: the page is read generically
+    rather than refused (a profile is a hint; a small change of markup must not lose the page)."""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        under=f'<div class="date">{WEEKDAY_NAMES[day.weekday()]}, {day:%d/%m/%Y} - {hour:02d}:00</div>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html, url=SEED_URL)
+    assert (got["title"], got["published_at"], got["body"], got["profile"]) == (
+        HEADLINES[3],
+        f"{day.isoformat()}T{hour:02d}:00:00+07:00",
+        "\n\n".join(paragraphs),
+        "generic",
     )
 
 

@@ -87,6 +87,16 @@ def test_scripts_and_styles_never_reach_the_body() -> None:
     assert article.author == "Phạm Hùng"
 
 
+@pytest.mark.parametrize("heading", ["TIN CÙNG CHUYÊN MỤC", "Tin liên quan", "Bài viết liên quan:"])
+def test_a_related_news_heading_ends_the_seed_family_body(heading: str) -> None:
+    html = LIFERAY.format(
+        body=f"<p>Nội dung chính.</p><p>Phạm Hùng</p><h3>{heading}</h3>"
+        '<ul><li><a href="/tin/1">Huyện Gio Linh triển khai kế hoạch phòng chống dịch</a></li></ul>'
+    )
+    article = extract_article(html)
+    assert (article.body, article.author) == ("Nội dung chính.", "Phạm Hùng")
+
+
 def test_views_on_the_date_line_are_read_and_kept_out_of_the_body() -> None:
     html = LIFERAY.replace(
         "<div>9:30, Thứ Sáu, 2-1-2026</div>", "<div>Ngày đăng: 02-01-2026 Lượt xem: 1.026</div>"
