@@ -221,13 +221,17 @@ def test_reextract_recovers_pages_an_old_profile_refused(tmp_path: Path, site_se
         encoding="utf-8",
     )
     site_server.set_route(SEED, file=str(redesigned))
-    config = write_config(tmp_path, site_server)
+    # Detected, the family is a hint and the core reads the redesign; forced, its anchors refuse it.
+    forced = 'profile = "liferay-quangtri"'
+    config = write_config(tmp_path, site_server, site=forced)
     db = crawl(config)
     assert rows(db, "SELECT error FROM fetches WHERE url = ?", site_server.url(SEED)) == [
         ("extract:missing_field:date_line",)
     ]
     fixed = write_config(
-        tmp_path, site_server, site='[sites.selectors]\ntitle = "h1.tieu-de"\nbody = "div.noi-dung"'
+        tmp_path,
+        site_server,
+        site=forced + '\n[sites.selectors]\ntitle = "h1.tieu-de"\nbody = "div.noi-dung"',
     )
     code, out, _ = run("reextract", "--config", str(fixed))
     assert code == 0 and "1 new" in out

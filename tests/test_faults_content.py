@@ -115,9 +115,10 @@ def test_c3_a_page_that_lost_its_article_is_recorded_and_retried(
     )
     db = crawl(config_file)
     fetched, archived = outcome_of(db, site_server, SEED)
-    assert fetched == [(200, "extract:missing_field:date_line")] and archived == []
+    # The family's anchors find no date line, and the generic core, tried next, no headline.
+    assert fetched == [(200, "extract:missing_field:title")] and archived == []
     assert rows(db, "SELECT last_error FROM frontier WHERE url = ?", site_server.url(SEED)) == [
-        ("extract:missing_field:date_line",)
+        ("extract:missing_field:title",)
     ]
 
 
