@@ -16,6 +16,7 @@ from .profiles import (
     ATTACHMENT_URL,
     AUTHOR_LINE,
     CHROME_SEPARATORS,
+    CLOSING_DATE_LINE,
     CREDIT_LABEL,
     DOMAIN_NAME,
     EDITORIAL_BOARD,
@@ -23,6 +24,7 @@ from .profiles import (
     GOVERNMENT_NAME,
     NOISE_LINES,
     NOT_A_NAME,
+    PHOTO_LINE,
     PUBLICATION_WORDS,
     SITE_NAME_WORDS,
     SOURCE_LINE,
@@ -35,7 +37,8 @@ MAX_BYLINE_CHARS = 60
 MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
-_THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)\s+(.+)", re.I)
+_THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)(?:\s*:)?\s+(.+)", re.I)
+_CREDIT_PARTS = re.compile(r"\s+\|\s+|\s*;\s*")
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -51,6 +54,7 @@ class Credits:
     source: str | None
     body: list[Block]
     how: str | None = None  # where the author came from, for `sources`
+    date: str | None = None  # a closing date line ("Triệu Ái, ngày 08 tháng 02 năm 2025"), as shown
 
 
 def is_noise(block: Block) -> bool:
@@ -168,20 +172,35 @@ def take_credits(body: list[Block]) -> Credits:
     author: str | None = None
     source: str | None = None
     how: str | None = None
-    while body and (is_noise(body[-1]) or labelled_credit(body[-1]) is not None):
+    date: str | None = None
+    photo: str | None = None
+    while body and (is_noise(body[-1]) or _is_closing(body[-1])):
         labelled = labelled_credit(body[-1])
         if labelled is not None:
             kind, value = labelled
             if kind == "source":
                 source = source or value
+            elif kind == "photo":
+                photo = photo or value
             elif kind == "author" and author is None:
                 author, how = value, "label:author-line"
+        elif CLOSING_DATE_LINE.fullmatch(body[-1].text):
+            date = date or body[-1].text
         body = body[:-1]
     if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
         author, how, body = bare, "anchor:last-short-line", body[:-1]
+        if len(body) >= 2 and date is None and CLOSING_DATE_LINE.fullmatch(body[-1].text):
+            date, body = body[-1].text, body[:-1]  # the place and date above the signature
     elif author is None and len(body) >= 2 and (head := byline_author(body[0])) and len(head.split()) >= 2:
         author, how, body = head, "anchor:first-short-line", body[1:]
-    return Credits(author, source, body, how)
+    if author is None and photo is not None:
+        author, how = photo, "label:photo-line"
+    return Credits(author, source, body, how, date)
+
+
+def _is_closing(block: Block) -> bool:
+    """A credit or a closing date line at the end of a body."""
+    return labelled_credit(block) is not None or CLOSING_DATE_LINE.fullmatch(block.text) is not None
 
 
 def _unit_signature(block: Block) -> str | None:
@@ -205,20 +224,34 @@ def is_credit_line(block: Block) -> bool:
 
 def labelled_credit(block: Block) -> tuple[str, str] | None:
     """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X", ("account", X) for the CMS login that
-    posted the page ("Người đăng tin: Quản trị viên"); else None."""
+    posted the page ("Người đăng tin: Quản trị viên"), ("photo", X) for "Ảnh: X"; else None."""
     if match := AUTHOR_LINE.fullmatch(block.text):
-        named = clean_line(match.group(1))
+        named = _first_credit(match.group(1))
         return ("account" if is_account_name(named) else "author"), named
     if match := SOURCE_LINE.fullmatch(block.text):
-        return "source", clean_line(match.group(1))
+        return "source", _first_credit(match.group(1))
+    if match := PHOTO_LINE.fullmatch(block.text):
+        return "photo", _first_credit(match.group(1))
     return None
+
+
+def _first_credit(value: str) -> str:
+    """A credit's value up to the next part of its line: "Lê Thu Hà | Cập nhật lúc 09:45", "Phương Thảo; Ảnh: …"."""
+    return clean_line(_CREDIT_PARTS.split(value, maxsplit=1)[0])
 
 
 def credit_segments(text: str) -> list[str]:
     """A line cut before each credit label: "11/06/2025 Tác giả: A Nguồn tin: B" -> the date, then each credit."""
     starts = [0, *(m.start() for m in CREDIT_LABEL.finditer(text)), len(text)]
     parts = (text[a:b].strip(" |-–—,;") for a, b in zip(starts, starts[1:], strict=False))
-    return [part for part in parts if part]
+    # A bar ends a "Viết bởi X" credit ("Viết bởi Quản trị viên | Được đăng ngày …"); elsewhere it may part a
+    # date from its time ("14.01.2025 | 09:30").
+    return [
+        piece
+        for part in parts
+        for piece in (_CREDIT_PARTS.split(part) if _THEO.match(part) else [part])
+        if piece
+    ]
 
 
 def strip_author_label(value: str) -> str:

@@ -300,11 +300,13 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         or _first_value(tree, generic["published_at"], sources, "published_at")
         or _labelled_date(blocks, sources)
     )
+    credits = take_credits([b for b in body if b.text != title and b.text not in zone.lines])
+    if date_raw is None and zone.date is None and credits.date is not None:
+        date_raw, sources["published_at"] = credits.date, "anchor:closing-line"
     if date_raw is None and zone.date is None:
         date_raw = _labelled_date(blocks, sources, ISSUED_LINE, "label:issued-line")
     if zone.date is not None and (date_raw is None or _midnight_of(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
-    credits = take_credits([b for b in body if b.text != title and b.text not in zone.lines])
     following = _after_body(blocks, body, start)
     after = credits_after(following)
     if credits.author is None and after.author is not None:
@@ -590,6 +592,9 @@ def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> boo
     return found
 
 
+_BAR = re.compile(r"\s+\|\s+")
+
+
 def _labelled_date(
     blocks: list[Block],
     sources: dict[str, str],
@@ -597,9 +602,11 @@ def _labelled_date(
     source: str = "label:date-line",
 ) -> str | None:
     for block in blocks:
-        if len(block.text) <= 100 and label.fullmatch(block.text):
-            sources["published_at"] = source
-            return block.text
+        # "Người viết: Lê Thu Hà | Cập nhật lúc 09:45 ngày 03/04/2025": each part of a line may be the date's.
+        for part in (block.text, *_BAR.split(block.text)) if " | " in block.text else (block.text,):
+            if len(part) <= 100 and label.fullmatch(part):
+                sources["published_at"] = source
+                return part
     return None
 
 

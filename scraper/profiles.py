@@ -144,13 +144,25 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
 # Words after a counter's number ("Tổng truy cập: 1.234 lượt").
 COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "lần", "visits")
 
+# A date line closing a notice: a place, then the date, as official documents sign ("Triệu Ái, ngày 08 tháng 02
+# năm 2025"), or a bracketed posting date ("(Đăng ngày: 25/06/2025)").
+CLOSING_DATE_LINE = re.compile(
+    r"(?:[^\W\d_][\w.-]*\s*){1,5},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+    r"|\(\s*(?:Ngày đăng|Đăng ngày|Ngày đăng tin|Ngày cập nhật|Cập nhật)\s*:?[^()]{4,40}\)",
+    re.I,
+)
 # A category label above an article ("Danh mục: Tin tức - Sự kiện", Joomla's article info).
 CATEGORY_LINE = re.compile(r"(?:Danh mục|Chuyên mục|Chuyên trang)\s*:", re.I)
 
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
-_AUTHOR_LABELS = r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
+_AUTHOR_LABELS = (
+    r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
+    r"|(?<!\w)(?:Bài viết|Bài|Tin)"
+)
 _SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"
 AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
+# A photographer's credit ("Ảnh: Quốc Hùng"): the author of a photo story, when no one else is credited.
+PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo)\s*:\s*(.+)", re.I)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(

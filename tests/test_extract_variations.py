@@ -501,6 +501,66 @@ def test_a_view_count_inside_the_body_container_is_the_views_not_body_text(views
     assert (got["views"], got["body"]) == (views, "\n\n".join(PARAGRAPHS[:3]))
 
 
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    closing=st.sampled_from(
+        ["<p>Triệu Ái, ngày {d:02d} tháng {m:02d} năm {y}</p>", "<p>(Đăng ngày: {d:02d}/{m:02d}/{y})</p>"]
+    ),
+    signature=st.sampled_from(["", "<p>Hội CCB xã Triệu Ái</p>", "<p><b>Thu Hà</b></p>"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_closing_date_line_of_a_notice_is_its_date_not_body(
+    day: date, closing: str, signature: str, paragraphs: list[str]
+) -> None:
+    """Notices close with the place and date, as official documents sign, or a bracketed posting date."""
+    html = portal_page(
+        headline=f"<h2>{HEADLINES[1]}</h2>",
+        body=paragraphs_html(paragraphs) + closing.format(d=day.day, m=day.month, y=day.year) + signature,
+    )
+    got = extract(html)
+    assert (got["published_at"], got["body"]) == (day.isoformat(), "\n\n".join(paragraphs))
+
+
+@pytest.mark.parametrize(
+    ("credit", "author"),
+    [
+        ("Ảnh: Quốc Hùng", "Quốc Hùng"),
+        ("Tin: Phương Thảo; Ảnh: Lê Minh", "Phương Thảo"),
+        ("Bài: Lê Văn Tám", "Lê Văn Tám"),
+        ("Người viết: Lê Thu Hà | Cập nhật lúc 09:45 ngày 03/04/2025", "Lê Thu Hà"),
+    ],
+)
+def test_a_credit_line_gives_the_name_without_its_role_label_or_the_rest_of_its_line(
+    credit: str, author: str
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[4]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>{credit}</p>"
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (author, "\n\n".join(PARAGRAPHS[:3]))
+
+
+def test_a_photo_credit_does_not_take_the_place_of_the_byline_above_it() -> None:
+    tail = "<p><b>Thu Hà</b></p><p>Ảnh: Quốc Hùng</p>"
+    html = portal_page(headline=f"<h1>{HEADLINES[4]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]) + tail)
+    assert extract(html)["author"] == "Thu Hà"
+
+
+def test_a_date_after_a_bar_in_a_credit_line_is_the_publication_time() -> None:
+    credit = "<p>Người viết: Lê Thu Hà | Cập nhật lúc 09:45 ngày 03/04/2025</p>"
+    html = portal_page(headline=f"<h1>{HEADLINES[4]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]) + credit)
+    assert extract(html)["published_at"] == "2025-04-03T09:45:00+07:00"
+
+
+@pytest.mark.parametrize("account", ["Quản trị viên", "admin"])
+def test_an_account_in_a_joomla_info_line_with_bars_is_no_author(account: str) -> None:
+    info = f"<div>Viết bởi {account} | Được đăng ngày Thứ sáu, 14 Tháng 3 2025 16:30 | Lượt xem: 12.345</div>"
+    html = portal_page(headline=f"<h2>{HEADLINES[5]}</h2>{info}", body=paragraphs_html(PARAGRAPHS[:3]))
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["views"]) == (None, "2025-03-14T16:30:00+07:00", 12345)
+
+
 # -- class 5: dates without a label near the headline ---------------------------------------------------------
 
 
