@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -47,6 +48,7 @@ MIN_LEAD_CHARS = 60
 ITEM_SIBLINGS = 3  # elements read after (and before) a headline link: date, lead, "Xem tiếp"
 ITEM_LEVELS = 3  # ancestors climbed while they hold this one link target only (<td>, <h3>, <div class=item>)
 MAX_ITEM_CANDIDATES = 500  # headline-length links looked at for an item around them, per page
+MAX_ITEM_TRIES = 3  # headline links to one URL looked at (a sidebar's, a slider's, the list's)
 NOT_A_PAGE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|mp[34]|avi|mov|txt|xml|rss|css|js)(?:$|[?#])", re.I)
 
 
@@ -63,7 +65,10 @@ class Links:
     listings: tuple[str, ...]
     feeds: tuple[str, ...] = ()
     shapes: frozenset[Shape] = frozenset()  # the URL shapes of the articles the page's structure showed
-    teasers: tuple[str, ...] = ()  # the text beside each item's headline link: its date, its lead
+    # Each article link with the place of its anchor on the page (its ancestors' tags and classes): a walk goes
+    # on while pages show links in places it has not seen them, so a "Tin mới" sidebar listing the articles of
+    # the next pages does not make those pages look seen.
+    placed: tuple[tuple[str, str], ...] = ()
 
 
 # Link texts of "next page" in the pagers of these portals ("Xem tiếp »", "Trang sau ›", "»"); numbers are page
@@ -89,15 +94,12 @@ def discover_links(
     texts: dict[str, str] = {}
     feeds: dict[str, None] = {}
     pagers: dict[str, None] = {}
+    anchors: list[tuple[str, LexborNode]] = []
     heads: list[tuple[str, LexborNode]] = []  # headline-length links, for the items around them
+    hrefs = _Hrefs(page.final_url)
     for href, text, rel, node in itertools.islice(_anchors(LexborHTMLParser(page.text)), MAX_ANCHORS):
-        try:
-            url = absolute_url(page.final_url, href)
-        except (
-            InvalidURL
-        ):  # a malformed href (bad port, broken IPv6 literal, javascript:): not a link to follow
-            continue
-        if not in_scope(url, allowed) or trap_reason(url):
+        url = hrefs.url(href)
+        if url is None or not in_scope(url, allowed) or trap_reason(url):
             continue
         if rel.lower() == "alternate" and FEED_TYPES.search(text):
             feeds.setdefault(url)
@@ -106,16 +108,25 @@ def discover_links(
             texts[url] = text
         if is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, page.final_url)):
             pagers.setdefault(url)
-        if node.tag == "a" and len(heads) < MAX_ITEM_CANDIDATES and _words(text) >= MIN_HEADLINE_WORDS:
-            heads.append((url, node))
-    items = _item_links(heads, page.final_url)
-    articles, found = _articles(texts, site, page.final_url, (heads, items), shapes)
+        if node.tag == "a":
+            anchors.append((url, node))
+            if len(heads) < MAX_ITEM_CANDIDATES and _is_headline(text):
+                heads.append((url, node))
+    articles = _ruled(texts, site)
+    found = frozenset[Shape]()
+    if articles is None:
+        repeated = set(headline_links(texts, site))
+        items = _item_links([(u, node) for u, node in heads if u not in repeated], hrefs)
+        articles, found = _by_structure(texts, site, page.final_url, repeated | set(items), shapes)
     # A link with a headline's text is an item's ("Xem tiếp" to the article), not the pager's "Xem tiếp »".
     listings = [
         u for u in pagers if u not in articles and (is_listing_url(u, site) or not _is_headline(texts[u]))
     ]
     kept = [_bounded(urls, page.final_url) for urls in (articles, listings)]
-    return Links(kept[0], kept[1], _bounded(list(feeds), page.final_url), found, tuple(items.values()))
+    chosen = set(kept[0])
+    places: dict[int, str] = {}
+    placed = tuple(dict.fromkeys((url, _place(node, places)) for url, node in anchors if url in chosen))
+    return Links(kept[0], kept[1], _bounded(list(feeds), page.final_url), found, placed)
 
 
 def _bounded(urls: list[str], page: str) -> tuple[str, ...]:
@@ -124,24 +135,67 @@ def _bounded(urls: list[str], page: str) -> tuple[str, ...]:
     return tuple(urls[:MAX_LINKS])
 
 
-def _articles(
-    texts: dict[str, str],
-    site: Site,
-    here: str,
-    heads: tuple[list[tuple[str, LexborNode]], dict[str, str]],
-    shapes: frozenset[Shape],
-) -> tuple[list[str], frozenset[Shape]]:
-    """The article links among a page's links (url -> link text), and the URL shapes its structure showed."""
+def item_leads(page: Page) -> list[str]:
+    """The text beside each item's headline link on a page (its date, its lead), for telling a listing's leads
+    from an article's body."""
+    hrefs = _Hrefs(page.final_url)
+    heads: list[tuple[str, LexborNode]] = []
+    for href, text, _rel, node in itertools.islice(_anchors(LexborHTMLParser(page.text)), MAX_ANCHORS):
+        url = hrefs.url(href)
+        if url is not None and node.tag == "a" and _is_headline(text) and len(heads) < MAX_ITEM_CANDIDATES:
+            heads.append((url, node))
+    return list(_item_links(heads, hrefs).values())
+
+
+def _place(node: LexborNode, places: dict[int, str]) -> str:
+    """Where an anchor sits: its ancestors' tags and classes, from the root (ids vary by item: left out)."""
+    path: list[LexborNode] = []  # the ancestors not named yet, nearest first (a loop: pages nest 5,000 deep)
+    parent, above = node.parent, ""
+    while parent is not None and parent.tag not in ("html", "body"):
+        if parent.mem_id in places:  # the anchors of one list share their ancestors: each is named once
+            above = places[parent.mem_id]
+            break
+        path.append(parent)
+        parent = parent.parent
+    for ancestor in reversed(path):
+        above = places[ancestor.mem_id] = f"{above}/{ancestor.tag}.{ancestor.attributes.get('class') or ''}"
+    return above
+
+
+def _ruled(texts: dict[str, str], site: Site) -> list[str] | None:
+    """The article links by the site's article_pattern, else by its profile's URL shapes; None when neither."""
     if site.article_pattern:
-        return [url for url in texts if re.search(site.article_pattern, url)], frozenset()
-    shaped = [url for url in texts if _profile_shape(url, site)]
-    if shaped:
-        return shaped, frozenset()
-    structural = set(headline_links(texts, site)) | set(heads[1])
-    learned = {url for url in texts if _is_headline(texts[url]) and _loose_shape(url) in shapes}
-    chosen = {url for url in structural | learned if _may_be_article(url, site, here)}
+        return [url for url in texts if re.search(site.article_pattern, url)]
+    return [url for url in texts if _profile_shape(url, site)] or None
+
+
+def _by_structure(
+    texts: dict[str, str], site: Site, here: str, structural: set[str], shapes: frozenset[Shape]
+) -> tuple[list[str], frozenset[Shape]]:
+    """The article links the page's structure shows, and those of a learned shape; the shapes it showed."""
     found = frozenset(s for url in structural if (s := _loose_shape(url)) is not None and _specific(s))
+    # The shapes this page's items show count on this page too: past MAX_ITEM_CANDIDATES headlines, and for a
+    # headline with nothing beside it in the same list.
+    learned = {url for url in texts if _is_headline(texts[url]) and _loose_shape(url) in shapes | found}
+    chosen = {url for url in structural | learned if _may_be_article(url, site, here)}
     return [url for url in texts if url in chosen], found
+
+
+class _Hrefs:
+    """The canonical URL of each href of one page, worked out once: canonicalising is most of discovery's time."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+        self.urls: dict[str, str | None] = {}
+
+    def url(self, href: str) -> str | None:
+        """The URL href points to; None for one we could not go to (bad port, broken IPv6 literal, javascript:)."""
+        if href not in self.urls:
+            try:
+                self.urls[href] = absolute_url(self.page, href)
+            except InvalidURL:
+                self.urls[href] = None
+        return self.urls[href]
 
 
 def _may_be_article(url: str, site: Site, here: str) -> bool:
@@ -172,7 +226,7 @@ def headline_links(texts: dict[str, str], site: Site) -> list[str]:
     return [url for url in texts if url in chosen]
 
 
-def _item_links(heads: list[tuple[str, LexborNode]], here: str) -> dict[str, str]:
+def _item_links(heads: list[tuple[str, LexborNode]], hrefs: _Hrefs) -> dict[str, str]:
     """Headline links that head an item (a date or a lead beside them, and no link to anything else): url -> text
     beside it.
 
@@ -181,27 +235,32 @@ def _item_links(heads: list[tuple[str, LexborNode]], here: str) -> dict[str, str
     other, not beside text; a date or a lead beside a headline link in a sidebar ("Tin mới") is an article's.
     """
     found: dict[str, str] = {}
+    # A sidebar's link to a URL may come before its item's; a page repeating one link costs little.
+    tried: dict[str, int] = {}
     for url, node in heads:
-        if url not in found and (beside := _item_text(url, node, here)) is not None:
+        if url in found or tried.get(url, 0) >= MAX_ITEM_TRIES:
+            continue
+        tried[url] = tried.get(url, 0) + 1
+        if (beside := _item_text(url, node, hrefs)) is not None:
             found[url] = beside
     return found
 
 
-def _item_text(url: str, node: LexborNode, here: str) -> str | None:
+def _item_text(url: str, node: LexborNode, hrefs: _Hrefs) -> str | None:
     """The text around a headline link, up to links elsewhere, when it holds a date or a lead; else None."""
     current = node
     for _level in range(ITEM_LEVELS):
-        beside = _beside(current, url, here)
+        beside = _beside(current, url, hrefs)
         if ITEM_DATE.search(beside) or len(beside) >= MIN_LEAD_CHARS:
             return beside
         parent = current.parent
-        if parent is None or parent.tag in ("body", "html") or not _holds_only(parent, url, here):
+        if parent is None or parent.tag in ("body", "html") or not _holds_only(parent, url, hrefs):
             return None  # the parent holds other items' links too: the item ended
         current = parent
     return None
 
 
-def _beside(node: LexborNode, url: str, here: str) -> str:
+def _beside(node: LexborNode, url: str, hrefs: _Hrefs) -> str:
     """The text of the few siblings before and after node, up to the first one linking elsewhere."""
     parts: list[str] = []
     for step in ("prev", "next"):
@@ -209,25 +268,25 @@ def _beside(node: LexborNode, url: str, here: str) -> str:
         while sibling is not None and seen < ITEM_SIBLINGS:
             if sibling.tag != "-text":
                 seen += 1
-                if not _holds_only(sibling, url, here):
+                if not _holds_only(sibling, url, hrefs):
                     break
             parts.append(sibling.text(strip=True) if sibling.tag != "-text" else (sibling.text_content or ""))
             sibling = getattr(sibling, step)
     return " ".join(p.strip() for p in parts if p.strip())
 
 
-def _holds_only(node: LexborNode, url: str, here: str) -> bool:
+def _holds_only(node: LexborNode, url: str, hrefs: _Hrefs) -> bool:
     """Whether every link inside node (or node itself, a link) points to url."""
-    links = [node] if node.tag == "a" else node.css("a[href]")
-    for link in links:
+    for link in (node,) if node.tag == "a" else node.traverse():
+        if link.tag != "a":
+            continue
         href = (link.attributes.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
-        try:
-            if absolute_url(here, href) != url:
-                return False
-        except InvalidURL:
-            continue
+        if (
+            href
+            and not href.startswith(("#", "javascript:", "mailto:"))
+            and hrefs.url(href) not in (url, None)
+        ):
+            return False
     return True
 
 
@@ -404,7 +463,14 @@ def is_listing_url(url: str, site: Site) -> bool:
     """Whether a URL is a further page of one of the site's listings."""
     if site.listing_pattern:
         return re.search(site.listing_pattern, url) is not None
-    return any(is_pagination_of(url, canonicalize(start)) for start in site.start_urls)
+    return any(is_pagination_of(url, start) for start in _canonical_starts(site.start_urls))
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_starts(starts: tuple[str, ...]) -> tuple[str, ...]:
+    # Asked for every link of every listing page: canonicalising the start URLs each time was a third of
+    # discovery's time (cProfile, a listing of 20 items).
+    return tuple(canonicalize(start) for start in starts)
 
 
 def feed_links(document: bytes, limit: int = 50_000) -> tuple[list[str], list[str]]:

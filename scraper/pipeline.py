@@ -20,7 +20,7 @@ from .archive import archive_lock
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Fetcher, Politeness
-from .discovery import Links, Shape, discover_links, feed_articles, feed_links, own_url
+from .discovery import Links, Shape, discover_links, feed_articles, feed_links, item_leads, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Frontier, Pending
@@ -291,9 +291,10 @@ class SiteCrawl:
         the other where the URLs number them (`_follow`); a "sweep" follows every page
         again, and fails on any page it cannot read; a "head" walk follows pages while they show new articles.
         `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no article link unseen
-        in this walk end any walk: a pager that repeats itself forever is a crawl trap.
+        in this walk, in its place on the page, end any walk: a pager that repeats itself forever is a crawl trap
+        (a sidebar of the newest articles, the same on every page, shows the next pages' items elsewhere).
         """
-        queue, queued, seen, barren = deque(start), set(start), set[str](), 0
+        queue, queued, seen, barren = deque(start), set(start), set[tuple[str, str]](), 0
         while queue and barren < BARREN_LISTING_PAGES:
             if self.budget <= 0 or self._quota_reached():
                 return False
@@ -352,7 +353,7 @@ class SiteCrawl:
         self.queued.update(new)
         self.walked.add(url)
         self.walked_now.add(url)
-        if via == url and url not in self.known and self._start_article(fetcher, url, page, links):
+        if via == url and url not in self.known and self._start_article(fetcher, url, page):
             self.article_links += 1  # a start URL that is an article: the site's article, found
         visits = site_visits_of(page.text)
         if visits is not None:
@@ -361,7 +362,9 @@ class SiteCrawl:
         self.feeds.update(dict.fromkeys(links.feeds, FetchKind.FEED))
         self.listing_pages += 1
         self.article_links += len(links.articles)
-        return Walked(links.articles, new, follow)
+        # A walk goes on while pages show items it has not seen: a sidebar of the newest articles on every page
+        # would otherwise make the next pages look seen already.
+        return Walked(links.placed, new, follow)
 
     def _follow(self, url: str, links: Links, mode: Walk, new: list[str], queued: set[str]) -> list[str]:
         """The listing pages to walk after the one at url: its next page when the URLs tell which it is."""
@@ -527,14 +530,14 @@ class SiteCrawl:
         self.counts.articles_alias += result.aliases - (result.outcome == Outcome.ALIAS)
         self.progress.page_done(self.site.name, result.outcome, url)
 
-    def _start_article(self, fetcher: Fetcher, url: str, page: Page, links: Links) -> bool:
+    def _start_article(self, fetcher: Fetcher, url: str, page: Page) -> bool:
         """Archive a start URL's page when it is an article: the extractor takes it, and its body is no item's
         lead (a listing of one or two items reads to the extractor as a short story: their leads)."""
         try:
             article = self._extract(url, page)
         except ExtractError:
             return False  # a listing, as a start URL usually is
-        leads = [t for t in links.teasers if len(t) >= MIN_LEAD_CHARS]
+        leads = [t for t in item_leads(page) if len(t) >= MIN_LEAD_CHARS]
         if any(line in lead for line in article.body.split("\n") if line.strip() for lead in leads):
             return False
         self._save(fetcher, url, page, article, ())  # its fetch is recorded with the listing's
@@ -583,6 +586,6 @@ _PENDING_OF_WALK: dict[Walk, Pending | None] = {
 class Walked:
     """What one listing page gave a walk: every article it lists, those new to the archive, pages to walk next."""
 
-    listed: Sequence[str]
+    listed: Sequence[tuple[str, str]]  # the page's article links, each with its place (Links.placed)
     new: list[str]
     follow: list[str]

@@ -334,3 +334,13 @@ def test_runs_count_every_alias_row_written(tmp_path: Path) -> None:
     written = rows(db, "SELECT count(*) FROM article_aliases")[0][0]
     assert written > 0
     assert rows(db, "SELECT articles_alias FROM runs") == [(written,)]
+
+
+def test_a_sidebar_of_the_newest_articles_does_not_end_the_walk_of_a_listing(tmp_path: Path) -> None:
+    # one item a page, and the "Tin mới" sidebar on page 1 already links the items of pages 2 and 3
+    layout = Layout(url="/tin-tuc/{slug}.html", per_page=1, articles=6, notices=1)
+    with slug_portal(tmp_path / "site", layout) as (server, stories, starts):
+        db = crawl(slug_config(tmp_path, server, starts))
+    assert sorted(url for (url,) in rows(db, "SELECT url FROM articles")) == sorted(
+        server.url(s.path) for s in stories
+    )
