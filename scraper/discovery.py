@@ -26,6 +26,7 @@ from .urls import (
     canonicalize,
     in_scope,
     is_pagination_of,
+    page_number,
     trap_reason,
 )
 
@@ -41,6 +42,7 @@ MIN_MEDIAN_WORDS = 6
 ITEM_FILE = re.compile(r"\.(?:s?html?|aspx?|php|jsp)$", re.I)
 CANONICAL_TAG = re.compile(r"<link\b[^>]*\bcanonical\b[^>]*>", re.I)
 HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.I)
+PAGE_SEGMENT = re.compile(r"/(?:trang|page|p)[-_]?\d+(?:\.\w+)?/?$", re.I)  # "/tin-tuc/trang-2.html"
 ENDS_IN_NUMBER = re.compile(r"\d+(?:\.\w+)?$")
 # What sits beside a headline link in a listing's item: a date ("14/01/2025", "2025-01-14") or a lead.
 ITEM_DATE = re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\b")
@@ -74,7 +76,7 @@ class Links:
 # Link texts of "next page" in the pagers of these portals ("Xem tiếp »", "Trang sau ›", "»"); numbers are page
 # links too. An item's own "Xem tiếp" points to its headline's URL: that link is the item's, not a pager's.
 PAGER_TEXT = re.compile(
-    r"[«‹<]*\s*(?:(?:(?:xem|trang)\s+)?(?:tiếp(?:\s+theo)?|sau|kế)|next(?:\s+page)?|\d{1,4})?\s*[»›>]*", re.I
+    r"(?:(?:(?:xem|trang)\s+)?(?:tiếp(?:\s+theo)?|sau|kế)|next(?:\s+page)?|\d{1,4})?\s*[»›>]*", re.I
 )
 
 
@@ -93,7 +95,7 @@ def discover_links(
     allowed = set(hosts)
     texts: dict[str, str] = {}
     feeds: dict[str, None] = {}
-    pagers: dict[str, None] = {}
+    pagers: dict[str, str] = {}  # listing-page links -> their text
     anchors: list[tuple[str, LexborNode]] = []
     heads: list[tuple[str, LexborNode]] = []  # headline-length links, for the items around them
     hrefs = _Hrefs(page.final_url)
@@ -107,7 +109,7 @@ def discover_links(
         if len(text) > len(texts.get(url, "")) or url not in texts:  # a thumbnail link, then its headline
             texts[url] = text
         if is_listing_url(url, site) or (_is_pager_link(text, rel) and _same_listing(url, page.final_url)):
-            pagers.setdefault(url)
+            pagers.setdefault(url, text.strip().casefold())
         if node.tag == "a":
             anchors.append((url, node))
             if len(heads) < MAX_ITEM_CANDIDATES and _is_headline(text):
@@ -118,15 +120,29 @@ def discover_links(
         repeated = set(headline_links(texts, site))
         items = _item_links([(u, node) for u, node in heads if u not in repeated], hrefs)
         articles, found = _by_structure(texts, site, page.final_url, repeated | set(items), shapes)
-    # A link with a headline's text is an item's ("Xem tiếp" to the article), not the pager's "Xem tiếp »".
     listings = [
-        u for u in pagers if u not in articles and (is_listing_url(u, site) or not _is_headline(texts[u]))
+        u for u in pagers if u not in articles and (is_listing_url(u, site) or _pages_on(u, pagers, texts))
     ]
     kept = [_bounded(urls, page.final_url) for urls in (articles, listings)]
     chosen = set(kept[0])
     places: dict[int, str] = {}
     placed = tuple(dict.fromkeys((url, _place(node, places)) for url, node in anchors if url in chosen))
     return Links(kept[0], kept[1], _bounded(list(feeds), page.final_url), found, placed)
+
+
+def _pages_on(url: str, pagers: dict[str, str], texts: dict[str, str]) -> bool:
+    """Whether a link with a pager's text leads to the listing's next page rather than to an item.
+
+    An item's own "Xem tiếp" points to its headline's URL (a link with a headline's text), and the items' "Xem
+    tiếp" links are several, each to its own URL; the pager's "Xem tiếp »" is one link. Page numbers are many.
+    """
+    label = pagers[url]
+    if _is_headline(texts[url]):
+        return False
+    if label.isdigit() or sum(text == label for text in pagers.values()) == 1:
+        return True
+    # The items' "Xem tiếp" and the pager's share a label: the pager's URL names a page ("trang-2", ?page=2).
+    return PAGE_SEGMENT.search(urlsplit(url).path) is not None or page_number(url) != 0
 
 
 def _bounded(urls: list[str], page: str) -> tuple[str, ...]:

@@ -344,3 +344,17 @@ def test_a_sidebar_of_the_newest_articles_does_not_end_the_walk_of_a_listing(tmp
     assert sorted(url for (url,) in rows(db, "SELECT url FROM articles")) == sorted(
         server.url(s.path) for s in stories
     )
+
+
+def test_items_own_more_links_are_no_pager_though_their_label_is_the_pagers() -> None:
+    # the headlines are plain text; each item's only link is its "Xem tiếp", under the listing's own path
+    items = "".join(
+        f"<div><h3>Hội nghị tổng kết công tác năm của xã số {n}</h3><span>1{n}/01/2025</span>"
+        f'<a href="/tin-tuc/hoi-nghi-{"abc"[n]}.html">Xem tiếp</a></div>'
+        for n in range(3)
+    )
+    html = f'<html><body>{items}<p><a href="/tin-tuc/trang-2.html">Xem tiếp</a></p></body></html>'
+    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
+    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
+    # four "Xem tiếp" links: the pager's is the one whose URL names a page
+    assert links.listings == (BASE + "/tin-tuc/trang-2.html",)
