@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.discovery import discover_links, feed_articles
+from scraper.discovery import Links, Shape, discover_links, feed_articles
 from scraper.models import Page, Site
 from tests.faultsrv import FaultServer, serve_site
 from tests.fixtures.nukeviet_portal import START, Story, write_portal
@@ -161,8 +161,7 @@ def listing_pages(draw: st.DrawFn) -> tuple[str, list[str]]:
 @given(listing_pages())
 def test_the_repeated_headline_links_of_a_listing_are_its_articles(case: tuple[str, list[str]]) -> None:
     html, urls = case
-    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
-    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
+    links = links_on(html)
     assert links.articles == tuple(urls)
     assert set(links.listings) == {BASE + "/tin-tuc?page=2", BASE + "/tin-tuc/page-3"}
 
@@ -242,17 +241,27 @@ def test_every_article_of_a_portal_without_ids_in_its_urls_is_archived_once(
     assert {url for (url,) in refused} == {server.url(f"/van-ban/{doc}") for doc, _ in DOCS}
 
 
+def links_on(html: str, path: str = "/tin-tuc", shapes: frozenset[Shape] = frozenset()) -> Links:
+    """What discovery finds on a listing page of the site whose start listing is /tin-tuc."""
+    page = Page(BASE + path, BASE + path, 200, (), b"", html, "utf-8", "", 0)
+    return discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"], shapes)
+
+
+def three_items(href: str, linked: bool) -> str:
+    """Three listing items (headline, linked or not, date, "Xem tiếp") linking href with {n} = a, b, c."""
+    found = []
+    for n, letter in enumerate("abc"):
+        url, title = href.format(n=letter), f"Hội nghị tổng kết công tác năm của xã số {n}"
+        headline = f'<a href="{url}">{title}</a>' if linked else title
+        found.append(f'<div><h3>{headline}</h3><span>1{n}/01/2025</span><a href="{url}">Xem tiếp</a></div>')
+    return "".join(found)
+
+
 @pytest.mark.parametrize("label", NEXT_LABELS)
 def test_a_pager_of_one_next_link_is_followed_and_an_items_own_link_is_not(label: str) -> None:
-    items = "".join(
-        f'<div><h3><a href="/bai-viet/tin-so-{n}">Hội nghị tổng kết công tác năm của xã số {n}</a></h3>'
-        f'<span>1{n}/01/2025</span><a href="/bai-viet/tin-so-{n}">Xem tiếp</a></div>'
-        for n in range(3)
-    )
-    html = f'<html><body>{items}<p><a href="/tin-tuc/trang-2.html">{label}</a></p></body></html>'
-    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
-    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
-    assert links.articles == tuple(f"{BASE}/bai-viet/tin-so-{n}" for n in range(3))
+    html = f'{three_items("/bai-viet/tin-so-{n}", True)}<p><a href="/tin-tuc/trang-2.html">{label}</a></p>'
+    links = links_on(html)
+    assert links.articles == tuple(f"{BASE}/bai-viet/tin-so-{n}" for n in "abc")
     assert links.listings == (BASE + "/tin-tuc/trang-2.html",)
 
 
@@ -273,24 +282,20 @@ def test_a_single_item_is_recognised_by_what_sits_beside_its_headline(item: str)
     url = BASE + "/bai-viet/ra-quan-tong-ve-sinh"
     menu = '<ul><li><a href="/gioi-thieu">Giới thiệu chung về xã và lịch sử</a></li><li><a href="/lien-he">Liên hệ</a></li></ul>'
     html = f"<html><body>{menu}{item.format(url=url, title=title, lead=lead)}</body></html>"
-    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
-    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
+    links = links_on(html)
     assert links.articles == (url,)
 
 
 def test_a_url_shape_learned_on_one_listing_page_finds_the_bare_headline_on_another() -> None:
-    site = Site(name="x", start_urls=(BASE + "/tin-tuc",))
     items = "".join(
         f'<li><a href="/bai-viet/tin-{n}">Hội nghị tổng kết công tác năm của xã số {n}</a> <i>1{n}/01/2025</i></li>'
         for n in range(3)
     )
-    first = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", f"<ul>{items}</ul>", "utf-8", "", 0)
-    learned = discover_links(first, site, ["xa.gov.vn"]).shapes
+    learned = links_on(f"<ul>{items}</ul>").shapes
     # the last page: one headline with nothing beside it, under a menu of pages
     last = '<ul><li><a href="/gioi-thieu">Giới thiệu chung</a></li></ul><h3><a href="/bai-viet/tin-9">Khánh thành nhà văn hóa thôn Phước Thị</a></h3>'
-    page = Page(BASE + "/tin-tuc?trang=4", BASE + "/tin-tuc?trang=4", 200, (), b"", last, "utf-8", "", 0)
-    assert discover_links(page, site, ["xa.gov.vn"]).articles == ()
-    assert discover_links(page, site, ["xa.gov.vn"], learned).articles == (BASE + "/bai-viet/tin-9",)
+    assert links_on(last, "/tin-tuc?trang=4").articles == ()
+    assert links_on(last, "/tin-tuc?trang=4", learned).articles == (BASE + "/bai-viet/tin-9",)
 
 
 def test_a_sitemap_of_headline_slugs_yields_them_and_not_the_menu_pages() -> None:
@@ -348,13 +353,7 @@ def test_a_sidebar_of_the_newest_articles_does_not_end_the_walk_of_a_listing(tmp
 
 def test_items_own_more_links_are_no_pager_though_their_label_is_the_pagers() -> None:
     # the headlines are plain text; each item's only link is its "Xem tiếp", under the listing's own path
-    items = "".join(
-        f"<div><h3>Hội nghị tổng kết công tác năm của xã số {n}</h3><span>1{n}/01/2025</span>"
-        f'<a href="/tin-tuc/hoi-nghi-{"abc"[n]}.html">Xem tiếp</a></div>'
-        for n in range(3)
-    )
-    html = f'<html><body>{items}<p><a href="/tin-tuc/trang-2.html">Xem tiếp</a></p></body></html>'
-    page = Page(BASE + "/tin-tuc", BASE + "/tin-tuc", 200, (), b"", html, "utf-8", "", 0)
-    links = discover_links(page, Site(name="x", start_urls=(BASE + "/tin-tuc",)), ["xa.gov.vn"])
+    html = f'{three_items("/tin-tuc/hoi-nghi-{n}.html", False)}<p><a href="/tin-tuc/trang-2.html">Xem tiếp</a></p>'
+    links = links_on(html)
     # four "Xem tiếp" links: the pager's is the one whose URL names a page
     assert links.listings == (BASE + "/tin-tuc/trang-2.html",)
