@@ -57,16 +57,19 @@ class SiteCheck:
 
 
 async def check_site(site: Site, settings: CrawlSettings) -> SiteCheck:
-    """Resolve the site's hosts, read robots.txt, fetch one listing page and one article, and extract it."""
-    steps = [await _resolve(host) for host in site_hosts(site)]
+    """Resolve the site's hosts, read robots.txt, fetch every start listing and one article, and extract it."""
+    steps = [await _resolve(host) for host in dict.fromkeys(site_hosts(site))]
     article = None
     # One attempt per URL: a check is a quick look, and a transient fault shows in its step.
     async with Fetcher(site, replace(settings, retries=0)) as fetcher:
-        listing = await _fetch(fetcher, site.start_urls[0], FetchKind.LISTING, steps)
-        links = discover_links(listing, site, fetcher.hosts).articles if listing else ()
-        if listing:
-            steps.append(_links_step(len(links)))
-        page = await _fetch(fetcher, links[0], FetchKind.ARTICLE, steps) if links else None
+        found: tuple[str, ...] = ()
+        for start in dict.fromkeys(site.start_urls):
+            listing = await _fetch(fetcher, start, FetchKind.LISTING, steps)
+            if listing:
+                links = discover_links(listing, site, fetcher.hosts).articles
+                steps.append(_links_step(len(links)))
+                found = found or links
+        page = await _fetch(fetcher, found[0], FetchKind.ARTICLE, steps) if found else None
         if page:
             article = _extract(page, site, steps)
     return SiteCheck(site.name, tuple(steps), article)

@@ -24,6 +24,9 @@ RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=6), timedelta(hours=24))
 MAX_ATTEMPTS = 10
 SLOW_LANE_DELAY = timedelta(days=30)  # after MAX_ATTEMPTS: a portal can be down for weeks, then come back
 RELISTED_DELAY = timedelta(days=1)  # a slow-lane URL a listing shows again is due within a day
+# A page linked as an article that holds none (a document's page in a "Văn bản mới" sidebar on every page): a
+# classification, looked at again after this long (it may have become an article), never on every run.
+CLASSIFIED_DELAY = timedelta(days=30)
 
 
 class Pending(StrEnum):
@@ -99,6 +102,23 @@ class Frontier:
                 "UPDATE frontier SET attempts = ?, next_attempt_at = ?, last_error = ?, "
                 "gave_up_at = CASE WHEN ? THEN coalesce(gave_up_at, ?) END WHERE site = ? AND url = ?",
                 [attempts, utc_iso(datetime.now(UTC) + delay), reason, slow, utc_now(), self.site, url],
+            )
+
+    def classified(self, url: str, reason: str) -> None:
+        """A fetched page that is no article: kept with its reason, looked at again after CLASSIFIED_DELAY.
+
+        Not in the slow lane (gave_up_at stays NULL), so a listing showing it again does not make it due sooner.
+        """
+        later = utc_iso(datetime.now(UTC) + CLASSIFIED_DELAY)
+        with self.archive.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO frontier (site, url, kind, discovered_at) VALUES (?, ?, ?, ?)",
+                [self.site, url, Pending.ARTICLE, utc_now()],
+            )
+            self.db.execute(
+                "UPDATE frontier SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+                "WHERE site = ? AND url = ?",
+                [later, reason, self.site, url],
             )
 
     def relisted(self, urls: Iterable[str]) -> None:

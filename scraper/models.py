@@ -176,6 +176,9 @@ class LoadResult:
 
     article_id: int
     outcome: Outcome
+    aliases: int = (
+        0  # alias rows written: the text's second URL (outcome ALIAS), the URL it was reached under
+    )
 
 
 @dataclass

@@ -20,16 +20,18 @@ from .archive import archive_lock
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Fetcher, Politeness
-from .discovery import Links, discover_links, feed_articles, feed_links, own_url
+from .discovery import Links, Shape, discover_links, feed_articles, feed_links, item_leads, own_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Frontier, Pending
 from .models import (
+    Article,
     Attempt,
     Config,
     Counts,
     CrawlSettings,
     FetchKind,
+    Outcome,
     Page,
     Progress,
     RunStatus,
@@ -58,6 +60,8 @@ DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages faile
 # run grew 73 -> 131 MiB from 100 to 1,000 sites; 100 at a time: 73 -> 78 MiB, no slower (BENCHMARKS.md).
 SITES_IN_FLIGHT = 100
 MAX_FAILING_STREAK = 25  # pages failing in a row after which a site waits for the next run
+MIN_LEAD_CHARS = 60  # text beside a headline link this long is the item's lead
+NOT_AN_ARTICLE = "not_an_article"  # the extractor's reason for a page that holds no article (a listing)
 T = TypeVar("T")
 
 
@@ -158,6 +162,7 @@ class SiteCrawl:
     walked: set[str] = field(default_factory=set)  # listing pages walked on any run
     walked_now: set[str] = field(default_factory=set)  # listing pages walked on this run
     feeds: dict[str, FetchKind] = field(default_factory=dict)
+    shapes: set[Shape] = field(default_factory=set)  # article URL shapes the site's listings showed this run
     budget: int = 0
     listing_pages: int = 0
     article_links: int = 0
@@ -286,9 +291,10 @@ class SiteCrawl:
         the other where the URLs number them (`_follow`); a "sweep" follows every page
         again, and fails on any page it cannot read; a "head" walk follows pages while they show new articles.
         `via` is the start listing walked from. BARREN_LISTING_PAGES pages in a row with no article link unseen
-        in this walk end any walk: a pager that repeats itself forever is a crawl trap.
+        in this walk, in its place on the page, end any walk: a pager that repeats itself forever is a crawl trap
+        (a sidebar of the newest articles, the same on every page, shows the next pages' items elsewhere).
         """
-        queue, queued, seen, barren = deque(start), set(start), set[str](), 0
+        queue, queued, seen, barren = deque(start), set(start), set[tuple[str, str]](), 0
         while queue and barren < BARREN_LISTING_PAGES:
             if self.budget <= 0 or self._quota_reached():
                 return False
@@ -331,7 +337,8 @@ class SiteCrawl:
         except ExtractError as error:
             self._unreadable(url, page, error, pending)
             return None
-        links = discover_links(page, self.site, fetcher.hosts)
+        links = discover_links(page, self.site, fetcher.hosts, frozenset(self.shapes))
+        self.shapes.update(links.shapes)
         new = [u for u in dict.fromkeys(links.articles) if u not in self.known and u not in self.queued]
         follow = self._follow(url, links, mode, new, queued)
         with self.store.transaction():
@@ -346,6 +353,8 @@ class SiteCrawl:
         self.queued.update(new)
         self.walked.add(url)
         self.walked_now.add(url)
+        if via == url and url not in self.known and self._start_article(fetcher, url, page):
+            self.article_links += 1  # a start URL that is an article: the site's article, found
         visits = site_visits_of(page.text)
         if visits is not None:
             self.store.save_visits(page.final_url, visits, page.fetched_at)
@@ -353,7 +362,9 @@ class SiteCrawl:
         self.feeds.update(dict.fromkeys(links.feeds, FetchKind.FEED))
         self.listing_pages += 1
         self.article_links += len(links.articles)
-        return Walked(links.articles, new, follow)
+        # A walk goes on while pages show items it has not seen: a sidebar of the newest articles on every page
+        # would otherwise make the next pages look seen already.
+        return Walked(links.placed, new, follow)
 
     def _follow(self, url: str, links: Links, mode: Walk, new: list[str], queued: set[str]) -> list[str]:
         """The listing pages to walk after the one at url: its next page when the URLs tell which it is."""
@@ -389,7 +400,9 @@ class SiteCrawl:
             return None
         pages, nested = feed_links(page.body)
         found = (canonicalize(u) for u in pages)
-        new = feed_articles((u for u in found if in_scope(u, fetcher.hosts)), self.site)
+        new = feed_articles(
+            (u for u in found if in_scope(u, fetcher.hosts)), self.site, frozenset(self.shapes)
+        )
         new = [u for u in new if u not in self.known and u not in self.queued]
         with self.store.transaction():
             self.store.save_page(page, self._requests(page))
@@ -488,29 +501,62 @@ class SiteCrawl:
     def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
         """Extract and load one fetched article; False when the page held none (recorded, retried later)."""
         try:
-            article = extract_article(
-                page.text,
-                url,
-                self.site.profile,
-                self.site.selectors,
-                datetime.fromisoformat(page.fetched_at),
-            )
+            article = self._extract(url, page)
         except ExtractError as error:
             self._unreadable(url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
-        article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
+        self._save(fetcher, url, page, article, self._requests(page))
+        return True
+
+    def _extract(self, url: str, page: Page) -> Article:
+        """The article on a fetched page; ExtractError when it holds none."""
+        article = extract_article(
+            page.text, url, self.site.profile, self.site.selectors, datetime.fromisoformat(page.fetched_at)
+        )
+        return replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
+
+    def _save(
+        self, fetcher: Fetcher, url: str, page: Page, article: Article, attempts: tuple[Attempt, ...]
+    ) -> None:
+        """Load one extracted article under the URL it names for itself, and count what that did."""
         # An article reached under a second URL is stored under the one it names; the other becomes an alias.
         named = own_url(page, self.site, fetcher.hosts, url)
-        result = self.store.save_article(named, page, article, self._requests(page), url)
-        self.known.add(named)
-        self.counts.count(result.outcome)
+        result = self.store.save_article(named, page, article, attempts, url)
+        self.known.update((named, url))
+        # articles_alias counts alias rows written; an archived article reached under a URL new to the
+        # archive recorded that URL, nothing else: it is not also counted unchanged.
+        if not (result.aliases and result.outcome == Outcome.UNCHANGED):
+            self.counts.count(result.outcome)
+        self.counts.articles_alias += result.aliases - (result.outcome == Outcome.ALIAS)
         self.progress.page_done(self.site.name, result.outcome, url)
+
+    def _start_article(self, fetcher: Fetcher, url: str, page: Page) -> bool:
+        """Archive a start URL's page when it is an article: the extractor takes it, and its body is no item's
+        lead (a listing of one or two items reads to the extractor as a short story: their leads)."""
+        try:
+            article = self._extract(url, page)
+        except ExtractError:
+            return False  # a listing, as a start URL usually is
+        leads = [t for t in item_leads(page) if len(t) >= MIN_LEAD_CHARS]
+        if any(line in lead for line in article.body.split("\n") if line.strip() for lead in leads):
+            return False
+        self._save(fetcher, url, page, article, ())  # its fetch is recorded with the listing's
         return True
 
     def _unreadable(self, url: str, page: Page, error: ExtractError, pending: Pending | None) -> None:
-        """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so)."""
+        """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so).
+
+        A page linked as an article that is none (a document's page, a category) is a classification, not a
+        failure: it is recorded with its reason, counts towards no degraded run, and comes back only after
+        Frontier.CLASSIFIED_DELAY (a page can become an article, or its server may have sent a listing by
+        mistake), not on every run.
+        """
         reason = f"extract:{error.reason}"
         self.store.save_page(page, self._requests(page), reason)
+        if error.reason == NOT_AN_ARTICLE and pending == Pending.ARTICLE:
+            self.frontier.classified(url, reason)
+            self.progress.page_done(self.site.name, NOT_AN_ARTICLE, url)
+            return
         if pending is not None:
             self.frontier.failed(url, reason, pending)
         self._failed(url, reason, None, None)
@@ -540,6 +586,6 @@ _PENDING_OF_WALK: dict[Walk, Pending | None] = {
 class Walked:
     """What one listing page gave a walk: every article it lists, those new to the archive, pages to walk next."""
 
-    listed: Sequence[str]
+    listed: Sequence[tuple[str, str]]  # the page's article links, each with its place (Links.placed)
     new: list[str]
     follow: list[str]

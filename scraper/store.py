@@ -16,6 +16,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ class Archive:
         self._insert_version(article_id, digest, capture_id, at, "crawl" if seen else "reextract")
         return LoadResult(article_id, Outcome.CHANGED)
 
-    def add_alias(self, article_id: int, url: str, at: str) -> None:
+    def add_alias(self, article_id: int, url: str, at: str) -> bool:
         """Record url as another URL of the article, unless it is already an article's URL or an alias."""
         taken = self.db.execute(
             "SELECT 1 FROM articles WHERE url = ? UNION ALL SELECT 1 FROM article_aliases WHERE url = ?",
@@ -171,6 +172,7 @@ class Archive:
         ).fetchone()
         if taken is None:
             self.insert("article_aliases", {"article_id": article_id, "url": url, "first_seen_at": at})
+        return taken is None
 
     def _insert_article(
         self, site: str, url: str, article: Article, capture_id: int | None, at: str, seen: bool
@@ -183,7 +185,7 @@ class Archive:
             self.insert("article_aliases", {"article_id": same[0], "url": url, "first_seen_at": at})
             if seen:
                 self.update("articles", same[0], {"last_seen_at": at})
-            return LoadResult(same[0], Outcome.ALIAS)
+            return LoadResult(same[0], Outcome.ALIAS, aliases=1)
         digest = content_hash(article)
         record = {"site": site, "url": url, **_version_fields(article), "views": article.views}
         record |= {
@@ -324,7 +326,8 @@ class SiteArchive:
             capture_id = self._insert_capture(page)
             result = self.archive.store_article(self.site, url, article, capture_id, page.fetched_at)
             if reached_by is not None and reached_by != url:
-                self.archive.add_alias(result.article_id, reached_by, page.fetched_at)
+                added = self.archive.add_alias(result.article_id, reached_by, page.fetched_at)
+                result = replace(result, aliases=result.aliases + added)
             if result.outcome != Outcome.ALIAS:  # another URL's ETag and schedule are not the canonical URL's
                 self._schedule(result.article_id, page)
             if article.views is not None:

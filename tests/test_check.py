@@ -132,3 +132,19 @@ def test_a_host_where_nothing_listens_is_named_with_the_error(tmp_path: Path) ->
     code, out, _ = run("check", "--config", str(config))
     assert code == 1 and f"FAIL  robots http://127.0.0.1:{port}/robots.txt: connect_failed (" in out
     assert out.splitlines()[-1] == "down: not ready: see FAIL above"
+
+
+def test_every_start_url_is_checked_and_a_host_named_once(tmp_path: Path, site_server: FaultServer) -> None:
+    config = write_config(tmp_path, site_server)
+    second = site_server.url("/tin-cu-da-xoa")  # a start listing the portal no longer serves
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "allow_private", f'start_urls = ["{site_server.url(LISTING)}", "{second}"]\nallow_private'
+        ).replace(f'start_urls = ["{site_server.url(LISTING)}"]\n', "", 1),
+        encoding="utf-8",
+    )
+    code, out, _ = run("check", "--config", str(config))
+    assert code == 1 and f"FAIL  listing {second}: http_404" in out
+    assert f"ok    listing {site_server.url(LISTING)}: HTTP 200" in out
+    assert sum(line.lstrip().startswith(("ok    host", "FAIL  host")) for line in out.splitlines()) == 1

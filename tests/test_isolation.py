@@ -116,10 +116,10 @@ def test_a_listing_page_that_breaks_link_discovery_is_retried_and_the_other_site
     config = config_for(tmp_path, two_portals)
     original = pipeline.discover_links
 
-    def discover(page: Any, site: Any, hosts: Any) -> Any:
+    def discover(page: Any, site: Any, hosts: Any, shapes: Any) -> Any:
         if page.url == first.url(LISTING):
             raise RecursionError("nested too deep")
-        return original(page, site, hosts)
+        return original(page, site, hosts, shapes)
 
     monkeypatch.setattr(pipeline, "discover_links", discover)
     summary = crawl_once(config)
