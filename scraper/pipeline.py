@@ -20,16 +20,18 @@ from .archive import archive_lock
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Fetcher, Politeness
-from .discovery import Links, discover_links, feed_articles, feed_links, own_url
+from .discovery import Links, canonical_link, discover_links, feed_articles, feed_links, served_url
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Frontier, Pending
 from .models import (
+    Article,
     Attempt,
     Config,
     Counts,
     CrawlSettings,
     FetchKind,
+    Outcome,
     Page,
     Progress,
     RunStatus,
@@ -40,7 +42,8 @@ from .models import (
 )
 from .revisits import next_visit
 from .store import Archive, SiteArchive
-from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
+from .text import dedup_key
+from .urls import canonicalize, document_key, in_scope, is_pagination_of, onward_pages
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages faile
 # Sites crawled at once: each open site holds its connections, its page in hand and its sets, so an unbounded
 # run grew 73 -> 131 MiB from 100 to 1,000 sites; 100 at a time: 73 -> 78 MiB, no slower (BENCHMARKS.md).
 SITES_IN_FLIGHT = 100
+MAX_ALIASES_TRIED = 3  # an article's aliases a revisit tries when its URL answers 404/410
 MAX_FAILING_STREAK = 25  # pages failing in a row after which a site waits for the next run
 T = TypeVar("T")
 
@@ -154,6 +158,7 @@ class SiteCrawl:
     counts: Counts
     progress: Progress
     known: set[str] = field(default_factory=set)
+    documents: dict[str, str] = field(default_factory=dict)  # document_key -> a known URL of that document
     queued: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)  # listing pages walked on any run
     walked_now: set[str] = field(default_factory=set)  # listing pages walked on this run
@@ -189,6 +194,8 @@ class SiteCrawl:
     async def _crawl(self, politeness: Politeness) -> None:
         """In the order that keeps new articles first and resumes cleanly after a kill."""
         self.known = self.store.known_urls()
+        for url in self.known:
+            self.documents.setdefault(document_key(url), url)
         self.queued = self.frontier.queued()
         self.walked = self.frontier.walked()
         self.budget = self.settings.max_listing_pages
@@ -419,7 +426,9 @@ class SiteCrawl:
             self.store.save_attempts(error.attempts)
             if pending is not None:
                 self.frontier.failed(url, error.reason, pending)
-            self._failed(url, error.reason, error.status, error.detail)
+            gone = kind == FetchKind.REVISIT and error.status in (404, 410)
+            if not (gone and await self._served_elsewhere(fetcher, url)):
+                self._failed(url, error.reason, error.status, error.detail)
             return None
         self.counts.pages_fetched += 1
         self.failing_streak = 0
@@ -441,10 +450,18 @@ class SiteCrawl:
         if url in self.known:
             self.frontier.done(url)
             return
+        if (archived := self._archived_spelling(url)) != url:
+            # Another spelling of an archived article's URL names no other page: an alias, without a request.
+            with self.store.transaction():
+                self.store.alias(archived, url, utc_now())
+                self.frontier.done(url)
+            self._remember(url)
+            self.counts.count(Outcome.ALIAS)
+            return
         page = await self._fetch(fetcher, url, FetchKind.ARTICLE, pending=Pending.ARTICLE)
-        if page is not None and self._store(fetcher, url, page):
+        if page is not None and await self._store(fetcher, url, page):
             self.frontier.done(url)
-            self.known.add(url)
+            self._remember(url)
 
     async def _revisit(self, fetcher: Fetcher) -> None:
         """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
@@ -461,7 +478,7 @@ class SiteCrawl:
             self.counts.not_modified += 1
             self.progress.page_done(self.site.name, "not_modified", url)
         else:
-            self._store(fetcher, url, page)
+            await self._store(fetcher, url, page)
 
     async def _guard(self, url: str, pending: Pending | None, step: Awaitable[T]) -> T | None:
         """Run one URL's step; any exception but an archive fault becomes that URL's recorded failure.
@@ -485,27 +502,114 @@ class SiteCrawl:
             self._failed(url, Reason.INTERNAL_ERROR, None, detail)
             return None
 
-    def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
+    async def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
         """Extract and load one fetched article; False when the page held none (recorded, retried later)."""
         try:
-            article = extract_article(
-                page.text,
-                url,
-                self.site.profile,
-                self.site.selectors,
-                datetime.fromisoformat(page.fetched_at),
-            )
+            article = self._extract(url, page)
         except ExtractError as error:
             self._unreadable(url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
-        article = replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
-        # An article reached under a second URL is stored under the one it names; the other becomes an alias.
-        named = own_url(page, self.site, fetcher.hosts, url)
+        named, page, article = await self._identity(fetcher, url, page, article)
         result = self.store.save_article(named, page, article, self._requests(page), url)
-        self.known.add(named)
+        self._remember(named)
         self.counts.count(result.outcome)
         self.progress.page_done(self.site.name, result.outcome, url)
         return True
+
+    def _extract(self, url: str, page: Page) -> Article:
+        article = extract_article(
+            page.text, url, self.site.profile, self.site.selectors, datetime.fromisoformat(page.fetched_at)
+        )
+        return replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
+
+    async def _identity(
+        self, fetcher: Fetcher, url: str, page: Page, article: Article
+    ) -> tuple[str, Page, Article]:
+        """The URL an article is archived under, with the page and article that back it (README: Dedup).
+
+        The URL that served the page (where redirects landed, else the one reached), unless the page's
+        <link rel=canonical> names another that is this article: one already archived under the same title, or
+        one that serves the same title when fetched now (its page is then the one archived). A canonical that
+        is dead, on a scheme the site does not serve, a listing walked, or another article's would otherwise
+        become the article's identity, and a revisit would find it gone while the article is still online.
+        A revisit checks no canonical again: that would cost a request each time for a dead one.
+        """
+        served = self._archived_spelling(served_url(page, self.site, fetcher.hosts, url))
+        named = canonical_link(page, self.site, fetcher.hosts)
+        if named is None or named in self.walked or url in self.known:
+            return served, page, article  # a revisit keeps the identity the first visit gave the article
+        named = self._archived_spelling(named)
+        if named == served:
+            return served, page, article
+        if named in self.known:
+            same = dedup_key(self.store.title_of(named) or "") == dedup_key(article.title)
+            return (named, page, article) if same else (served, page, article)
+        confirmed = await self._confirmed(fetcher, named, article)
+        if confirmed is None:
+            return served, page, article
+        other, found = confirmed
+        return named, replace(other, attempts=page.attempts + other.attempts), found
+
+    async def _confirmed(self, fetcher: Fetcher, named: str, article: Article) -> tuple[Page, Article] | None:
+        """The page at a canonical URL and its article, when it serves the article of the same title; else None."""
+        try:
+            other = await fetcher.fetch(named, FetchKind.ARTICLE)
+        except FetchError as error:  # the site's mistake, not a page of ours that failed: no failure counted
+            self.store.save_attempts(error.attempts)
+            return None
+        self.counts.pages_fetched += 1
+        self.unstored = (*self.unstored, *other.attempts)
+        try:
+            found = self._extract(named, other)
+        except ExtractError as error:
+            self.store.save_attempts(other.attempts, f"extract:{error.reason}")
+            return None
+        if canonicalize(other.final_url) != named or dedup_key(found.title) != dedup_key(article.title):
+            self.store.save_attempts(other.attempts)
+            return None
+        return other, found
+
+    async def _served_elsewhere(self, fetcher: Fetcher, url: str) -> bool:
+        """Whether an article that answered 404/410 at its URL is still served, with its title, at an alias.
+
+        Its URL may be a canonical its page named that died since (or one an older crawler believed without
+        checking): the article is not gone, and from now on it is archived under the alias that served it.
+        """
+        title = dedup_key(self.store.title_of(url) or "")
+        for alias in self.store.aliases_of(url)[:MAX_ALIASES_TRIED]:
+            try:
+                page = await fetcher.fetch(alias, FetchKind.REVISIT)
+            except FetchError as error:
+                self.store.save_attempts(error.attempts)
+                continue
+            self.counts.pages_fetched += 1
+            self.unstored = page.attempts
+            try:
+                article = self._extract(alias, page)
+            except ExtractError as error:
+                self.store.save_attempts(self._requests(page), f"extract:{error.reason}")
+                continue
+            if dedup_key(article.title) != title:
+                self.store.save_attempts(self._requests(page))
+                continue
+            with self.store.transaction():
+                self.store.move_article(url, alias, page.fetched_at)
+                result = self.store.save_article(alias, page, article, self._requests(page))
+            log.info(
+                "%s: %s is gone, its article is served at %s: archived there now", self.site.name, url, alias
+            )
+            self.counts.count(result.outcome)
+            self.progress.page_done(self.site.name, result.outcome, alias)
+            return True
+        return False
+
+    def _archived_spelling(self, url: str) -> str:
+        """The URL an archived article has under another spelling of url (`document_key`), else url."""
+        return url if url in self.known else self.documents.get(document_key(url), url)
+
+    def _remember(self, url: str) -> None:
+        self.known.add(url)
+        self.documents.setdefault(document_key(url), url)
 
     def _unreadable(self, url: str, page: Page, error: ExtractError, pending: Pending | None) -> None:
         """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so)."""

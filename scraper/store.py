@@ -255,6 +255,47 @@ class SiteArchive:
         )
         return {row[0] for row in rows}
 
+    def _article_of(self, url: str) -> tuple[int, str] | None:
+        """(id, title) of the site's article archived under url or with url as an alias."""
+        row = self.db.execute(
+            "SELECT id, title FROM articles WHERE site = ? AND url = ? UNION ALL "
+            "SELECT a.id, a.title FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.site = ? AND al.url = ? LIMIT 1",
+            [self.site, url, self.site, url],
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def title_of(self, url: str) -> str | None:
+        """The title of the site's article archived under url (or with it as an alias); None when there is none."""
+        found = self._article_of(url)
+        return found[1] if found else None
+
+    def alias(self, archived: str, url: str, at: str) -> None:
+        """Record url as another URL of the article archived under `archived` (its URL or an alias)."""
+        found = self._article_of(archived)
+        if found is not None:
+            with self.transaction():
+                self.archive.add_alias(found[0], url, at)
+
+    def aliases_of(self, url: str) -> list[str]:
+        """The aliases of the site's article archived under url, oldest first."""
+        rows = self.db.execute(
+            "SELECT al.url FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.site = ? AND a.url = ? ORDER BY al.id",
+            [self.site, url],
+        )
+        return [row[0] for row in rows]
+
+    def move_article(self, url: str, alias: str, at: str) -> None:
+        """Archive the article at url under its alias from now on; url becomes one of its aliases."""
+        with self.transaction():
+            found = self._article_of(url)
+            if found is None:
+                return
+            self.db.execute("DELETE FROM article_aliases WHERE url = ?", [alias])
+            self.archive.update("articles", found[0], {"url": alias})
+            self.archive.add_alias(found[0], url, at)
+
     # -- fetches and pages -----------------------------------------------------------------------------------
 
     def save_attempts(self, attempts: Iterable[Attempt], error: str | None = None) -> None:
