@@ -40,6 +40,11 @@ from .text import clean_line
 
 log = logging.getLogger(__name__)
 
+# Words a body needs before its text alone says two URLs hold one article: notices of one title whose body is
+# a line of boilerplate ("Xem file đính kèm", "Đang cập nhật") are different documents (each week's schedule),
+# and an alias would lose one of them. Spellings of one URL are told apart by `urls.document_key` instead.
+MIN_DEDUP_WORDS = 30
+
 # When to fetch an article again, from (published_at, first_seen_at, visited_at): crawl policy, given by the
 # run layer (revisits.next_visit), so the store only records the answer.
 Schedule = Callable[[str | None, str, str], str]
@@ -179,7 +184,8 @@ class Archive:
         same = self.db.execute(
             "SELECT id FROM articles WHERE site = ? AND text_hash = ?", [site, key]
         ).fetchone()
-        if same is not None:  # the same article under another URL: an alias, not a second article
+        if same is not None and len(article.body.split()) >= MIN_DEDUP_WORDS:
+            # the same article under another URL: an alias, not a second article
             self.insert("article_aliases", {"article_id": same[0], "url": url, "first_seen_at": at})
             if seen:
                 self.update("articles", same[0], {"last_seen_at": at})
