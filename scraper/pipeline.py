@@ -451,6 +451,9 @@ class SiteCrawl:
             self.frontier.done(url)
             return
         if (archived := self._archived_spelling(url)) != url:
+            if url == document_key(url):
+                await self._respell(fetcher, url, archived)
+                return
             # Another spelling of an archived article's URL names no other page: an alias, without a request.
             with self.store.transaction():
                 self.store.alias(archived, url, utc_now())
@@ -544,13 +547,13 @@ class SiteCrawl:
         if named in self.known:
             same = dedup_key(self.store.title_of(named) or "") == dedup_key(article.title)
             return (named, page, article) if same else (served, page, article)
-        confirmed = await self._confirmed(fetcher, named, article)
+        confirmed = await self._confirmed(fetcher, named, article.title)
         if confirmed is None:
             return served, page, article
         other, found = confirmed
         return named, replace(other, attempts=page.attempts + other.attempts), found
 
-    async def _confirmed(self, fetcher: Fetcher, named: str, article: Article) -> tuple[Page, Article] | None:
+    async def _confirmed(self, fetcher: Fetcher, named: str, title: str) -> tuple[Page, Article] | None:
         """The page at a canonical URL and its article, when it serves the article of the same title; else None."""
         try:
             other = await fetcher.fetch(named, FetchKind.ARTICLE)
@@ -564,7 +567,8 @@ class SiteCrawl:
         except ExtractError as error:
             self.store.save_attempts(other.attempts, f"extract:{error.reason}")
             return None
-        if canonicalize(other.final_url) != named or dedup_key(found.title) != dedup_key(article.title):
+        landed = document_key(canonicalize(other.final_url))
+        if landed != document_key(named) or dedup_key(found.title) != dedup_key(title):
             self.store.save_attempts(other.attempts)
             return None
         return other, found
@@ -602,6 +606,25 @@ class SiteCrawl:
             self.progress.page_done(self.site.name, result.outcome, alias)
             return True
         return False
+
+    async def _respell(self, fetcher: Fetcher, url: str, archived: str) -> None:
+        """Archive an article under url, the plain spelling of its URL (`document_key`), when url serves it.
+
+        Whichever spelling a crawl meets first ("/223450/" in a sidebar, "/223450" in the listing below it),
+        the article ends under the plain one, so archives crawled in another order agree. Not served with the
+        same title, url is no URL of the article: nothing is recorded but the request.
+        """
+        self.frontier.done(url)
+        self._remember(url)
+        confirmed = await self._confirmed(fetcher, url, self.store.title_of(archived) or "")
+        if confirmed is None:
+            return
+        page, article = confirmed
+        with self.store.transaction():
+            self.store.move_article(archived, url, page.fetched_at)
+            result = self.store.save_article(url, page, article, self._requests(page))
+        self.counts.count(result.outcome)
+        self.progress.page_done(self.site.name, result.outcome, url)
 
     def _archived_spelling(self, url: str) -> str:
         """The URL an archived article has under another spelling of url (`document_key`), else url."""

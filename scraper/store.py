@@ -292,15 +292,16 @@ class SiteArchive:
         )
         return [row[0] for row in rows]
 
-    def move_article(self, url: str, alias: str, at: str) -> None:
-        """Archive the article at url under its alias from now on; url becomes one of its aliases."""
+    def move_article(self, url: str, new_url: str, at: str) -> None:
+        """Archive the article at url (its URL or an alias) under new_url from now on; its URL becomes an alias."""
         with self.transaction():
             found = self._article_of(url)
             if found is None:
                 return
-            self.db.execute("DELETE FROM article_aliases WHERE url = ?", [alias])
-            self.archive.update("articles", found[0], {"url": alias})
-            self.archive.add_alias(found[0], url, at)
+            (old,) = self.db.execute("SELECT url FROM articles WHERE id = ?", [found[0]]).fetchone()
+            self.db.execute("DELETE FROM article_aliases WHERE url = ?", [new_url])
+            self.archive.update("articles", found[0], {"url": new_url})
+            self.archive.add_alias(found[0], old, at)
 
     # -- fetches and pages -----------------------------------------------------------------------------------
 
