@@ -520,6 +520,7 @@ class SiteCrawl:
         return True
 
     def _extract(self, url: str, page: Page) -> Article:
+        """The article on a fetched page; ExtractError when it holds none."""
         article = extract_article(
             page.text, url, self.site.profile, self.site.selectors, datetime.fromisoformat(page.fetched_at)
         )
