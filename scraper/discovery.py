@@ -26,6 +26,7 @@ from .urls import (
     canonicalize,
     in_scope,
     is_pagination_of,
+    on_served_origin,
     page_number,
     trap_reason,
 )
@@ -443,25 +444,38 @@ def _slug_words(url: str) -> int:
     return len([w for w in re.split(r"[-_+.]+", segments[-1]) if w.isalpha()]) if segments else 0
 
 
-def own_url(page: Page, site: Site, hosts: Iterable[str], reached: str) -> str:
-    """The URL an article page names for itself: its <link rel=canonical>, else where redirects landed, else reached.
+def canonical_link(page: Page, site: Site, hosts: Iterable[str]) -> str | None:
+    """The URL the page's <link rel=canonical> names, when it may name an article; else None.
 
     Only a URL in scope that is not the home page, a start listing or a listing page: some portals name their home
-    page as every page's canonical URL, which would store every article under one URL.
+    page as every page's canonical URL, which would store every article under one URL. A canonical that differs
+    from the URL that served the page only by its scheme or "www." is taken on the served one (`on_served_origin`).
+    Whether the page at that URL is this article is the run loop's to check (pipeline.SiteCrawl._identity).
     """
     # Only the <link> tag is parsed: parsing <head> again cost 16 % of extraction (the extractor parses the page).
     tag = CANONICAL_TAG.search(page.text, 0, _head_end(page.text))
     link = LexborHTMLParser(tag.group()).css_first('link[rel="canonical"]') if tag else None
-    named = [(link.attributes.get("href") or "").strip()] if link is not None else []
-    landed = [page.final_url] if page.final_url != reached else []  # most pages: neither, nothing to parse
-    for href in [*named, *landed]:
-        try:
-            url = absolute_url(page.final_url, href)
-        except InvalidURL:
-            continue
-        if _may_name_an_article(url, site, hosts):
-            return url
-    return reached
+    if link is None:
+        return None
+    try:
+        url = on_served_origin(
+            absolute_url(page.final_url, (link.attributes.get("href") or "").strip()),
+            canonicalize(page.final_url),
+        )
+    except InvalidURL:
+        return None
+    return url if _may_name_an_article(url, site, hosts) else None
+
+
+def served_url(page: Page, site: Site, hosts: Iterable[str], reached: str) -> str:
+    """The URL that served an article page: where redirects landed (unless that is no article's), else reached."""
+    if page.final_url == reached:  # most pages: nothing to parse
+        return reached
+    try:
+        url = canonicalize(page.final_url)
+    except InvalidURL:
+        return reached
+    return url if _may_name_an_article(url, site, hosts) else reached
 
 
 def _head_end(text: str) -> int:

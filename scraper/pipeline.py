@@ -20,7 +20,16 @@ from .archive import archive_lock
 from .blocks import check_nesting
 from .counters import site_visits_of
 from .crawler import Fetcher, Politeness
-from .discovery import Links, Shape, discover_links, feed_articles, feed_links, item_leads, own_url
+from .discovery import (
+    Links,
+    Shape,
+    canonical_link,
+    discover_links,
+    feed_articles,
+    feed_links,
+    item_leads,
+    served_url,
+)
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
 from .frontier import Frontier, Pending
@@ -42,7 +51,8 @@ from .models import (
 )
 from .revisits import next_visit
 from .store import Archive, SiteArchive
-from .urls import canonicalize, in_scope, is_pagination_of, onward_pages
+from .text import dedup_key
+from .urls import canonicalize, document_key, in_scope, is_pagination_of, onward_pages
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +69,7 @@ DEGRADED_SHARE = 0.2  # a run where more than this share of a site's pages faile
 # Sites crawled at once: each open site holds its connections, its page in hand and its sets, so an unbounded
 # run grew 73 -> 131 MiB from 100 to 1,000 sites; 100 at a time: 73 -> 78 MiB, no slower (BENCHMARKS.md).
 SITES_IN_FLIGHT = 100
+MAX_ALIASES_TRIED = 3  # an article's aliases a revisit tries when its URL answers 404/410
 MAX_FAILING_STREAK = 25  # pages failing in a row after which a site waits for the next run
 MIN_LEAD_CHARS = 60  # text beside a headline link this long is the item's lead
 NOT_AN_ARTICLE = "not_an_article"  # the extractor's reason for a page that holds no article (a listing)
@@ -158,6 +169,7 @@ class SiteCrawl:
     counts: Counts
     progress: Progress
     known: set[str] = field(default_factory=set)
+    documents: dict[str, str] = field(default_factory=dict)  # document_key -> a known URL of that document
     queued: set[str] = field(default_factory=set)
     walked: set[str] = field(default_factory=set)  # listing pages walked on any run
     walked_now: set[str] = field(default_factory=set)  # listing pages walked on this run
@@ -194,6 +206,8 @@ class SiteCrawl:
     async def _crawl(self, politeness: Politeness) -> None:
         """In the order that keeps new articles first and resumes cleanly after a kill."""
         self.known = self.store.known_urls()
+        for url in self.known:
+            self.documents.setdefault(document_key(url), url)
         self.queued = self.frontier.queued()
         self.walked = self.frontier.walked()
         self.budget = self.settings.max_listing_pages
@@ -432,7 +446,9 @@ class SiteCrawl:
             self.store.save_attempts(error.attempts)
             if pending is not None:
                 self.frontier.failed(url, error.reason, pending)
-            self._failed(url, error.reason, error.status, error.detail)
+            gone = kind == FetchKind.REVISIT and error.status in (404, 410)
+            if not (gone and await self._served_elsewhere(fetcher, url)):
+                self._failed(url, error.reason, error.status, error.detail)
             return None
         self.counts.pages_fetched += 1
         self.failing_streak = 0
@@ -454,10 +470,21 @@ class SiteCrawl:
         if url in self.known:
             self.frontier.done(url)
             return
+        if (archived := self._archived_spelling(url)) != url:
+            if url == document_key(url):
+                await self._respell(fetcher, url, archived)
+                return
+            # Another spelling of an archived article's URL names no other page: an alias, without a request.
+            with self.store.transaction():
+                self.store.alias(archived, url, utc_now())
+                self.frontier.done(url)
+            self._remember(url)
+            self.counts.count(Outcome.ALIAS)
+            return
         page = await self._fetch(fetcher, url, FetchKind.ARTICLE, pending=Pending.ARTICLE)
-        if page is not None and self._store(fetcher, url, page):
+        if page is not None and await self._store(fetcher, url, page):
             self.frontier.done(url)
-            self.known.add(url)
+            self._remember(url)
 
     async def _revisit(self, fetcher: Fetcher) -> None:
         """Fetch archived articles whose time has come, conditionally: unchanged pages cost a 304."""
@@ -474,7 +501,7 @@ class SiteCrawl:
             self.counts.not_modified += 1
             self.progress.page_done(self.site.name, "not_modified", url)
         else:
-            self._store(fetcher, url, page)
+            await self._store(fetcher, url, page)
 
     async def _guard(self, url: str, pending: Pending | None, step: Awaitable[T]) -> T | None:
         """Run one URL's step; any exception but an archive fault becomes that URL's recorded failure.
@@ -498,31 +525,24 @@ class SiteCrawl:
             self._failed(url, Reason.INTERNAL_ERROR, None, detail)
             return None
 
-    def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
+    async def _store(self, fetcher: Fetcher, url: str, page: Page) -> bool:
         """Extract and load one fetched article; False when the page held none (recorded, retried later)."""
         try:
             article = self._extract(url, page)
         except ExtractError as error:
             self._unreadable(url, page, error, None if url in self.known else Pending.ARTICLE)
             return False
-        self._save(fetcher, url, page, article, self._requests(page))
+        named, page, article = await self._identity(fetcher, url, page, article)
+        self._save(named, url, page, article, self._requests(page))
         return True
 
-    def _extract(self, url: str, page: Page) -> Article:
-        """The article on a fetched page; ExtractError when it holds none."""
-        article = extract_article(
-            page.text, url, self.site.profile, self.site.selectors, datetime.fromisoformat(page.fetched_at)
-        )
-        return replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
-
     def _save(
-        self, fetcher: Fetcher, url: str, page: Page, article: Article, attempts: tuple[Attempt, ...]
+        self, named: str, url: str, page: Page, article: Article, attempts: tuple[Attempt, ...]
     ) -> None:
-        """Load one extracted article under the URL it names for itself, and count what that did."""
-        # An article reached under a second URL is stored under the one it names; the other becomes an alias.
-        named = own_url(page, self.site, fetcher.hosts, url)
+        """Load one extracted article under the URL it is archived under (`_identity`), and count what that did."""
         result = self.store.save_article(named, page, article, attempts, url)
-        self.known.update((named, url))
+        self._remember(named)
+        self.known.add(url)
         # articles_alias counts alias rows written; an archived article reached under a URL new to the
         # archive recorded that URL, nothing else: it is not also counted unchanged.
         if not (result.aliases and result.outcome == Outcome.UNCHANGED):
@@ -540,8 +560,125 @@ class SiteCrawl:
         leads = [t for t in item_leads(page) if len(t) >= MIN_LEAD_CHARS]
         if any(line in lead for line in article.body.split("\n") if line.strip() for lead in leads):
             return False
-        self._save(fetcher, url, page, article, ())  # its fetch is recorded with the listing's
+        named = self._archived_spelling(served_url(page, self.site, fetcher.hosts, url))
+        self._save(named, url, page, article, ())  # its fetch is recorded with the listing's
         return True
+
+    def _extract(self, url: str, page: Page) -> Article:
+        """The article on a fetched page; ExtractError when it holds none."""
+        article = extract_article(
+            page.text, url, self.site.profile, self.site.selectors, datetime.fromisoformat(page.fetched_at)
+        )
+        return replace(article, flags=article.flags + page.flags)  # doubts from decoding the page
+
+    async def _identity(
+        self, fetcher: Fetcher, url: str, page: Page, article: Article
+    ) -> tuple[str, Page, Article]:
+        """The URL an article is archived under, with the page and article that back it (README: Dedup).
+
+        The URL that served the page (where redirects landed, else the one reached), unless the page's
+        <link rel=canonical> names another that is this article: one already archived under the same title, or
+        one that serves the same title when fetched now (its page is then the one archived). A canonical that
+        is dead, on a scheme the site does not serve, a listing walked, or another article's would otherwise
+        become the article's identity, and a revisit would find it gone while the article is still online.
+        A revisit checks no canonical again: that would cost a request each time for a dead one.
+        """
+        served = self._archived_spelling(served_url(page, self.site, fetcher.hosts, url))
+        named = canonical_link(page, self.site, fetcher.hosts)
+        if named is None or named in self.walked or url in self.known:
+            return served, page, article  # a revisit keeps the identity the first visit gave the article
+        named = self._archived_spelling(named)
+        if named == served:
+            return served, page, article
+        if named in self.known:
+            same = dedup_key(self.store.title_of(named) or "") == dedup_key(article.title)
+            return (named, page, article) if same else (served, page, article)
+        confirmed = await self._confirmed(fetcher, named, article.title)
+        if confirmed is None:
+            return served, page, article
+        other, found = confirmed
+        return named, replace(other, attempts=page.attempts + other.attempts), found
+
+    async def _confirmed(self, fetcher: Fetcher, named: str, title: str) -> tuple[Page, Article] | None:
+        """The page at a canonical URL and its article, when it serves the article of the same title; else None."""
+        try:
+            other = await fetcher.fetch(named, FetchKind.ARTICLE)
+        except FetchError as error:  # the site's mistake, not a page of ours that failed: no failure counted
+            self.store.save_attempts(error.attempts)
+            return None
+        self.counts.pages_fetched += 1
+        self.unstored = (*self.unstored, *other.attempts)
+        try:
+            found = self._extract(named, other)
+        except ExtractError as error:
+            self.store.save_attempts(other.attempts, f"extract:{error.reason}")
+            return None
+        landed = document_key(canonicalize(other.final_url))
+        if landed != document_key(named) or dedup_key(found.title) != dedup_key(title):
+            self.store.save_attempts(other.attempts)
+            return None
+        return other, found
+
+    async def _served_elsewhere(self, fetcher: Fetcher, url: str) -> bool:
+        """Whether an article that answered 404/410 at its URL is still served, with its title, at an alias.
+
+        Its URL may be a canonical its page named that died since (or one an older crawler believed without
+        checking): the article is not gone, and from now on it is archived under the alias that served it.
+        """
+        title = dedup_key(self.store.title_of(url) or "")
+        for alias in self.store.aliases_of(url)[:MAX_ALIASES_TRIED]:
+            try:
+                page = await fetcher.fetch(alias, FetchKind.REVISIT)
+            except FetchError as error:
+                self.store.save_attempts(error.attempts)
+                continue
+            self.counts.pages_fetched += 1
+            self.unstored = page.attempts
+            try:
+                article = self._extract(alias, page)
+            except ExtractError as error:
+                self.store.save_attempts(self._requests(page), f"extract:{error.reason}")
+                continue
+            if dedup_key(article.title) != title:
+                self.store.save_attempts(self._requests(page))
+                continue
+            with self.store.transaction():
+                self.store.move_article(url, alias, page.fetched_at)
+                result = self.store.save_article(alias, page, article, self._requests(page))
+            log.info(
+                "%s: %s is gone, its article is served at %s: archived there now", self.site.name, url, alias
+            )
+            self.counts.count(result.outcome)
+            self.progress.page_done(self.site.name, result.outcome, alias)
+            return True
+        return False
+
+    async def _respell(self, fetcher: Fetcher, url: str, archived: str) -> None:
+        """Archive an article under url, the plain spelling of its URL (`document_key`), when url serves it.
+
+        Whichever spelling a crawl meets first ("/223450/" in a sidebar, "/223450" in the listing below it),
+        the article ends under the plain one, so archives crawled in another order agree. Not served with the
+        same title, url is no URL of the article: nothing is recorded but the request.
+        """
+        self.frontier.done(url)
+        self._remember(url)
+        confirmed = await self._confirmed(fetcher, url, self.store.title_of(archived) or "")
+        if confirmed is None:
+            return
+        page, article = confirmed
+        with self.store.transaction():
+            self.store.move_article(archived, url, page.fetched_at)
+            result = self.store.save_article(url, page, article, self._requests(page))
+        self.counts.count(result.outcome)
+        self.progress.page_done(self.site.name, result.outcome, url)
+
+    def _archived_spelling(self, url: str) -> str:
+        """The URL an archived article has under another spelling of url (`document_key`), else url."""
+        return url if url in self.known else self.documents.get(document_key(url), url)
+
+    def _remember(self, url: str) -> None:
+        self.known.add(url)
+        self.documents.setdefault(document_key(url), url)
 
     def _unreadable(self, url: str, page: Page, error: ExtractError, pending: Pending | None) -> None:
         """Record a fetched page that could not be read (kept as a capture, retried when `pending` says so).

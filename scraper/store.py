@@ -41,6 +41,11 @@ from .text import clean_line
 
 log = logging.getLogger(__name__)
 
+# Words a body needs before its text alone says two URLs hold one article: notices of one title whose body is
+# a line of boilerplate ("Xem file đính kèm", "Đang cập nhật") are different documents (each week's schedule),
+# and an alias would lose one of them. Spellings of one URL are told apart by `urls.document_key` instead.
+MIN_DEDUP_WORDS = 30
+
 # When to fetch an article again, from (published_at, first_seen_at, visited_at): crawl policy, given by the
 # run layer (revisits.next_visit), so the store only records the answer.
 Schedule = Callable[[str | None, str, str], str]
@@ -181,7 +186,8 @@ class Archive:
         same = self.db.execute(
             "SELECT id FROM articles WHERE site = ? AND text_hash = ?", [site, key]
         ).fetchone()
-        if same is not None:  # the same article under another URL: an alias, not a second article
+        if same is not None and len(article.body.split()) >= MIN_DEDUP_WORDS:
+            # the same article under another URL: an alias, not a second article
             self.insert("article_aliases", {"article_id": same[0], "url": url, "first_seen_at": at})
             if seen:
                 self.update("articles", same[0], {"last_seen_at": at})
@@ -256,6 +262,48 @@ class SiteArchive:
             [self.site, self.site],
         )
         return {row[0] for row in rows}
+
+    def _article_of(self, url: str) -> tuple[int, str] | None:
+        """(id, title) of the site's article archived under url or with url as an alias."""
+        row = self.db.execute(
+            "SELECT id, title FROM articles WHERE site = ? AND url = ? UNION ALL "
+            "SELECT a.id, a.title FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.site = ? AND al.url = ? LIMIT 1",
+            [self.site, url, self.site, url],
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def title_of(self, url: str) -> str | None:
+        """The title of the site's article archived under url (or with it as an alias); None when there is none."""
+        found = self._article_of(url)
+        return found[1] if found else None
+
+    def alias(self, archived: str, url: str, at: str) -> None:
+        """Record url as another URL of the article archived under `archived` (its URL or an alias)."""
+        found = self._article_of(archived)
+        if found is not None:
+            with self.transaction():
+                self.archive.add_alias(found[0], url, at)
+
+    def aliases_of(self, url: str) -> list[str]:
+        """The aliases of the site's article archived under url, oldest first."""
+        rows = self.db.execute(
+            "SELECT al.url FROM article_aliases al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.site = ? AND a.url = ? ORDER BY al.id",
+            [self.site, url],
+        )
+        return [row[0] for row in rows]
+
+    def move_article(self, url: str, new_url: str, at: str) -> None:
+        """Archive the article at url (its URL or an alias) under new_url from now on; its URL becomes an alias."""
+        with self.transaction():
+            found = self._article_of(url)
+            if found is None:
+                return
+            (old,) = self.db.execute("SELECT url FROM articles WHERE id = ?", [found[0]]).fetchone()
+            self.db.execute("DELETE FROM article_aliases WHERE url = ?", [new_url])
+            self.archive.update("articles", found[0], {"url": new_url})
+            self.archive.add_alias(found[0], old, at)
 
     # -- fetches and pages -----------------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ MAX_PATH_SEGMENTS = 20
 MAX_SEGMENT_REPEATS = 2
 MAX_QUERY_PARAMS = 8
 CALENDAR = re.compile(r"lich-cong-tac|lich-lam-viec|calendar|[?&](?:ngay|date|day)=\d", re.I)
+# A folder's index file, which the server answers for the folder itself ("/tin-tuc/index.html" is "/tin-tuc/").
+INDEX_FILE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$", re.I)
 
 
 def canonicalize(url: str) -> str:
@@ -49,6 +51,38 @@ def canonicalize(url: str) -> str:
     if not CANONICAL_HOST.fullmatch(urlsplit(canonical).hostname or ""):
         raise InvalidURL(url, "malformed host name")
     return canonical
+
+
+def document_key(url: str) -> str:
+    """What names one document among a site's canonical URLs: the path without its trailing slash or index file.
+
+    "/223450/" and "/223450", "/tin-tuc/index.html" and "/tin-tuc", "/Default.aspx?tabid=1" and
+    "/default.aspx?tabid=1" are one page to every server these portals run on (tracking parameters are already
+    gone from a canonical URL). A key to compare articles by, never a URL to fetch: a server may answer only
+    one of the spellings.
+    """
+    parts = urlsplit(url)
+    path = INDEX_FILE.sub("/", parts.path).rstrip("/") or "/"
+    return urlunsplit(parts._replace(path=path))
+
+
+def on_served_origin(named: str, served: str) -> str:
+    """`named` on the scheme and host that served the page, when it differs from them only by those.
+
+    An https canonical on a site served over http (or the other way round), or "www." added or left out, names
+    the page that was served: the site's template writes one origin whatever the server answers on, and the
+    origin that answered is the one a revisit can reach.
+    """
+    a, b = urlsplit(named), urlsplit(served)
+    if a.netloc == b.netloc and a.scheme == b.scheme:
+        return named
+    if _bare_host(a) != _bare_host(b) or a.port != b.port:  # a port names another server
+        return named
+    return urlunsplit(a._replace(scheme=b.scheme, netloc=b.netloc))
+
+
+def _bare_host(parts: SplitResult) -> str:
+    return (parts.hostname or "").removeprefix("www.")
 
 
 def absolute_url(base: str, href: str) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.archive import (
     SCHEMA_V1,
@@ -19,10 +22,14 @@ from scraper.archive import (
 )
 from scraper.errors import StorageError
 from scraper.queries import search
-from scraper.store import Archive
+from scraper.store import MIN_DEDUP_WORDS, Archive
 from tests.test_loader import URL, article, attempt, page, site_view
 
 OTHER_URL = URL.replace("1661778300000", "1661778399999")
+# A real body: text alone makes an alias only above MIN_DEDUP_WORDS words.
+STORY = " ".join(
+    ["Chiều ngày 15/8/2022, UBND phường 1 tổ chức hội nghị tổng kết công tác năm và triển khai nhiệm vụ."] * 3
+)
 
 
 def make_v1_archive(path: Path) -> None:
@@ -125,8 +132,8 @@ def test_a_failed_migration_leaves_the_old_archive_untouched(tmp_path: Path) -> 
 def test_the_same_article_under_another_url_is_an_alias_not_a_second_article(tmp_path: Path) -> None:
     site = site_view(tmp_path / "a.db")
     db = site.db
-    site.save_article(URL, page(), article(), [attempt()])
-    result = site.save_article(OTHER_URL, page(), article(url=OTHER_URL), [attempt()])
+    site.save_article(URL, page(), article(STORY), [attempt()])
+    result = site.save_article(OTHER_URL, page(), article(STORY, url=OTHER_URL), [attempt()])
     assert result.outcome == "alias"
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
     assert db.execute("SELECT url FROM article_aliases").fetchall() == [(OTHER_URL,)]
@@ -136,12 +143,31 @@ def test_the_same_article_under_another_url_is_an_alias_not_a_second_article(tmp
 def test_nfd_text_is_the_same_article_as_nfc_text(tmp_path: Path) -> None:
     site = site_view(tmp_path / "a.db")
     db = site.db
-    site.save_article(URL, page(), article(), [attempt()])
+    site.save_article(URL, page(), article(STORY), [attempt()])
     nfd = article(
-        title=unicodedata.normalize("NFD", article().title), body=unicodedata.normalize("NFD", article().body)
+        title=unicodedata.normalize("NFD", article().title), body=unicodedata.normalize("NFD", STORY)
     )
     assert site.save_article(OTHER_URL, page(), nfd, [attempt()]).outcome == "alias"
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    body=st.lists(
+        st.sampled_from(["Xem", "file", "đính", "kèm", "Đang", "cập", "nhật", "nội", "dung", "."]),
+        min_size=0,
+        max_size=MIN_DEDUP_WORDS - 1,
+    ).map(" ".join)
+)
+def test_two_urls_with_one_title_and_a_boilerplate_body_are_two_documents(body: str) -> None:
+    # each week's "Lịch tiếp công dân" with "Xem file đính kèm" as its body: text alone cannot say they are one
+    with tempfile.TemporaryDirectory() as tmp:
+        site = site_view(Path(tmp) / "a.db")
+        site.save_article(URL, page(), article(body), [attempt()])
+        assert (
+            site.save_article(OTHER_URL, page(), article(body, url=OTHER_URL), [attempt()]).outcome == "new"
+        )
+        assert site.db.execute("SELECT count(*) FROM article_aliases").fetchone()[0] == 0
 
 
 def test_a_reader_during_a_write_sees_whole_articles_only(tmp_path: Path) -> None:
@@ -269,7 +295,7 @@ def test_an_alias_leaves_the_canonical_articles_validators_and_schedule_alone(tm
     site = site_view(tmp_path / "a.db")
     db = site.db
     canonical = replace(page(), headers=(("ETag", '"canonical"'),))
-    site.save_article(URL, canonical, article(), [attempt()])
+    site.save_article(URL, canonical, article(STORY), [attempt()])
     before = db.execute("SELECT etag, next_visit_at FROM articles").fetchone()
     other = replace(
         page("2026-12-20T00:00:00.000000Z"),
@@ -277,5 +303,5 @@ def test_an_alias_leaves_the_canonical_articles_validators_and_schedule_alone(tm
         final_url=OTHER_URL,
         headers=(("ETag", '"alias"'),),
     )
-    assert site.save_article(OTHER_URL, other, article(url=OTHER_URL), [attempt()]).outcome == "alias"
+    assert site.save_article(OTHER_URL, other, article(STORY, url=OTHER_URL), [attempt()]).outcome == "alias"
     assert db.execute("SELECT etag, next_visit_at FROM articles").fetchone() == before

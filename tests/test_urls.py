@@ -11,9 +11,11 @@ from scraper.errors import InvalidURL
 from scraper.models import Page, Site
 from scraper.urls import (
     canonicalize,
+    document_key,
     host_of,
     in_scope,
     is_pagination_of,
+    on_served_origin,
     onward_pages,
     page_number,
     site_host,
@@ -52,6 +54,75 @@ def test_path_case_is_never_folded() -> None:
     upper = canonicalize("https://a.gov.vn/h%E1%BB%86-th%E1%BB%90ng")
     lower = canonicalize("https://a.gov.vn/h%E1%BB%87-th%E1%BB%91ng")
     assert upper != lower
+
+
+SPELLING_SUFFIXES = [
+    "",
+    "/",
+    "//",
+    "/index.html",
+    "/INDEX.HTM",
+    "/default.aspx",
+    "/Default.aspx",
+    "/index.php",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    path=st.sampled_from(["/223450", "/tin-tuc/bai-viet-123.html", "/news/xa-hoi", "/Pages"]),
+    suffixes=st.lists(st.sampled_from(SPELLING_SUFFIXES), min_size=2, max_size=2),
+    query=st.sampled_from(["", "?tabid=12&ItemID=4666", "?id=7"]),
+)
+def test_spellings_that_name_no_other_page_share_one_document_key(
+    path: str, suffixes: list[str], query: str
+) -> None:
+    a, b = (canonicalize(f"http://xa.gov.vn{path}{suffix}{query}") for suffix in suffixes)
+    assert document_key(a) == document_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://xa.gov.vn/223450", "http://xa.gov.vn/223451"),
+        ("http://xa.gov.vn/tin-tuc/", "http://xa.gov.vn/Tin-Tuc/"),  # path case names another page here
+        ("http://xa.gov.vn/?id=1", "http://xa.gov.vn/?id=2"),
+        ("http://xa.gov.vn/a/index.html", "http://xa.gov.vn/a/trang-2.html"),
+        ("http://xa.gov.vn/a", "https://xa.gov.vn/a"),  # a scheme is on_served_origin's to settle
+    ],
+    ids=["another-id", "path-case", "another-query", "another-file", "another-scheme"],
+)
+def test_urls_of_other_pages_keep_other_document_keys(a: str, b: str) -> None:
+    assert document_key(a) != document_key(b)
+
+
+@pytest.mark.parametrize(
+    ("named", "served", "taken"),
+    [
+        ("https://xa.gov.vn/a", "http://xa.gov.vn/b", "http://xa.gov.vn/a"),
+        ("http://xa.gov.vn/a", "https://xa.gov.vn/b", "https://xa.gov.vn/a"),
+        ("https://www.xa.gov.vn/a", "http://xa.gov.vn/b", "http://xa.gov.vn/a"),
+        ("http://xa.gov.vn/a", "http://www.xa.gov.vn/b", "http://www.xa.gov.vn/a"),
+        ("https://127.0.0.1:8080/a", "http://127.0.0.1:8080/b", "http://127.0.0.1:8080/a"),
+        ("https://xa.gov.vn:8443/a", "http://xa.gov.vn/b", "https://xa.gov.vn:8443/a"),
+        ("https://huyen.gov.vn/a", "http://xa.gov.vn/b", "https://huyen.gov.vn/a"),
+        ("http://xa.gov.vn/a", "http://xa.gov.vn/b", "http://xa.gov.vn/a"),
+    ],
+    ids=[
+        "https-on-http",
+        "http-on-https",
+        "www-added",
+        "www-left-out",
+        "same-port",
+        "other-port",
+        "other-host",
+        "same",
+    ],
+)
+def test_a_canonical_differing_only_by_scheme_or_www_is_taken_on_the_served_origin(
+    named: str, served: str, taken: str
+) -> None:
+    assert on_served_origin(named, served) == taken
 
 
 def test_scope_is_the_exact_host_and_port() -> None:
