@@ -44,6 +44,7 @@ from .profiles import (
     CATEGORY_LINE,
     DATE_LINE,
     ISSUED_LINE,
+    POSTING_WORDS,
     PROFILES,
     SOURCE_LINE,
     VIEW_COUNT,
@@ -414,7 +415,11 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
     parts = split_date_line(text)
     if parts is not None and "date" not in found:
         prefix, found["date"] = parts
-        named = byline_author(Block(prefix, block.tag)) if prefix else None
+        named = (
+            byline_author(Block(prefix, block.tag))
+            if prefix and not POSTING_WORDS.fullmatch(prefix)
+            else None
+        )
         if named:
             found.setdefault("author", named)
         return True

@@ -184,6 +184,12 @@ NOT_A_NAME = re.compile(
     re.I,
 )
 SOURCE_LINE = re.compile(rf"(?:{_SOURCE_LABELS})\s*:\s*(.+)", re.I)
+# What precedes a date without naming anyone: "Đăng lúc 08:30 ngày 12/03/2025", "Cập nhật 14/01/2025".
+POSTING_WORDS = re.compile(
+    r"(?:Đăng|Được đăng|Đăng tải|Đăng bài|Cập nhật|Ngày đăng|Đăng ngày|Xuất bản|Posted|Published|Updated)"
+    r"(?:\s+(?:lúc|ngày|vào|on|at))?",
+    re.I,
+)
 DATE_LINE = re.compile(
     r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Ngày cập nhật|Cập nhật ngày|Cập nhật|Thời gian đăng"
     r"|Post date|Publish date)\s*:?.*\d{4}.*",

@@ -599,6 +599,17 @@ def date_lines(draw: st.DrawFn) -> DateLine:
     )
 
 
+@pytest.mark.parametrize("words", ["Đăng lúc", "Đăng", "Cập nhật", "Được đăng ngày", "Đăng tải lúc"])
+def test_posting_words_before_a_date_under_the_headline_name_no_author(words: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        under=f"<div>{words} 08:30 ngày 12/03/2025</div>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"]) == (None, "2025-03-12T08:30:00+07:00")
+
+
 @SETTINGS
 @given(line=date_lines(), paragraphs=body_paragraphs, headline=st.sampled_from(HEADLINES))
 def test_a_date_without_a_label_under_the_headline_is_the_publication_time(
