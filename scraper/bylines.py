@@ -141,9 +141,12 @@ def credits_after(following: list[Block]) -> Credits:
     ones, else a bare byline as the first line ("Thanh Tâm" in a right-aligned <p> below the content <div>)."""
     author: str | None = None
     source: str | None = None
-    for block in following:
+    for i, block in enumerate(following):
         if block.links or block.tag in _HEADING_TAGS:
             break
+        # A label in one cell, the name in the next: "Tác giả:" | "Phòng Doanh nghiệp …".
+        if i + 1 < len(following) and CREDIT_LABEL.fullmatch(block.text):
+            block = Block(f"{block.text} {following[i + 1].text}", block.tag)
         labelled = labelled_credit(block)
         if labelled is not None and labelled[0] == "author":
             author = author or labelled[1]
@@ -159,10 +162,13 @@ def _bare_byline(following: list[Block]) -> str | None:
     (the site owner's name in capitals above "Cơ quan chủ quản: …", "Địa chỉ: …", in the same kind of element:
     "PV" in a table cell above a footer <div> is the table layout's byline)."""
     block = following[0]
-    if block.tag in _HEADING_TAGS or not is_byline(block) or NOT_A_NAME.search(block.text):
+    # "Trần Minh - Trung tâm VH-TT-TT huyện": the name is judged, the unit after it may name a place.
+    pair = _PAIR.fullmatch(block.text)
+    name = Block(pair.group(1), block.tag, block.links) if pair else block
+    if block.tag in _HEADING_TAGS or not is_byline(name) or NOT_A_NAME.search(name.text):
         return None
     footer = any(FOOTER_LABELS.match(b.text) and b.tag == block.tag for b in following[1:2])
-    if UNIT_WORDS.match(block.text.title()) or footer:
+    if UNIT_WORDS.match(name.text.title()) or footer:
         return None
     return byline_author(block)
 

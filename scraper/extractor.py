@@ -283,7 +283,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     names = site_names(tree, page.url)
     body_node, body = _body_blocks(tree, own.get("body", ()), sources)
     start = _body_start(blocks, body)
-    title, title_at = _title(tree, blocks, start, own, linked, names, sources)
+    title, title_at = _title(tree, blocks, start, own, linked, names, sources, page.url)
     found_by_family = sources.get("body") in {f"css:{selector}" for selector in own.get("body", ())}
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
@@ -356,13 +356,14 @@ def _title(
     linked: dict[str, Any],
     names: list[str],
     sources: dict[str, str],
+    url: str | None,
 ) -> tuple[str | None, int | None]:
     """The family's title selector, else the visible headline by its place above the body (titles.py)."""
     title = _first_value(tree, own.get("title", ()), sources, "title")
     if title:
         return title, next((i for i, b in enumerate(blocks) if b.text == title), None)
     metas = meta_titles(tree, linked, names)
-    headline = choose_headline(blocks, start, metas, names, lambda: prominent_lines(tree))
+    headline = choose_headline(blocks, start, metas, names, lambda: prominent_lines(tree), url)
     sources["title"] = headline.source
     if headline.index is None and headline.text:
         # A meta title shown above the body, linked (to the page itself): its date and byline lines are read too.

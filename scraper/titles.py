@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block
+from .blocks import Block, Link
 from .bylines import names_the_site
 from .dates import split_date_line
 from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR
@@ -151,12 +152,16 @@ def choose_headline(
     metas: list[tuple[str, str]],
     names: list[str],
     prominent: Callable[[], frozenset[str]] = frozenset,
+    page_url: str | None = None,
 ) -> Headline:
     """The headline by its relation to the body: a heading just above it, agreeing with a meta title or not.
 
     prominent gives the page's styled lines (`prominent_lines`): asked for only when no heading is near the body,
-    as it costs a query of the whole tree (6 % of extraction time on the ScrapingHub benchmark).
+    as it costs a query of the whole tree (6 % of extraction time on the ScrapingHub benchmark). A headline
+    linked to page_url, the page itself, is read as one linked nowhere.
     """
+    if page_url:
+        blocks = [_self_links_cut(block, page_url) for block in blocks]
     candidates = [i for i, block in enumerate(blocks) if _is_headline_block(block, names)]
     near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
     window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
@@ -199,7 +204,11 @@ def _meta_source(text: str, metas: list[tuple[str, str]]) -> str | None:
 
 
 def _is_styled_headline(block: Block, prominent: frozenset[str], names: list[str]) -> bool:
-    if block.links or dedup_key(block.text) not in prominent or split_date_line(block.text) is not None:
+    if (
+        _has_real_links(block)
+        or dedup_key(block.text) not in prominent
+        or split_date_line(block.text) is not None
+    ):
         return False
     words = len(block.text.split())
     return MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS and not is_generic(block.text, names)
@@ -210,7 +219,7 @@ def _heads_a_date_line(blocks: list[Block], i: int, names: list[str]) -> bool:
     block, below = blocks[i], blocks[i + 1].text
     words = len(block.text.split())
     return (
-        not block.links
+        not _has_real_links(block)
         and MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS
         and not block.text.endswith(".")
         and split_date_line(block.text) is None
@@ -220,6 +229,18 @@ def _heads_a_date_line(blocks: list[Block], i: int, names: list[str]) -> bool:
         )
         and not is_generic(block.text, names)
     )
+
+
+def _self_links_cut(block: Block, page_url: str) -> Block:
+    """The block with its links to page_url made links to "#"."""
+    if not block.links or not any(_names_page(link.href, page_url) for link in block.links):
+        return block
+    links = tuple(Link("#", link.text) if _names_page(link.href, page_url) else link for link in block.links)
+    return Block(block.text, block.tag, links)
+
+
+def _names_page(href: str, page_url: str) -> bool:
+    return urldefrag(urljoin(page_url, href.strip())).url.rstrip("/") == urldefrag(page_url).url.rstrip("/")
 
 
 def _has_real_links(block: Block) -> bool:

@@ -561,6 +561,48 @@ def test_an_account_in_a_joomla_info_line_with_bars_is_no_author(account: str) -
     assert (got["author"], got["published_at"], got["views"]) == (None, "2025-03-14T16:30:00+07:00", 12345)
 
 
+@pytest.mark.parametrize(
+    "href", ["/tin-tuc/con-co-don-tau", "https://conco.quangtri.gov.vn/tin-tuc/con-co-don-tau/"]
+)
+def test_a_styled_headline_linked_to_the_page_itself_is_the_title(href: str) -> None:
+    html = portal_page(
+        head="<title>Chi tiết tin tức</title>",
+        headline=f'<div class="title"><a href="{href}">{HEADLINES[0]}</a></div>'
+        '<div class="date">Cập nhật: 08:20 GMT+7, 10/02/2025</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html, url="https://conco.quangtri.gov.vn/tin-tuc/con-co-don-tau")
+    assert (got["title"], got["published_at"]) == (HEADLINES[0], "2025-02-10T08:20:00+07:00")
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(NAMES),
+    unit=st.sampled_from([*UNITS, "Trung tâm VH-TT-TT huyện", "Công chức Tài chính"]),
+    split_label=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_byline_in_a_table_cell_below_the_body_is_the_author(
+    name: str, unit: str, split_label: bool, paragraphs: list[str]
+) -> None:
+    """Table layouts put the byline in its own row: "Name - Unit" right-aligned, or "Tác giả:" in one cell and
+    the name in the next."""
+    byline = (
+        f"<tr><td>Tác giả:</td><td>{name}</td></tr>"
+        if split_label
+        else f'<tr><td align="right"><b>{name} - {unit}</b></td></tr>'
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        body=f"<table><tr><td>{paragraphs_html(paragraphs)}</td></tr>{byline}</table>",
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (
+        name if split_label else f"{name} - {unit}",
+        "\n\n".join(paragraphs),
+    )
+
+
 # -- class 5: dates without a label near the headline ---------------------------------------------------------
 
 
