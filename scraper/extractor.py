@@ -336,7 +336,7 @@ def _after_body(blocks: list[Block], body: list[Block], start: int | None) -> li
 
 def _shown_wins(meta: str, shown: str, now: datetime | None) -> bool:
     """The page's shown date over a machine stamp it does not confirm: a stamp whose time stands for a day
-    without one (dates.placeholder_time) on the shown day, or a moment or day other than the one shown."""
+    without one (dates.placeholder_day) on the shown day, or a moment or day other than the one shown."""
     stamp, day = parse_datetime(meta, now), parse_datetime(shown, now)
     if not stamp or not day:
         return False
