@@ -84,14 +84,28 @@ def parse_datetime(text: str, now: datetime | None = None) -> str | None:
     found = _iso(text) or _relative(text, now) or _calendar(text)
     if found is None:
         return None
-    if isinstance(found, datetime) and found.tzinfo is None:
-        found = found.replace(tzinfo=_offset(text))
+    if isinstance(found, datetime):
+        # Every published_at is in Vietnam's time: a UTC stamp (Drupal's `datetime="…Z"`) is the same moment.
+        found = found.replace(tzinfo=_offset(text)) if found.tzinfo is None else found
+        found = found.astimezone(VIETNAM)
     day = found.date() if isinstance(found, datetime) else found
     if day > now.astimezone(VIETNAM).date() + timedelta(days=1):
         log.warning("date %r is in the future; ignored", text)
         return None
     _check_weekday(text, day)
     return found.isoformat()
+
+
+def placeholder_day(text: str) -> str | None:
+    """The day (YYYY-MM-DD, unshifted) of a machine stamp whose time stands for a day without one: 00:00:00, or
+    12:00:00 in UTC, where Drupal stores a date-only field (the page then shows the date alone)."""
+    match = ISO.search(text)
+    if match is None or match["H"] is None:
+        return None
+    clock = (int(match["H"]), int(match["M"]), int(match["S"] or 0))
+    utc_noon = clock == (12, 0, 0) and (match["tz"] or "") in {"Z", "+00:00", "+0000"}
+    day = _make_date(int(match["y"]), int(match["m"]), int(match["d"]))
+    return day.isoformat() if day is not None and (clock == (0, 0, 0) or utc_noon) else None
 
 
 def local_date(published_at: str | None) -> str | None:

@@ -141,6 +141,18 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Counter labels that follow the number, after an optional "Hiện có"/"Có": Joomla's mod_vvisit_counter prints
+# "Hiện có 9 khách Trực tuyến" (issue 10 review).
+COUNTER_LABELS_AFTER: dict[str, tuple[str, ...]] = {
+    "online": (
+        "khách đang trực tuyến",
+        "khách trực tuyến",
+        "khách đang online",
+        "khách online",
+        "guests online",
+    ),
+}
+
 # Words after a counter's number ("Tổng truy cập: 1.234 lượt").
 COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "lần", "visits")
 
@@ -201,13 +213,13 @@ ISSUED_LINE = re.compile(r"(?:Ngày ban hành|Ban hành ngày)\s*:?.*\d{4}.*", r
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 # The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".
 VIEW_COUNT = re.compile(
-    r"(?:(?:Lượt xem|Số lượt xem|Lượt đọc|View count|Đã xem)\s*:?\s*"
+    r"(?:(?:Lượt xem|Số lượt xem|Số lần xem|Lần xem|Lượt đọc|View count|Đã xem)\s*:?\s*"
     r"|(?:\(|(?<=\|\s)|^)(?=\d[\d.,]*\s+lượt (?:xem|đọc)\b))(\d[\d.,]*)(?:\s+lượt (?:xem|đọc)\)?)?",
     re.I,
 )
 # A piece of every VIEW_COUNT label, lower-cased and free of i, s and k (case-blind matching also folds İ, ı,
 # ſ and the Kelvin sign into those): a lower-cased text holding none of them holds no view count.
-VIEW_LABEL_PIECES = ("lượt xem", "lượt đọc", "ew count", "đã xem")
+VIEW_LABEL_PIECES = ("lượt xem", "lần xem", "lượt đọc", "ew count", "đã xem")
 
 
 def search_view_count(text: str) -> re.Match[str] | None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.dates import parse_datetime
+from scraper import extract
+from scraper.dates import parse_datetime, placeholder_day
+from tests.test_extract_variations import HEADLINES, PARAGRAPHS, paragraphs_html, portal_page
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 
@@ -33,7 +35,8 @@ NOW = datetime(2026, 11, 29, 10, 0, tzinfo=timezone(timedelta(hours=7)))
         ("Ngày 09 tháng 3 năm 2025 lúc 15 giờ 30 phút", "2025-03-09T15:30:00+07:00"),
         ("26/02/202510:20", "2025-02-26T10:20:00+07:00"),
         ("2024-06-05T08:30:00+07:00", "2024-06-05T08:30:00+07:00"),
-        ("2024-06-05T01:30:00Z", "2024-06-05T01:30:00+00:00"),
+        ("2024-06-05T01:30:00Z", "2024-06-05T08:30:00+07:00"),
+        ("2024-06-05T20:30:00-05:00", "2024-06-06T08:30:00+07:00"),
         ("05-06-2024 08:30 (GMT+7)", "2024-06-05T08:30:00+07:00"),
         ("10:15 SA, 02/01/2025", "2025-01-02T10:15:00+07:00"),
         ("2:15 CH, 02/01/2025", "2025-01-02T14:15:00+07:00"),
@@ -99,3 +102,76 @@ def test_a_date_with_a_month_name_is_read(day: date, shape: str, case: Callable[
 )
 def test_words_that_only_look_like_a_month_give_no_date(text: str) -> None:
     assert parse_datetime(text, NOW) is None
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    moment=st.datetimes(datetime(2000, 1, 1), datetime(2026, 11, 1)).map(lambda d: d.replace(microsecond=0)),
+    hours=st.integers(-12, 14),
+    shape=st.sampled_from(["{}", "Ngày đăng: {}"]),
+)
+def test_a_stamp_in_any_zone_is_the_same_moment_in_vietnam_time(
+    moment: datetime, hours: int, shape: str
+) -> None:
+    stamp = moment.replace(tzinfo=timezone(timedelta(hours=hours)))
+    got = parse_datetime(shape.format(stamp.isoformat().replace("+00:00", "Z")), NOW)
+    assert got is not None and got.endswith("+07:00")
+    assert datetime.fromisoformat(got) == stamp
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("2025-02-20T12:00:00Z", "2025-02-20"),
+        ("2025-02-20T12:00:00+00:00", "2025-02-20"),
+        ("2025-02-20T00:00:00+07:00", "2025-02-20"),
+        ("2025-02-20T00:00:00Z", "2025-02-20"),
+        ("2025-02-20T12:00:00+07:00", None),
+        ("2025-02-20T01:30:00Z", None),
+        ("2025-02-20", None),
+    ],
+)
+def test_a_stamps_time_that_stands_for_a_day_without_one(stamp: str, day: str | None) -> None:
+    assert placeholder_day(stamp) == day
+
+
+def time_element(stamp: str, shown: str) -> str:
+    """Drupal's date field: the machine stamp in `datetime`, the page's own display as the text."""
+    return f'<div class="field--name-created">Ngày đăng <time datetime="{stamp}">{shown}</time></div>'
+
+
+VN = timezone(timedelta(hours=7))
+moments = st.datetimes(datetime(2015, 1, 1), datetime(2026, 11, 1)).map(
+    lambda d: d.replace(second=0, microsecond=0)
+)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(moment=moments, stored=st.sampled_from(["utc-noon", "midnight"]))
+def test_a_date_only_field_stored_with_a_placeholder_time_is_the_shown_date(
+    moment: datetime, stored: str
+) -> None:
+    day = moment.date()
+    stamp = f"{day.isoformat()}T12:00:00Z" if stored == "utc-noon" else f"{day.isoformat()}T00:00:00+07:00"
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        under=time_element(stamp, day.strftime("%d/%m/%Y")),
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    assert extract(html)["published_at"] == day.isoformat()
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(moment=moments, lie=st.sampled_from([timedelta(0), timedelta(hours=7), timedelta(hours=-3)]))
+def test_a_utc_stamp_is_vietnam_time_and_yields_to_the_time_the_page_shows(
+    moment: datetime, lie: timedelta
+) -> None:
+    # lie = 0: a true UTC stamp; otherwise the stamp disagrees with what the page shows, which wins.
+    local = moment.replace(tzinfo=VN)
+    stamp = (local.astimezone(UTC) + lie).strftime("%Y-%m-%dT%H:%M:%SZ")
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        under=time_element(stamp, local.strftime("%d/%m/%Y - %H:%M")),
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    assert extract(html)["published_at"] == local.isoformat()

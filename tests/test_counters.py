@@ -1,0 +1,182 @@
+"""Counters on pages nobody here wrote (issue 10): a visitor counter's labels and numbers in separate rows or
+columns, odometer digits as images, a count before its label; an article's view count, never a most-read box's.
+
+A field the page does not tell plainly is null, never a number read from the wrong element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper import extract
+from tests.test_extract_variations import HEADLINES, PARAGRAPHS, RELATED, number, paragraphs_html, portal_page
+
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True)
+LABELS = {
+    "online": ["Đang truy cập", "Đang online", "Trực tuyến"],
+    "today": ["Hôm nay", "Truy cập hôm nay"],
+    "total": ["Tổng lượt truy cập", "Tổng truy cập", "Đã truy cập"],
+}
+KEYS = ("online", "today", "total")
+counts = st.fixed_dictionaries(
+    {"online": st.integers(0, 999), "today": st.integers(0, 99_999), "total": st.integers(100_000, 10**9)}
+)
+
+
+def article(counter: str = "", tail: str = "", under: str = "", after: str = "") -> dict[str, object]:
+    """A portal's article with three paragraphs, then `after` inside the body's container."""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=under or '<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]) + after,
+        tail=tail,
+        counter=counter,
+    )
+    return extract(html)
+
+
+# -- the site's visitor counter -------------------------------------------------------------------------------
+
+
+def label_row_table(labels: list[str], numbers: list[str]) -> str:
+    cells = "".join(f"<td>{label}</td>" for label in labels)
+    values = "".join(f'<td align="right">{value}</td>' for value in numbers)
+    return f'<table><tr><td colspan="3"><b>THỐNG KÊ TRUY CẬP</b></td></tr><tr>{cells}</tr><tr>{values}</tr></table>'
+
+
+def label_column(labels: list[str], numbers: list[str]) -> str:
+    left = "".join(f"<p>{label}</p>" for label in labels)
+    right = "".join(f"<p>{value}</p>" for value in numbers)
+    return f'<div class="counter"><h4>Thống kê truy cập</h4><div class="l">{left}</div><div class="r">{right}</div></div>'
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from([label_row_table, label_column]),
+    values=counts,
+    picks=st.tuples(*(st.sampled_from(LABELS[key]) for key in KEYS)),
+    sep=st.sampled_from([".", ","]),
+    keys=st.sampled_from([KEYS, ("online", "total"), ("today", "total")]),
+)
+def test_labels_in_one_row_or_column_pair_with_the_numbers_in_the_next_in_order(
+    shape: Callable[[list[str], list[str]], str],
+    values: dict[str, int],
+    picks: tuple[str, ...],
+    sep: str,
+    keys: tuple[str, ...],
+) -> None:
+    labels = [dict(zip(KEYS, picks, strict=True))[key] for key in keys]
+    got = article(counter=shape(labels, [number(values[key], sep) for key in keys]))
+    assert got["site_visits"] == {key: values[key] if key in keys else None for key in KEYS}
+
+
+@SETTINGS
+@given(shape=st.sampled_from([label_row_table, label_column]), values=counts, shown=st.integers(1, 2))
+def test_numbers_that_cannot_be_paired_with_their_labels_are_null_not_guessed(
+    shape: Callable[[list[str], list[str]], str], values: dict[str, int], shown: int
+) -> None:
+    # Three labels over fewer numbers: which label lost its number is not shown, so none is read.
+    numbers = [number(values[key], ".") for key in KEYS][:shown]
+    assert article(counter=shape([LABELS[key][0] for key in KEYS], numbers))["site_visits"] is None
+
+
+def test_a_heading_that_is_a_label_leaves_the_pairs_under_it_read() -> None:
+    widget = "<div>Lượt truy cập</div><div>Đang truy cập</div><div>37</div><div>Hôm nay</div><div>2.108</div>"
+    assert article(counter=widget)["site_visits"] == {"online": 37, "today": 2108, "total": None}
+
+
+def odometer(value: int) -> str:
+    return "".join(f'<img src="/images/counter/{d}.gif" alt="{d}">' for d in str(value))
+
+
+@SETTINGS
+@given(values=counts, picks=st.tuples(*(st.sampled_from(LABELS[key]) for key in KEYS)))
+def test_odometer_digits_shown_as_images_are_read_from_their_alt_text(
+    values: dict[str, int], picks: tuple[str, ...]
+) -> None:
+    rows = "".join(f"<p>{label}: {odometer(values[key])}</p>" for key, label in zip(KEYS, picks, strict=True))
+    got = article(counter=f'<div class="counter"><div class="title">Lượt truy cập</div>{rows}</div>')
+    assert got["site_visits"] == values
+
+
+def test_an_odometer_without_a_label_of_its_own_is_not_read() -> None:
+    widget = f"<h3>Thống kê truy cập</h3><div>{odometer(345678)}</div>"
+    assert article(counter=widget)["site_visits"] is None
+
+
+@SETTINGS
+@given(
+    values=counts,
+    line=st.sampled_from(
+        ["Hiện có {} khách Trực tuyến", "Có {} khách đang online", "We have {} guests online"]
+    ),
+)
+def test_a_count_before_its_label_is_the_online_count(values: dict[str, int], line: str) -> None:
+    # Joomla's mod_vvisit_counter: a table of "Hôm nay | 215" rows, then "Hiện có 9 khách Trực tuyến".
+    rows = (
+        f"<tr><td>Hôm nay</td><td>{number(values['today'], '.')}</td></tr><tr><td>Hôm qua</td><td>498</td></tr>"
+        f"<tr><td>Tất cả</td><td>{number(values['total'], '.')}</td></tr>"
+    )
+    widget = f"<h3>Thống kê truy cập</h3><table>{rows}</table><div>{line.format(values['online'])}</div>"
+    assert article(counter=widget)["site_visits"] == values
+
+
+# -- the article's view count --------------------------------------------------------------------------------
+
+
+def most_read(views: list[int]) -> str:
+    items = "".join(
+        f'<li><a href="/x/{i}">{HEADLINES[i]}</a> <span>({number(v, ".")} lượt xem)</span></li>'
+        for i, v in enumerate(views)
+    )
+    return f'<div class="sidebar"><h3>Tin xem nhiều</h3><ul>{items}</ul></div>'
+
+
+@SETTINGS
+@given(
+    others=st.lists(st.integers(1000, 99_999), min_size=1, max_size=5),
+    where=st.sampled_from(["tail", "counter"]),
+    own=st.one_of(st.none(), st.integers(0, 999)),
+)
+def test_a_most_read_boxs_counts_are_other_articles_views(
+    others: list[int], where: str, own: int | None
+) -> None:
+    box = most_read(others)
+    under = f'<div class="date">02/09/2024 08:00{f" | Lượt xem: {own}" if own is not None else ""}</div>'
+    got = article(under=under, **{where: box})
+    assert got["views"] == own
+    assert ("views" in got["sources"]) == (own is not None)
+
+
+@SETTINGS
+@given(views=st.integers(0, 99_999), label=st.sampled_from(["Số lần xem: {}", "Lần xem: {}"]))
+def test_a_times_viewed_line_is_the_views_and_leaves_the_body(views: int, label: str) -> None:
+    got = article(after=f'<p class="views">{label.format(views)}</p>')
+    assert (got["views"], got["body"], got["sources"]["views"]) == (
+        views,
+        "\n\n".join(PARAGRAPHS[:3]),
+        "label:view-count",
+    )
+
+
+@SETTINGS
+@given(views=st.integers(0, 99_999), alt=st.sampled_from(["Lượt xem", "Số lượt xem", "lượt xem"]))
+def test_a_count_after_an_eye_icon_labelled_in_its_alt_text_is_the_views(views: int, alt: str) -> None:
+    meta = (
+        '<div class="meta"><img src="/i/clock.png" alt="Ngày đăng"> 02/09/2024 08:00 &nbsp; '
+        f'<img src="/i/eye.png" alt="{alt}"> {number(views, ".")}</div>'
+    )
+    got = article(under=meta)
+    assert (got["views"], got["sources"]["views"]) == (views, "label:view-icon")
+
+
+def test_eye_icons_on_every_entry_of_a_list_give_no_views() -> None:
+    entries = "".join(
+        f'<li><a href="/x/{i}">{h}</a> <img src="/i/eye.png" alt="Lượt xem"> {i + 50}</li>'
+        for i, h in enumerate(HEADLINES[:3])
+    )
+    got = article(tail=f"<ul>{entries}</ul><ul>{RELATED}</ul>")
+    assert got["views"] is None
