@@ -198,6 +198,23 @@ def test_a_link_opening_with_an_image_keeps_its_headline_in_its_block(card: str)
     assert linked == [(f"/t/{i}", t) for i, t in enumerate(titles)]
 
 
+@pytest.mark.parametrize(
+    "card",
+    [
+        '<div><a href="/t/{i}"><h5>{title}</h5></a><small>1{i}/01/2025</small></div>',
+        '<li><a href="/t/{i}"><div class="t">{title}</div><span>1{i}/01/2025</span></a></li>',
+        '<div><a href="/t/{i}"><img src="/{i}.jpg"><h4>{title}</h4></a></div>',
+    ],
+    ids=["heading-in-link", "div-in-link", "image-then-heading-in-link"],
+)
+def test_a_link_wrapping_a_block_links_that_block(card: str) -> None:
+    titles = ["Hội nghị tổng kết công tác Mặt trận", "Trao quà Tết cho hộ nghèo thôn Trung An"]
+    html = "<body>" + "".join(card.format(i=i, title=t) for i, t in enumerate(titles)) + "</body>"
+    found = blocks_of(LexborHTMLParser(html).body)
+    linked = [(b.text, b.links[0].href) for b in found if b.links]
+    assert linked == [(t, f"/t/{i}") for i, t in enumerate(titles)]
+
+
 def test_a_link_holding_only_an_image_lends_nothing_to_the_next_container() -> None:
     html = '<body><div><a href="/"><img src="/logo.png"></a></div><p>Nội dung bài viết.</p></body>'
     assert [(b.text, b.links) for b in blocks_of(LexborHTMLParser(html).body)] == [("Nội dung bài viết.", ())]
