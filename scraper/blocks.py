@@ -166,8 +166,8 @@ def _too_many_attributes(piece: str) -> bool:
     return end > _LONG_TAG and piece.count("=", 0, end) > MAX_ATTRIBUTES
 
 
-def _within(node: LexborNode, outer: LexborNode) -> bool:
-    """Whether node lies under outer (walked only for a link that opened with no text, a rare case)."""
+def is_inside(node: LexborNode, outer: LexborNode) -> bool:
+    """Whether node lies under outer."""
     parent = node.parent
     while parent is not None:
         if parent.mem_id == outer.mem_id:
@@ -200,7 +200,7 @@ def blocks_of(root: LexborNode) -> list[Block]:
                         found.append(Block(text, block_tag, tuple(links)))
                     parts = []
                     links = []
-                elif container[0] != key and links and not (opened and _within(node, opened)):
+                elif container[0] != key and links and not (opened and is_inside(node, opened)):
                     # In the same container, a link opened before a break with no text yet (a card's
                     # <a><img><span>headline</span></a>) belongs to the run after the break; in another, only
                     # when that container lies inside the link (a card's <a><h5>headline</h5></a>).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block, blocks_of
+from .blocks import Block, blocks_of, is_inside
 from .dates import parse_datetime
 from .profiles import FOOTER_LABELS
 
@@ -241,9 +241,9 @@ def _hinted(
         scored = [pair for pair in scored if pair[0] > 0]
         if not scored:
             continue
-        holding = [pair for pair in scored if headline is not None and _inside(headline, pair[1])]
+        holding = [pair for pair in scored if headline is not None and is_inside(headline, pair[1])]
         node = max(holding or scored, key=lambda pair: pair[0])[1]
-        if best is None or _inside(best, node) or _inside(node, best) or best.mem_id == node.mem_id:
+        if best is None or is_inside(best, node) or is_inside(node, best) or best.mem_id == node.mem_id:
             return node, f"css:{selector}"
     return None
 
@@ -318,7 +318,7 @@ def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     """A lead marked as such (sapo, summary) outside the body's container, or None."""
     near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
     for node in near.css(LEAD_SELECTOR):
-        if node.tag in ("html", "body") or _inside(node, body) or _inside(body, node):
+        if node.tag in ("html", "body") or is_inside(node, body) or is_inside(body, node):
             continue
         if not _before(node, body, near):
             continue  # a summary after the body is a related-news card's, not this article's lead
@@ -334,19 +334,10 @@ def _before(node: LexborNode, body: LexborNode, top: LexborNode) -> bool:
     while current is not None and current.mem_id != top.mem_id:
         sibling = current.prev
         while sibling is not None:
-            if sibling.mem_id == node.mem_id or _inside(node, sibling):
+            if sibling.mem_id == node.mem_id or is_inside(node, sibling):
                 return True
             sibling = sibling.prev
         current = current.parent
-    return False
-
-
-def _inside(node: LexborNode, outer: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id == outer.mem_id:
-            return True
-        parent = parent.parent
     return False
 
 
