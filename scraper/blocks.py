@@ -166,12 +166,23 @@ def _too_many_attributes(piece: str) -> bool:
     return end > _LONG_TAG and piece.count("=", 0, end) > MAX_ATTRIBUTES
 
 
+def is_inside(node: LexborNode, outer: LexborNode) -> bool:
+    """Whether node lies under outer."""
+    parent = node.parent
+    while parent is not None:
+        if parent.mem_id == outer.mem_id:
+            return True
+        parent = parent.parent
+    return False
+
+
 def blocks_of(root: LexborNode) -> list[Block]:
     """The text blocks under root, in document order; ExtractError("too_complex") past MAX_WALK_NODES nodes."""
     found: list[Block] = []
     parts: list[str] = []  # the current run's text, from its first piece that is not white space
     links: list[Link] = []
     key, block_tag, broken = -1, "", False
+    opened: LexborNode | None = None  # the last link opened before any text of its run
     cache: _Containers = {}
     # This loop runs on every node of every page (a third of extraction time): the container look-up and the
     # end of a run are inlined, a run's lists are renewed only when used, and white space opening a run is not
@@ -189,14 +200,16 @@ def blocks_of(root: LexborNode) -> list[Block]:
                         found.append(Block(text, block_tag, tuple(links)))
                     parts = []
                     links = []
-                elif container[0] != key and links:
+                elif container[0] != key and links and not (opened and is_inside(node, opened)):
                     # In the same container, a link opened before a break with no text yet (a card's
-                    # <a><img><span>headline</span></a>) belongs to the run after the break.
+                    # <a><img><span>headline</span></a>) belongs to the run after the break; in another, only
+                    # when that container lies inside the link (a card's <a><h5>headline</h5></a>).
                     links = []
                 key, block_tag = container
                 broken = False
             if tag != "-text":
                 links.append(Link((href or "").strip(), clean_line(node.text())))
+                opened = None if parts else node
                 continue
             piece = node.text_content or ""
             if parts or not piece.isspace():

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block, blocks_of
+from .blocks import Block, blocks_of, is_inside
 from .dates import parse_datetime
+from .profiles import FOOTER_LABELS
 
 # Elements that are never the article's text wherever they sit.
 CHROME_TAGS = "nav, aside, footer, button, form[role=search], dialog, figure cite"
@@ -112,11 +113,25 @@ TOOL_LABEL = _phrases(
     *("Trở lại", "Về đầu trang", "Lên đầu", "Lưu", "Bình luận", "Thích", "Sao chép liên kết", "Copy link"),
     *("Facebook", "Zalo", "Twitter", "Tweet", "Share", "Print", "Save", "Comment", "Top", "Back"),
     *("Pinterest", "LinkedIn", "WhatsApp", "Reddit"),
+    # A print view's own tools ("In bài viết | Đóng cửa sổ", NukeViet's "In ra Đóng cửa sổ này").
+    *("In ra", "Đóng", "Đóng cửa sổ(?: này)?", "Close(?: window)?"),
+)
+# A print view's line naming the article's address ("URL: https://…", "URL của bản tin này: https://…").
+ADDRESS_LINE = re.compile(
+    r"(?:URL|Link|Đường dẫn)(?: của (?:bản tin|bài viết)(?: này)?)?\s*:\s*https?://\S+", re.I
+)
+# A site footer's lines that name the site's owner: the footer opens at the first labelled line of the run
+# that ends the page; the other labels ("Địa chỉ", "Email") may end a notice's own text, so one of these must be
+# in that run.
+OWNER_LINE = re.compile(
+    r"(?:Cơ quan chủ quản|(?:Người )?chịu trách nhiệm|Bản quyền|Copyright|©|(?:Xin )?(?:vui lòng )?ghi rõ nguồn)",
+    re.I,
 )
 # A row of tool labels and separators, nothing else.
 _TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
 _BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
 _MAX_HEADLINE_CHARS = 200
+_WHOLE_TEXT = frozenset({"p", "pre", "blockquote", "figure"})  # read deep; other text holders by own text
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
 
 
@@ -134,7 +149,8 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     root = tree.body
     if root is None:
         return None
-    best = _scored(root, MIN_PARAGRAPH) or _scored(root, 1)  # a page of short lines still has a body
+    # A page of short lines still has a body; a photo album's captions may be its only text.
+    best = _scored(root, MIN_PARAGRAPH) or _scored(root, 1) or _scored(root, 1, "figure")
     found = _hinted(tree, hints, best) or ((best, "score:paragraphs") if best is not None else None)
     if found is None:
         return None
@@ -164,13 +180,18 @@ def _without_leading_dates(blocks: list[Block]) -> list[Block]:
 def _is_heading_meta(block: Block, rest: list[Block]) -> bool:
     """The headline, a date line, a "By"/"Published" line, or a bare name line above the story."""
     text = block.text
-    if block.tag == "h1" or _is_date_line(text):
+    # A print view shows its headline as <h2> over the date line, and the site's name above it.
+    if (
+        block.tag == "h1"
+        or _is_date_line(text)
+        or (block.tag == "h2" and rest and _is_date_line(rest[0].text))
+    ):
         return True
     if len(text) <= 100 and META_LINE.fullmatch(text):
         return True
     # A short unpunctuated line ("Randy Maniloff") right before a meta line belongs to the byline; a longer one
     # right before a date line is the headline, shown in a styled <p> inside the body's container.
-    if not rest or text[-1] in ".:!?…" or not _is_heading_meta(rest[0], []):
+    if not rest or text[-1] in ".:!?…" or not _is_heading_meta(rest[0], rest[1:2]):
         return False
     return len(text) <= 40 or (len(text) <= _MAX_HEADLINE_CHARS and _is_date_line(rest[0].text))
 
@@ -220,9 +241,9 @@ def _hinted(
         scored = [pair for pair in scored if pair[0] > 0]
         if not scored:
             continue
-        holding = [pair for pair in scored if headline is not None and _inside(headline, pair[1])]
+        holding = [pair for pair in scored if headline is not None and is_inside(headline, pair[1])]
         node = max(holding or scored, key=lambda pair: pair[0])[1]
-        if best is None or _inside(best, node) or _inside(node, best) or best.mem_id == node.mem_id:
+        if best is None or is_inside(best, node) or is_inside(node, best) or best.mem_id == node.mem_id:
             return node, f"css:{selector}"
     return None
 
@@ -242,13 +263,13 @@ def _link_chars(node: LexborNode) -> int:
     return sum(len(child.text(strip=True)) for child in node.iter() if child.tag == "a")
 
 
-def _paragraphs(root: LexborNode) -> list[LexborNode]:
-    """<p>, <pre>, <blockquote>, and the elements whose own text is cut into lines by <br>.
+def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
+    """The elements of `tags` (<p>, <pre>, <blockquote>), and the elements whose own text is cut into lines by <br>.
 
     Readability reads every <div> for text of its own; asking for the parents of <br>s finds the same
     paragraphs at a fifth of the cost (measured on the ScrapingHub pages).
     """
-    found = root.css("p, pre, blockquote")
+    found = root.css(tags)
     seen = {node.mem_id for node in found}
     for line_break in root.css(_BROKEN_LINES):
         parent = line_break.parent
@@ -258,16 +279,18 @@ def _paragraphs(root: LexborNode) -> list[LexborNode]:
     return found
 
 
-def _scored(root: LexborNode, shortest: int) -> LexborNode | None:
+def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -> LexborNode | None:
     """Readability's candidate: paragraph scores credited to parent (full) and grandparent (half)."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for paragraph in _paragraphs(root):
-        text = paragraph.text(deep=paragraph.tag in ("p", "pre", "blockquote"), strip=True)
+    for paragraph in _paragraphs(root, tags):
+        text = paragraph.text(deep=paragraph.tag in _WHOLE_TEXT, strip=True)
         if len(text) < shortest:
             continue
-        score = 1 + text.count(",") + min(len(text) / 100, 3)
-        if paragraph.tag in ("p", "pre", "blockquote"):
+        # A site footer's lines ("Cơ quan chủ quản: …") score nothing: they would credit the page's <body> over
+        # a short story's container. They still make their parents candidates (a photo album has no other text).
+        score = 0.0 if FOOTER_LABELS.match(text) else 1 + text.count(",") + min(len(text) / 100, 3)
+        if paragraph.tag in _WHOLE_TEXT:
             score *= max(0.0, 1 - _link_chars(paragraph) / len(text))
         ancestor = paragraph.parent
         for level in (1, 2):
@@ -295,7 +318,7 @@ def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     """A lead marked as such (sapo, summary) outside the body's container, or None."""
     near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
     for node in near.css(LEAD_SELECTOR):
-        if node.tag in ("html", "body") or _inside(node, body) or _inside(body, node):
+        if node.tag in ("html", "body") or is_inside(node, body) or is_inside(body, node):
             continue
         if not _before(node, body, near):
             continue  # a summary after the body is a related-news card's, not this article's lead
@@ -311,26 +334,32 @@ def _before(node: LexborNode, body: LexborNode, top: LexborNode) -> bool:
     while current is not None and current.mem_id != top.mem_id:
         sibling = current.prev
         while sibling is not None:
-            if sibling.mem_id == node.mem_id or _inside(node, sibling):
+            if sibling.mem_id == node.mem_id or is_inside(node, sibling):
                 return True
             sibling = sibling.prev
         current = current.parent
     return False
 
 
-def _inside(node: LexborNode, outer: LexborNode) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.mem_id == outer.mem_id:
-            return True
-        parent = parent.parent
-    return False
-
-
 def clean_blocks(blocks: list[Block]) -> list[Block]:
     """The blocks that are the article's text: no link lists, tool rows, related-news boxes or comments."""
-    kept = [b for b in without_related(blocks) if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text)]
-    return before_comments(kept, blocks)
+    kept = [
+        b
+        for b in without_related(blocks)
+        if not is_chrome(b) and not BOILERPLATE_LINE.fullmatch(b.text) and not ADDRESS_LINE.fullmatch(b.text)
+    ]
+    return without_footer(before_comments(kept, blocks))
+
+
+def without_footer(blocks: list[Block]) -> list[Block]:
+    """The blocks without the site footer that ends them: the last run of labelled footer lines ("Cơ quan chủ
+    quản: …", "Địa chỉ: …", "Ghi rõ nguồn …"), when one of its lines names the site's owner."""
+    start = len(blocks)
+    while start > 0 and FOOTER_LABELS.match(blocks[start - 1].text):
+        start -= 1
+    if not any(OWNER_LINE.match(block.text) for block in blocks[start:]):
+        return blocks
+    return blocks[:start]
 
 
 def before_comments(kept: list[Block], blocks: list[Block]) -> list[Block]:

@@ -348,7 +348,8 @@ def _shown_wins(meta: str, shown: str, now: datetime | None) -> bool:
 
 def _body_start(blocks: list[Block], body: list[Block]) -> int | None:
     """Where the body's first paragraph sits among the page's blocks."""
-    first = next((b.text for b in body if b.tag == "p" or len(b.text) > 80), None)
+    # A photo album's body is its captions: its first line then marks the start.
+    first = next((b.text for b in body if b.tag == "p" or len(b.text) > 80), body[0].text if body else None)
     return next((i for i, b in enumerate(blocks) if b.text == first), None)
 
 

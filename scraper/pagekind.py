@@ -8,11 +8,13 @@ paragraphs, even when a box of related news with leads sits beside it.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from .blocks import Block
 from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
+MIN_ITEMS_ALONE = 3  # teasers with leads, when no other text on the page reaches a lead's length
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
 MIN_HEADLINE_WORDS = 4
 MIN_BARE_ITEMS = 8  # headline links with no lead under them: a list of titles, when no body sits beside it
@@ -21,22 +23,36 @@ MIN_RUN_LINE = 25  # a line of text shorter than this is a label, not a paragrap
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
 _NUMBERS = re.compile(r"\d+")
+_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
+MAX_DATE_LINE = 30  # "(Thứ Hai, 10/01/2025 08:30)"
+ITEM_REACH = 2  # lines on either side of an item's date where its link sits
 # A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
 _COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
 ARTICLE_RUN_LEADS = 2  # ...and more than twice the longest lead (a footer can be longer than one lead)
-ITEMS_OVER_RUN = 3  # a page whose leads hold three times the text of its longest run is a listing
+ITEMS_OVER_RUN = 3  # a page whose leads hold three times the text of its longest run is a listing...
+# ...unless that run is an article's body: no listing of the evaluation sets has a run of plain text over 360
+# characters, and a news site's story among sections of teasers with leads holds thousands.
+ARTICLE_BODY_CHARS = 1000
 
 
 def is_listing(blocks: list[Block]) -> bool:
     """Whether the page's blocks are a list of article teasers rather than one article."""
     heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
-    if len(heads) < MIN_ITEMS_WITH_PAGER:  # most article pages stop here, at the cost of one pass
-        return False
+    # Most article pages stop at the first test, at the cost of one pass (the second counts short lines only).
+    return (len(heads) >= MIN_ITEMS_WITH_PAGER and _is_teaser_list(blocks, heads)) or _is_dated_list(blocks)
+
+
+def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
+    """Headline links with leads (or, under a pager or many of them, without) and no article's body beside."""
     spans = _lead_spans(blocks, heads)
     leads = [lead for _, lead in spans if lead >= MIN_LEAD_CHARS]
+    at_leads = {at for at, lead in spans if lead >= MIN_LEAD_CHARS}
+    # A category of three teasers and nothing else: no line of text outside them reaches a lead's length.
+    if len(leads) >= MIN_ITEMS_ALONE and _longest_plain_run(blocks, at_leads) < MIN_LEAD_CHARS:
+        return True
     if len(leads) < (
         MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
     ):
@@ -48,12 +64,32 @@ def is_listing(blocks: list[Block]) -> bool:
             and len(heads) >= (MIN_ITEMS if has_pager(blocks) else MIN_BARE_ITEMS)
             and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
         )
-    longest = _longest_plain_run(blocks, max(at for at, lead in spans if lead >= MIN_LEAD_CHARS))
+    longest = _longest_plain_run(blocks, {max(at_leads)})
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
-    return (
-        longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads))
-        or sum(leads) >= ITEMS_OVER_RUN * longest
+    return longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads)) or (
+        sum(leads) >= ITEMS_OVER_RUN * longest and longest < ARTICLE_BODY_CHARS
     )
+
+
+def _is_dated_list(blocks: list[Block]) -> bool:
+    """A list or table of dated items (a document register, a grid of notices): a date alone on its line next
+    to a link, MIN_ITEMS times, with no run of text longer than ARTICLE_RUN_CHARS between two dates or after
+    the last, and no heading with a paragraph under it (a short notice beside a sidebar of dated links)."""
+    dated = {i for i, block in enumerate(blocks) if _is_date_only(block.text) and _has_link_near(blocks, i)}
+    return (
+        len(dated) >= MIN_ITEMS
+        and _longest_plain_run(blocks, dated) < ARTICLE_RUN_CHARS
+        and not _has_headed_text(blocks)
+    )
+
+
+def _is_date_only(text: str) -> bool:
+    return len(text) <= MAX_DATE_LINE and _DATE.search(text) is not None and _is_timestamp(text)
+
+
+def _has_link_near(blocks: list[Block], at: int) -> bool:
+    """Whether the item around the date at `at` (the two lines on either side) holds a link."""
+    return any(block.links for block in blocks[max(0, at - ITEM_REACH) : at + ITEM_REACH + 1])
 
 
 def has_pager(blocks: list[Block]) -> bool:
@@ -168,8 +204,9 @@ def _is_page_links(block: Block) -> bool:
     return any(t.isdigit() for t in texts) and all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
 
 
-def _longest_plain_run(blocks: list[Block], last_lead: int = -1) -> int:
-    """The most plain text in a row, after the last item's lead: an article's body, or a listing's footer."""
+def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:
+    """The most plain text in a row, none of it at `breaks` (items' leads or dates) and not across them: an
+    article's body, or a listing's footer."""
     longest = run = 0
     for i, block in enumerate(blocks):
         # A paragraph with a link in it ("xem tại đây") is still body text; a line mostly of links is not.
@@ -178,7 +215,7 @@ def _longest_plain_run(blocks: list[Block], last_lead: int = -1) -> int:
         # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
         # A short linked line ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label.
         mostly_links = linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE
-        if i == last_lead or mostly_links or (block.links and _is_page_links(block)):
+        if i in breaks or mostly_links or (block.links and _is_page_links(block)):
             run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
         elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
             run += len(block.text)  # box titles, counter and footer lines neither add nor break

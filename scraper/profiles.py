@@ -183,8 +183,8 @@ CREDIT_LABEL = re.compile(
 )
 # A site footer's lines open with these labels: the line above them is the site owner, not a byline.
 FOOTER_LABELS = re.compile(
-    r"(?:Cơ quan chủ quản|Chịu trách nhiệm|Trưởng ban biên tập|Địa chỉ|Điện thoại|Email|Giấy phép|Bản quyền"
-    r"|Copyright|©)",
+    r"(?:Cơ quan chủ quản|(?:Người )?chịu trách nhiệm|Trưởng ban biên tập|Địa chỉ|Điện thoại|Email|Giấy phép"
+    r"|Bản quyền|Copyright|©|(?:Xin )?(?:vui lòng )?ghi rõ nguồn)",
     re.I,
 )
 # A short capitalised line just after the body's container is a byline, unless it names a box or a place
@@ -268,7 +268,10 @@ PROFILES: dict[str, Profile] = {
                 "published_at": (".news_column span.h5", '[itemprop="datePublished"]'),
                 "author": (".news_column p.h5.text-right", "p.text-right"),
                 # Custom themes drop .news_column but keep the lead's class (a card theme: .detail-news .hometext).
-                "body": (".hometext, .news_column figure.article figcaption, #news-bodyhtml",),
+                # A print view (/print/…) holds the story in .bodytext without #news-bodyhtml.
+                "body": (
+                    ".hometext, .news_column figure.article figcaption, #news-bodyhtml, .bodytext:not(#news-bodyhtml)",
+                ),
                 "category": (".breadcrumbs-wrap .breadcrumbs li:last-child", ".breadcrumbs li:last-child"),
             },
             drop=(".news-download-file", ".detail-related", ".socialicon", ".fb-like"),

@@ -65,6 +65,10 @@ def site_names(tree: LexborHTMLParser, url: str | None) -> list[str]:
         node = head.css_first(selector)
         if node is not None and (content := node.attributes.get("content")):
             names.append(decode(content))
+    title = head.css_first("title")
+    # MSN gives each page's headline as its application-name, beside og:site_name "MSN": that name is no site's.
+    if len(names) == 2 and title is not None and dedup_key(names[1]) == dedup_key(decode(title.text())):
+        names.pop()
     if url and "//" in url:
         names.append(url.split("//", 1)[1].split("/", 1)[0])
     return names

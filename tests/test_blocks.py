@@ -187,10 +187,21 @@ def test_long_tags_are_found_as_a_regex_would(html: str) -> None:
         '<div><a href="/t/{i}"><img src="/{i}.jpg"><span>{title}</span></a><small>1{i}/01/2025</small></div>',
         '<div><a href="/t/{i}"><img src="/{i}.jpg"><br>{title}</a></div>',
         '<li><a href="/t/{i}"><img src="/{i}.jpg"> <b>{title}</b></a></li>',
+        # A link wrapping a block links that block (a card's <a><h5>headline</h5></a>).
+        '<div><a href="/t/{i}"><h5>{title}</h5></a><small>1{i}/01/2025</small></div>',
+        '<li><a href="/t/{i}"><div class="t">{title}</div></a><span>1{i}/01/2025</span></li>',
+        '<div><a href="/t/{i}"><img src="/{i}.jpg"><h4>{title}</h4></a></div>',
     ],
-    ids=["image-then-span", "image-break-then-text", "image-then-bold"],
+    ids=[
+        "image-then-span",
+        "image-break-then-text",
+        "image-then-bold",
+        "heading-in-link",
+        "div-in-link",
+        "image-then-heading-in-link",
+    ],
 )
-def test_a_link_opening_with_an_image_keeps_its_headline_in_its_block(card: str) -> None:
+def test_a_link_opening_with_an_image_or_wrapping_a_block_keeps_its_headline_in_its_block(card: str) -> None:
     titles = ["Hội nghị tổng kết công tác Mặt trận", "Trao quà Tết cho hộ nghèo thôn Trung An"]
     html = "<body>" + "".join(card.format(i=i, title=t) for i, t in enumerate(titles)) + "</body>"
     found = blocks_of(LexborHTMLParser(html).body)

@@ -339,3 +339,65 @@ def test_a_summary_in_a_card_after_the_body_is_not_its_lead(
     )
     got = body_of(page(story + f'<section class="related">{teasers}</section>'))
     assert got == ([LEAD] if lead_first else []) + [P0, P1]
+
+
+# -- review10d: a site footer or a print view's wrapper around a short story ------------------------------------
+
+SITE_FOOTERS = (
+    '<div id="footer"><p><b>Cơ quan chủ quản: UBND xã Vĩnh Tú</b></p><p>Địa chỉ: Khu phố 3, thị trấn Gio Linh, tỉnh'
+    " Quảng Trị. Điện thoại: 0233.3825.123 - Email: ubnd@giolinh.gov.vn</p><p>Người chịu trách nhiệm: Ông Nguyễn"
+    ' Văn Hùng - Chánh Văn phòng HĐND và UBND huyện</p><p>Ghi rõ nguồn "UBND xã Vĩnh Tú" khi phát hành lại thông'
+    " tin từ website này.</p></div>",
+    '<div class="bottom"><div>Bản quyền thuộc Ủy ban nhân dân huyện Gio Linh</div><div>Địa chỉ: 12 Lê Duẩn, thị'
+    " trấn Gio Linh. Điện thoại: 0233.3825.123</div><div>Chịu trách nhiệm nội dung: Ông Trần Văn Nam, Chánh Văn"
+    " phòng</div></div>",
+)
+SHORT_STORIES = (
+    "<div class='txt'>{0}<br><br>{1}</div>",
+    "<div class='ndung'><p>{0}</p><p>{1}</p></div>",
+    "<div class='album'><figure><img src='/a.jpg'><figcaption>{2}</figcaption></figure>"
+    "<figure><img src='/b.jpg'><figcaption>{3}</figcaption></figure></div>",
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    story=st.sampled_from(SHORT_STORIES),
+    footer=st.sampled_from(SITE_FOOTERS),
+    picked=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=2, unique=True),
+)
+def test_a_site_footer_after_a_short_story_is_not_body(story: str, footer: str, picked: list[str]) -> None:
+    shown = story.format(*picked, *CAPTIONS[:2])
+    html = (
+        f"<html><head><title>{HEADLINE}</title></head><body>{MENU}<div class='box-ct'><h1>{HEADLINE}</h1>"
+        f"<div class='ngay'>Thứ Hai, 10/2/2025, 08:05</div>{shown}</div>{footer}</body></html>"
+    )
+    assert body_of(html) == (list(CAPTIONS[:2]) if "figure" in story else picked)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    banner=st.sampled_from(["CỔNG THÔNG TIN ĐIỆN TỬ HUYỆN HẢI LĂNG", "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị"]),
+    tools=st.sampled_from(["In bài viết | Đóng cửa sổ", "In ra Đóng cửa sổ này", "Print | Close window"]),
+    address=st.sampled_from(["URL: {}", "URL của bản tin này: {}", "Đường dẫn: {}"]),
+    picked=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=3, unique=True),
+)
+def test_a_print_views_banner_tools_and_address_are_not_body(
+    banner: str, tools: str, address: str, picked: list[str]
+) -> None:
+    url = "https://hailang.quangtri.gov.vn/tin-tuc/trao-qua-tet-2025"
+    html = (
+        f"<html><head><title>In bài viết</title></head><body><div><b>{banner}</b></div><h2>{HEADLINE}</h2>"
+        f"<p><i>Ngày 22/01/2025 15:05</i></p>{''.join(f'<p>{p}</p>' for p in picked)}"
+        f"<p align='right'><b>Phương Thảo</b></p><hr><p>{tools}</p><p>{address.format(url)}</p></body></html>"
+    )
+    got = extract(html)
+    assert (got["title"], got["body"].split("\n\n"), got["author"]) == (HEADLINE, picked, "Phương Thảo")
+
+
+def test_a_notices_own_contact_lines_stay_in_its_body() -> None:
+    # "Địa chỉ" and "Điện thoại" end many notices; only a run naming the site's owner is the footer.
+    contact = ["Địa chỉ: Phòng Nội vụ huyện, 12 Lê Duẩn, thị trấn Gio Linh.", "Điện thoại: 0233.3825.123"]
+    story = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS[:2], *contact])
+    html = page(f"<h1>{HEADLINE}</h1><div class='content'>{story}</div>")
+    assert body_of(html) == [*PARAGRAPHS[:2], *contact]

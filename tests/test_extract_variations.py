@@ -1314,6 +1314,19 @@ LEAD_OUTSIDE = {
         "</body></html>",
         "https://haithuong.quangtri.gov.vn/news/nong-nghiep/tin-315.html",
     ),
+    # NukeViet's print view (/print/…): the story in .bodytext, no #news-bodyhtml, no .news_column.
+    "nukeviet-print-view": (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>{headline}</title></head><body>'
+        '<div id="print"><div id="hd_print"><h2>Ủy ban MTTQ Việt Nam tỉnh Quảng Trị</h2></div><div id="content">'
+        '<h1>{headline}</h1><ul class="info"><li>Thứ sáu - 15/11/2024 10:20</li><li><a href="javascript:window.print()">'
+        'In ra</a> <a href="javascript:window.close()">Đóng cửa sổ này</a></li></ul><div class="hometext">{lead}</div>'
+        '<div class="bodytext">{body}</div><div class="copyright">Tác giả: <strong>Thanh Thủy</strong></div>'
+        '<div id="footer"><div>URL của bản tin này: <a href="https://ubmttqvn.quangtri.gov.vn/index.php/news/a-5401.html">'
+        'https://ubmttqvn.quangtri.gov.vn/index.php/news/a-5401.html</a></div><div><a href="javascript:window.print()">'
+        "Bạn hãy nhấp vào đây để in ra</a></div><div>Xin vui lòng ghi rõ nguồn khi phát hành lại thông tin từ website"
+        " này</div></div></div></div></body></html>",
+        "https://ubmttqvn.quangtri.gov.vn/index.php/news/print/hoat-dong/ngay-hoi-dai-doan-ket-5401.html",
+    ),
 }
 
 
@@ -1917,3 +1930,118 @@ def test_a_list_of_titles_beside_a_counter_widget_is_not_an_article(
     )
     with pytest.raises(ExtractError, match="^not_an_article$"):
         extract_article(html)
+
+
+# -- review10d: listings made of dated rows, cards wrapped in their link, three teasers alone ------------------
+
+OWNER_FOOTERS = [
+    '<div id="footer"><p><b>Cơ quan chủ quản: UBND huyện Gio Linh</b></p><p>Địa chỉ: Khu phố 3, thị trấn Gio Linh,'
+    " tỉnh Quảng Trị. Điện thoại: 0233.3825.123</p><p>Người chịu trách nhiệm: Ông Lê Văn Hùng - Chánh Văn phòng"
+    ' HĐND và UBND huyện</p><p>Ghi rõ nguồn "UBND huyện Gio Linh" khi phát hành lại thông tin từ website này.</p></div>',
+    '<div class="foot"><div>Bản quyền thuộc Ủy ban nhân dân xã Vĩnh Tú, huyện Vĩnh Linh, tỉnh Quảng Trị</div>'
+    "<div>Chịu trách nhiệm nội dung: Ông Trần Văn Nam, Chủ tịch UBND xã</div>"
+    "<div>Xin vui lòng ghi rõ nguồn khi phát hành lại thông tin từ website này</div></div>",
+]
+DOCUMENT_ROW = (
+    '<tr><td>{n}</td><td><a href="/van-ban?id={n}">{n}/2025/QĐ-UBND</a></td><td>{dmy}</td>'
+    '<td>Quyết định ban hành quy định quản lý lĩnh vực {field} trên địa bàn tỉnh</td><td><a href="/f/{n}.pdf">Tải về</a></td></tr>'
+)
+FIELDS = ["cụm công nghiệp", "tài nguyên nước", "khoáng sản", "giá đất", "xây dựng", "giao thông", "thủy sản"]
+WRAPPED_CARDS = [
+    '<div class="card"><a href="{href}"><h5>{title}</h5></a><small>{dmy}</small></div>',
+    '<li><a href="{href}"><div class="t">{title}</div><span>{dmy}</span></a></li>',
+    '<div class="col"><a href="{href}"><img src="/i/{i}.jpg"><h4>{title}</h4></a><p>{dmy}</p></div>',
+]
+
+
+def _listing_page(heading: str, items: str, tail: str, footer: str) -> str:
+    return (
+        '<html><head><meta charset="utf-8"><title>Thông báo - UBND huyện Gio Linh</title></head><body>'
+        '<ul class="menu"><li><a href="/">Trang chủ</a></li><li><a href="/tin-tuc">Tin tức - Sự kiện</a></li>'
+        '<li><a href="/van-ban">Văn bản chỉ đạo điều hành</a></li><li><a href="/thu-tuc">Thủ tục hành chính</a></li>'
+        f"</ul><h1>{heading}</h1>{items}{tail}{footer}</body></html>"
+    )
+
+
+@SETTINGS
+@given(
+    rows=st.integers(4, 10),
+    pager=st.sampled_from(["", '<div class="pager">Trang 1 của 32 « 1 2 3 »</div>']),
+    search=st.booleans(),
+    footer=st.sampled_from(OWNER_FOOTERS),
+)
+def test_a_table_of_documents_is_not_an_article(rows: int, pager: str, search: bool, footer: str) -> None:
+    form = '<form>Số ký hiệu: <input name="s"> Trích yếu: <input name="q"> <button>Tìm kiếm</button></form>'
+    table = "<table><tr><th>STT</th><th>Số/Ký hiệu</th><th>Ngày ban hành</th><th>Trích yếu</th><th>Tải về</th></tr>"
+    table += "".join(
+        DOCUMENT_ROW.format(n=15 - n, dmy=f"{10 - n:02d}/01/2025", field=FIELDS[n % len(FIELDS)])
+        for n in range(rows)
+    )
+    html = _listing_page(
+        "Văn bản quy phạm pháp luật", (form if search else "") + table + "</table>", pager, footer
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html, url="https://quangtri.gov.vn/van-ban")
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(WRAPPED_CARDS),
+    count=st.integers(4, 9),
+    footer=st.sampled_from(OWNER_FOOTERS),
+)
+def test_a_grid_of_cards_wrapped_in_their_links_under_a_pager_is_not_an_article(
+    shape: str, count: int, footer: str
+) -> None:
+    cards = "".join(
+        shape.format(
+            href=f"/thong-bao/{i}", title=HEADLINES[i % len(HEADLINES)], dmy=f"{10 - i:02d}/01/2025", i=i
+        )
+        for i in range(count)
+    )
+    pager = '<ul class="pagination"><li><span>1</span></li><li><a href="?page=2">2</a></li><li><a href="?page=3">3</a></li></ul>'
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(_listing_page("Thông báo", f'<div class="row">{cards}</div>', pager, footer))
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(ITEM_SHAPES),
+    footer=st.sampled_from(OWNER_FOOTERS),
+    heading=st.sampled_from(["Chuyển đổi số", "Tin tức"]),
+)
+def test_three_teasers_with_leads_and_nothing_else_are_not_an_article(
+    shape: str, footer: str, heading: str
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/tin/{i}.html",
+            title=HEADLINES[i],
+            dmy=f"0{1 + i}-01-2025" if "Ngày đăng:" in shape else f"0{1 + i}/01/2025",
+            lead=f"{PARAGRAPHS[i]} {PARAGRAPHS[i + 3]}",
+            i=i,
+        )
+        for i in range(3)
+    )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(_listing_page(heading, items, "", footer))
+
+
+@SETTINGS
+@given(
+    notice=st.sampled_from(PARAGRAPHS),
+    rows=st.integers(4, 8),
+    footer=st.sampled_from(OWNER_FOOTERS),
+)
+def test_a_short_notice_beside_a_sidebar_of_dated_documents_is_an_article(
+    notice: str, rows: int, footer: str
+) -> None:
+    sidebar = '<div class="vbmoi"><h3>Văn bản mới</h3><ul>' + "".join(
+        f'<li><a href="/van-ban?id={n}">{15 - n}/2025/QĐ-UBND</a><div>{10 - n:02d}/01/2025</div></li>'
+        for n in range(rows)
+    )
+    html = _listing_page(
+        HEADLINES[0], f'<div class="content"><p>{notice}</p></div>', sidebar + "</ul></div>", footer
+    )
+    got = extract_article(html)
+    assert (got.title, got.body) == (HEADLINES[0], notice)

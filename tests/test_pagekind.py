@@ -1,11 +1,11 @@
-"""Page kinds: a pager's shapes (issue 10, class 7)."""
+"""Page kinds: a pager's shapes and lists of dated items (issue 10, class 7)."""
 
 from __future__ import annotations
 
 import pytest
 
 from scraper.blocks import Block, Link
-from scraper.pagekind import has_pager
+from scraper.pagekind import has_pager, is_listing
 
 
 def _line(*links: str, text: str = "") -> Block:
@@ -33,3 +33,57 @@ def test_a_line_of_page_links_is_a_pager(block: Block) -> None:
 )
 def test_a_line_with_no_run_of_page_links_is_no_pager(block: Block) -> None:
     assert not has_pager([block])
+
+
+FOOTER = [
+    Block("Cơ quan chủ quản: UBND huyện Gio Linh", "p"),
+    Block("Người chịu trách nhiệm: Ông Nguyễn Văn Hùng - Chánh Văn phòng HĐND và UBND huyện", "p"),
+    Block('Ghi rõ nguồn "UBND huyện Gio Linh" khi phát hành lại thông tin từ website này.', "p"),
+]
+SUMMARY = "Quyết định ban hành quy định quản lý lĩnh vực cụm công nghiệp trên địa bàn tỉnh Quảng Trị"
+
+
+def _document_rows(count: int, date: str) -> list[Block]:
+    rows: list[Block] = []
+    for n in range(count):
+        number = f"{15 - n}/2025/QĐ-UBND"
+        rows += [
+            Block(str(n + 1), "td"),
+            _line(number),
+            Block(date.format(d=10 - n), "td"),
+            Block(SUMMARY, "td"),
+        ]
+    return rows
+
+
+@pytest.mark.parametrize(
+    "date", ["{d:02d}/01/2025", "2025-01-{d:02d}", "({d}.01.2025)"], ids=["dmy", "iso", "dotted"]
+)
+@pytest.mark.parametrize("count", [4, 10])
+def test_rows_of_a_link_a_date_and_a_summary_are_a_listing(date: str, count: int) -> None:
+    assert is_listing([Block("Văn bản quy phạm pháp luật", "h1"), *_document_rows(count, date), *FOOTER])
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        pytest.param(_document_rows(3, "{d:02d}/01/2025"), id="three-rows"),
+        pytest.param(
+            [Block("Thông báo", "h1"), Block(SUMMARY, "p"), *_document_rows(5, "{d:02d}/01/2025")],
+            id="a-notice-under-its-heading-beside-dated-links",
+        ),
+        pytest.param(
+            [
+                *_document_rows(5, "{d:02d}/01/2025"),
+                *[Block(SUMMARY + f" (đoạn {i}).", "p") for i in range(3)],
+            ],
+            id="an-article-after-dated-links",
+        ),
+        pytest.param(
+            [Block(str(n), "td") if n % 2 else _line(f"Mục {n}") for n in range(12)],
+            id="numbers-are-no-dates",
+        ),
+    ],
+)
+def test_dated_lines_beside_an_articles_text_are_no_listing(blocks: list[Block]) -> None:
+    assert not is_listing(blocks)
