@@ -53,6 +53,7 @@ from .profiles import (
 from .text import clean_line, text_flags
 from .titles import (
     MAX_TITLE_CHARS,
+    Headline,
     choose_headline,
     decode,
     is_generic,
@@ -369,11 +370,18 @@ def _title(
         return title, next((i for i, b in enumerate(blocks) if b.text == title), None)
     metas = meta_titles(tree, linked, names)
     headline = choose_headline(blocks, start, metas, names, lambda: prominent_lines(tree), url)
+    if headline.text is None and start is not None and _opens_with_headline(blocks[start], names):
+        # No headline above the body, whose container opens with one (a document page's <h2> over its table).
+        headline = Headline(blocks[start].text, f"visible:{blocks[start].tag}", start)
     sources["title"] = headline.source
     if headline.index is None and headline.text:
         # A meta title shown above the body, linked (to the page itself): its date and byline lines are read too.
         return headline.text, _shown_above(blocks, headline.text, start)
     return headline.text, headline.index
+
+
+def _opens_with_headline(block: Block, names: list[str]) -> bool:
+    return block.tag in _TOP_HEADINGS and len(block.text.split()) >= 3 and not is_generic(block.text, names)
 
 
 def _shown_above(blocks: list[Block], text: str, start: int | None) -> int | None:
@@ -606,7 +614,9 @@ def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> boo
     return found
 
 
+_TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
+_DIGIT = re.compile(r"\d")
 
 
 def _labelled_date(
@@ -615,13 +625,23 @@ def _labelled_date(
     label: re.Pattern[str] = DATE_LINE,
     source: str = "label:date-line",
 ) -> str | None:
-    for block in blocks:
-        # "Người viết: Lê Thu Hà | Cập nhật lúc 09:45 ngày 03/04/2025": each part of a line may be the date's.
-        for part in (block.text, *_BAR.split(block.text)) if " | " in block.text else (block.text,):
+    for i, block in enumerate(blocks):
+        for part in _date_candidates(block.text, blocks[i + 1].text if i + 1 < len(blocks) else ""):
             if len(part) <= 100 and label.fullmatch(part):
                 sources["published_at"] = source
                 return part
     return None
+
+
+def _date_candidates(text: str, following: str) -> tuple[str, ...]:
+    """Where a labelled date may be: the line, each part of it between bars ("Người viết: Lê Thu Hà | Cập nhật
+    lúc 09:45 ngày 03/04/2025"), or a label alone in its cell with the date in the next ("Ngày ban hành" |
+    "10/01/2025")."""
+    if " | " in text:
+        return (text, *_BAR.split(text))
+    if _DIGIT.search(text) is None and len(text) <= 40:
+        return (text, f"{text} {following}")
+    return (text,)
 
 
 def _views(

@@ -96,9 +96,12 @@ DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
 
 # Page labels that are never a headline: a generic <title>, og:title or heading (issue 10, class 3).
 # A page-kind label ("Chi tiết tin - Thị xã Quảng Trị"): what follows it in <title> is the site's name.
-DETAIL_TITLE = re.compile(r"Chi tiết(?: tin(?: tức| bài)?| bài viết| bài)?", re.I)
+_DETAIL = (
+    r"Chi tiết(?: tin(?: tức| bài)?| bài viết| bài| văn bản| thông báo| sự kiện| thủ tục(?: hành chính)?)?"
+)
+DETAIL_TITLE = re.compile(_DETAIL, re.I)
 GENERIC_TITLES = _rx(
-    r"Chi tiết(?: tin(?: tức| bài)?| bài viết)?",
+    _DETAIL,
     r"Tin tức(?: (?:-|và) sự kiện)?|Sự kiện|Tin bài|Bài viết|Xem tin|Trang tin|Tin tức sự kiện",
     r"Trang chủ|Trang nhất|Home|News|Tin (?:mới|mới nhất|khác|liên quan|nổi bật|đọc nhiều|xem nhiều)|Các tin khác",
     r"(?:Tin|Bài|Các tin|Các bài) (?:cùng chuyên mục|cùng danh mục|liên quan)|Liên kết(?: website)?|Xem thêm",

@@ -603,6 +603,32 @@ def test_a_byline_in_a_table_cell_below_the_body_is_the_author(
     )
 
 
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    label=st.sampled_from(["Chi tiết văn bản", "Chi tiết thông báo", "Chi tiết thủ tục hành chính"]),
+    number=st.integers(1, 99),
+)
+def test_a_document_page_gives_its_heading_as_title_and_its_issue_date(
+    day: date, label: str, number: int
+) -> None:
+    """A "Văn bản" page: a generic <title>, the document's name as a heading inside the container, then a table
+    of label cells and value cells, "Ngày ban hành" among them."""
+    name = f"Quyết định số {number}/2025/QĐ-UBND ban hành Quy định quản lý cụm công nghiệp trên địa bàn tỉnh"
+    rows = [
+        ("Số/Ký hiệu", f"{number}/2025/QĐ-UBND"),
+        ("Ngày ban hành", f"{day:%d/%m/%Y}"),
+        ("Cơ quan ban hành", "UBND tỉnh"),
+        ("Trích yếu", "Quyết định ban hành Quy định quản lý cụm công nghiệp trên địa bàn tỉnh Quảng Trị"),
+    ]
+    table = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    html = portal_page(
+        head=f"<title>{label} - UBND tỉnh Quảng Trị</title>", body=f"<h2>{name}</h2><table>{table}</table>"
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (name, day.isoformat())
+
+
 # -- class 5: dates without a label near the headline ---------------------------------------------------------
 
 
