@@ -109,6 +109,18 @@ def paragraphs_html(paragraphs: list[str]) -> str:
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
+THREE_PARAGRAPHS = "\n\n".join(PARAGRAPHS[:3])
+
+
+def page_ending_with(tail: str, headline: str = HEADLINES[0]) -> str:
+    """A dated article of three paragraphs whose body ends with tail (a byline, a count, a credit)."""
+    return portal_page(
+        headline=f"<h1>{headline}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]) + tail,
+    )
+
+
 # Two paragraphs at least: a one-line body is shorter than the footer, and choosing the body is not tested here.
 body_paragraphs = st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=4, unique=True)
 
@@ -492,13 +504,8 @@ def test_a_seed_family_url_with_a_date_line_of_another_shape_is_read_by_the_core
     views=st.integers(0, 99_999), label=st.sampled_from(["Lượt xem: {}", "Số lượt xem: {}", "({} lượt xem)"])
 )
 def test_a_view_count_inside_the_body_container_is_the_views_not_body_text(views: int, label: str) -> None:
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[2]}</h1>",
-        under='<div class="date">02/09/2024 08:00</div>',
-        body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>{label.format(views)}</p>",
-    )
-    got = extract(html)
-    assert (got["views"], got["body"]) == (views, "\n\n".join(PARAGRAPHS[:3]))
+    got = extract(page_ending_with(f"<p>{label.format(views)}</p>"))
+    assert (got["views"], got["body"]) == (views, THREE_PARAGRAPHS)
 
 
 @SETTINGS
@@ -534,17 +541,12 @@ def test_a_closing_date_line_of_a_notice_is_its_date_not_body(
 def test_a_credit_line_gives_the_name_without_its_role_label_or_the_rest_of_its_line(
     credit: str, author: str
 ) -> None:
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[4]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>{credit}</p>"
-    )
-    got = extract(html)
-    assert (got["author"], got["body"]) == (author, "\n\n".join(PARAGRAPHS[:3]))
+    got = extract(page_ending_with(f"<p>{credit}</p>", HEADLINES[4]))
+    assert (got["author"], got["body"]) == (author, THREE_PARAGRAPHS)
 
 
 def test_a_photo_credit_does_not_take_the_place_of_the_byline_above_it() -> None:
-    tail = "<p><b>Thu Hà</b></p><p>Ảnh: Quốc Hùng</p>"
-    html = portal_page(headline=f"<h1>{HEADLINES[4]}</h1>", body=paragraphs_html(PARAGRAPHS[:3]) + tail)
-    assert extract(html)["author"] == "Thu Hà"
+    assert extract(page_ending_with("<p><b>Thu Hà</b></p><p>Ảnh: Quốc Hùng</p>"))["author"] == "Thu Hà"
 
 
 def test_a_date_after_a_bar_in_a_credit_line_is_the_publication_time() -> None:
@@ -1789,13 +1791,8 @@ def test_theo_and_a_unit_as_the_last_line_gives_the_unit_as_author(
 
 @pytest.mark.parametrize("site", ["baoquangtri.vn", "www.quangtri.gov.vn", "Báo Quảng Trị"])
 def test_theo_and_a_news_site_as_the_last_line_gives_the_site_as_author(site: str) -> None:
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[0]}</h1>",
-        under='<div class="date">02/09/2024 08:00</div>',
-        body=paragraphs_html(PARAGRAPHS[:3]) + f"<p>Theo {site}</p>",
-    )
-    got = extract(html)
-    assert (got["author"], got["body"]) == (site, "\n\n".join(PARAGRAPHS[:3]))
+    got = extract(page_ending_with(f"<p>Theo {site}</p>"))
+    assert (got["author"], got["body"]) == (site, THREE_PARAGRAPHS)
 
 
 @SETTINGS
