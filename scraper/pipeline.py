@@ -32,7 +32,7 @@ from .discovery import (
 )
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
-from .frontier import Frontier, Pending
+from .frontier import CLASSIFIED_DELAY, Frontier, Pending
 from .models import (
     Article,
     Attempt,
@@ -367,8 +367,10 @@ class SiteCrawl:
         self.queued.update(new)
         self.walked.add(url)
         self.walked_now.add(url)
-        if via == url and url not in self.known and self._start_article(fetcher, url, page):
-            self.article_links += 1  # a start URL that is an article: the site's article, found
+        if via == url and (url in self.known or self._start_article(fetcher, url, page)):
+            self.article_links += (
+                1  # a start URL that is an article (archived now or before): the site's article
+            )
         visits = site_visits_of(page.text)
         if visits is not None:
             self.store.save_visits(page.final_url, visits, page.fetched_at)
@@ -692,6 +694,12 @@ class SiteCrawl:
         self.store.save_page(page, self._requests(page), reason)
         if error.reason == NOT_AN_ARTICLE and pending == Pending.ARTICLE:
             self.frontier.classified(url, reason)
+            self.progress.page_done(self.site.name, NOT_AN_ARTICLE, url)
+            return
+        if error.reason == NOT_AN_ARTICLE and url in self.known:
+            # An archived article whose URL now serves a listing (the portal restructured): the archived
+            # article stays as it is, and its URL is looked at again after the same delay.
+            self.store.defer_revisit(url, utc_iso(datetime.now(UTC) + CLASSIFIED_DELAY))
             self.progress.page_done(self.site.name, NOT_AN_ARTICLE, url)
             return
         if pending is not None:

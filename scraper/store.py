@@ -418,6 +418,11 @@ class SiteArchive:
             values = {"last_seen_at": at, "next_visit_at": visit, "removed_at": None, "removed_reason": None}
             self.archive.update("articles", row[0], values)
 
+    def defer_revisit(self, url: str, until: str) -> None:
+        """An archived article's next revisit put off until `until` (its URL serves no article for now)."""
+        with self.transaction():
+            self.db.execute("UPDATE articles SET next_visit_at = ? WHERE url = ?", [until, url])
+
     def mark_removed(self, url: str, attempts: Iterable[Attempt], at: str) -> None:
         """An archived article answered 404/410: keep it, with the date it disappeared (never deleted)."""
         with self.transaction():

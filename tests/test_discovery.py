@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -315,6 +316,51 @@ def test_a_start_url_that_is_an_article_is_archived(tmp_path: Path) -> None:
     with slug_portal(tmp_path / "site", Layout()) as (server, stories, _):
         db = crawl(slug_config(tmp_path, server, [stories[0].path]))
     assert (server.url(stories[0].path), stories[0].title) in rows(db, "SELECT url, title FROM articles")
+
+
+LONE_PARAGRAPHS = [
+    "UBND xã Gio An thông báo lịch tiếp công dân định kỳ tháng 12 năm 2025 tại trụ sở Ủy ban nhân dân xã.",
+    "Chủ tịch UBND xã trực tiếp tiếp công dân vào ngày 15 hằng tháng; công dân mang theo giấy tờ tùy thân.",
+    "Mọi ý kiến, kiến nghị của công dân được tiếp nhận, phân loại và trả lời theo đúng quy định của pháp luật.",
+]
+
+
+def test_a_start_url_that_is_an_article_linking_no_other_leaves_the_next_run_ok(tmp_path: Path) -> None:
+    """Archived on the first run, it is no listing "without article links" on the second."""
+    lone = tmp_path / "lone.html"
+    lone.write_text(
+        "<html><head><title>Thông báo lịch tiếp công dân tháng 12</title></head><body>"
+        "<h1>Thông báo lịch tiếp công dân tháng 12</h1><div>Ngày đăng: 02/12/2025 08:00</div>"
+        + "".join(f"<p>{p}</p>" for p in LONE_PARAGRAPHS)
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    with slug_portal(tmp_path / "site", Layout()) as (server, _, _):
+        server.set_route("/thong-bao/lich-tiep-cong-dan", file=str(lone))
+        config = slug_config(tmp_path, server, ["/thong-bao/lich-tiep-cong-dan"])
+        db = crawl(config)
+        crawl(config)
+    assert rows(db, "SELECT count(*) FROM articles") == [(1,)]
+    assert rows(db, "SELECT status FROM runs") == [("ok",), ("ok",)]
+
+
+def test_an_archived_article_whose_url_now_serves_a_listing_is_kept_and_looked_at_after_a_month(
+    tmp_path: Path,
+) -> None:
+    with slug_portal(tmp_path / "site", Layout()) as (server, stories, starts):
+        config = slug_config(tmp_path, server, starts)
+        db = crawl(config)
+        url = server.url(stories[0].path)
+        before = rows(db, "SELECT title, body FROM articles WHERE url = ?", url)
+        listing = json.loads((tmp_path / "site" / "manifest.json").read_text())["routes"][starts[0]]["file"]
+        server.set_route(stories[0].path, file=str(tmp_path / "site" / listing))  # the portal restructured
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE articles SET next_visit_at = '2000-01-01T00:00:00Z' WHERE url = ?", [url])
+        crawl(config)
+    assert rows(db, "SELECT status, failures FROM runs") == [("ok", 0), ("ok", 0)]
+    assert rows(db, "SELECT title, body FROM articles WHERE url = ?", url) == before
+    waiting = rows(db, "SELECT julianday(next_visit_at) - julianday('now') FROM articles WHERE url = ?", url)
+    assert waiting[0][0] > 29
 
 
 def test_a_page_that_is_no_article_is_a_finding_looked_at_again_only_after_a_month(tmp_path: Path) -> None:
