@@ -52,7 +52,7 @@ from .models import (
 from .revisits import next_visit
 from .store import Archive, SiteArchive
 from .text import dedup_key
-from .urls import canonicalize, document_key, in_scope, is_pagination_of, onward_pages
+from .urls import canonicalize, document_key, in_scope, is_pagination_of, onward_pages, owner_of
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +90,11 @@ def run_crawl(config: Config, db_path: str, sites: Sequence[Site], progress: Pro
     with archive_lock(db_path):
         archive = Archive.open(db_path)
         run_id = archive.start_run(len(sites))
+        starts = {site.name: site.start_urls for site in config.sites}
         crawls = [
-            SiteCrawl(archive.site(run_id, site.name, next_visit), config.crawl, site, Counts(), progress)
+            SiteCrawl(
+                archive.site(run_id, site.name, next_visit), config.crawl, site, Counts(), progress, starts
+            )
             for site in sites
         ]
         per_site = {crawl.site.name: crawl.counts for crawl in crawls}
@@ -168,6 +171,7 @@ class SiteCrawl:
     site: Site
     counts: Counts
     progress: Progress
+    starts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # every configured site's start URLs
     known: set[str] = field(default_factory=set)
     documents: dict[str, str] = field(default_factory=dict)  # document_key -> a known URL of that document
     queued: set[str] = field(default_factory=set)
@@ -417,7 +421,9 @@ class SiteCrawl:
         pages, nested = feed_links(page.body)
         found = (canonicalize(u) for u in pages)
         new = feed_articles(
-            (u for u in found if in_scope(u, fetcher.hosts)), self.site, frozenset(self.shapes)
+            (u for u in found if in_scope(u, fetcher.hosts) and self._ours(u)),
+            self.site,
+            frozenset(self.shapes),
         )
         new = [u for u in new if u not in self.known and u not in self.queued]
         with self.store.transaction():
@@ -677,6 +683,11 @@ class SiteCrawl:
     def _archived_spelling(self, url: str) -> str:
         """The URL an archived article has under another spelling of url (`document_key`), else url."""
         return url if url in self.known else self.documents.get(document_key(url), url)
+
+    def _ours(self, url: str) -> bool:
+        """Whether a sitemap or feed entry is this site's, not a site sharing its host (one sitemap, many wards)."""
+        owner = owner_of(url, self.starts) if len(self.starts) > 1 else None
+        return owner is None or owner == self.site.name
 
     def _remember(self, url: str) -> None:
         self.known.add(url)

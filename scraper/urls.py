@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import takewhile
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -157,6 +158,33 @@ def in_scope(url: str, hosts: Iterable[str]) -> bool:
     """Whether a URL is http(s) on one of the allowed hosts."""
     host = host_of(url)
     return bool(host) and host in set(hosts)
+
+
+def owner_of(url: str, starts: Mapping[str, Sequence[str]]) -> str | None:
+    """Of sites sharing url's host, the one whose start URL shares the longest path with it; None on a tie.
+
+    Portals of several wards under one host (/a/, /b/, …) list every ward's pages in the host's one sitemap.
+    """
+    path = _segments(url)
+    host = host_of(url)
+    depth: dict[str, int] = {}
+    for name, urls in starts.items():
+        for start in urls:
+            if host_of(start) == host:
+                depth[name] = max(depth.get(name, -1), _shared_segments(path, _segments(start)))
+    if not depth:
+        return None
+    best = max(depth.values())
+    owners = [name for name, d in depth.items() if d == best]
+    return owners[0] if len(owners) == 1 else None
+
+
+def _segments(url: str) -> list[str]:
+    return [s for s in urlsplit(url).path.split("/") if s]
+
+
+def _shared_segments(a: list[str], b: list[str]) -> int:
+    return len(list(takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False))))
 
 
 def is_pagination_of(url: str, listing: str) -> bool:

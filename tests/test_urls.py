@@ -17,6 +17,7 @@ from scraper.urls import (
     is_pagination_of,
     on_served_origin,
     onward_pages,
+    owner_of,
     page_number,
     site_host,
 )
@@ -262,3 +263,25 @@ def test_onward_pages_walk_one_page_after_the_other(
     base = "https://a.gov.vn"
     expected = None if onward is None else [base + u for u in onward]
     assert onward_pages(base + current, [base + u for u in candidates]) == expected
+
+
+WARDS = {
+    "a": ("http://portal.vn/a/tin-tuc",),
+    "b": ("http://portal.vn/b/tin-tuc", "http://portal.vn/b/thong-bao"),
+    "other-host": ("http://other.vn/tin-tuc",),
+}
+
+
+@pytest.mark.parametrize(
+    ("url", "owner"),
+    [
+        pytest.param("http://portal.vn/b/tin/150-bai-viet.html", "b", id="under-b"),
+        pytest.param("http://portal.vn/a/tin-tuc/5.html", "a", id="under-a-listing"),
+        pytest.param("http://portal.vn/c/tin/250.html", None, id="no-ward-tie"),
+        pytest.param("http://elsewhere.vn/a/tin.html", None, id="no-site-on-host"),
+    ],
+)
+def test_a_sitemap_entry_of_a_shared_host_belongs_to_the_site_sharing_most_of_its_path(
+    url: str, owner: str | None
+) -> None:
+    assert owner_of(url, WARDS) == owner
