@@ -229,7 +229,7 @@ _DATE_TOKEN = re.compile(
     r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
     r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)|(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d/.-])"
     r"|(?<!\d)\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}(?!\d)"
-    r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:phút|AM|PM|SA|CH)\b)?",
+    r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:phút|AM|PM|SA|CH)\b|')?",
     re.I,
 )
 # Month names cost a long alternation at every position: tried only on a line with no numeric date.
@@ -248,13 +248,7 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     text = _GLUED_TIME.sub(r"\1 ", text)
     if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
         return None
-    tokens = (
-        _DATE_TOKEN
-        if NUMERIC.search(text) or WRITTEN.search(text) or ISO.search(text)
-        else _NAMED_DATE_TOKEN
-        if NAMED.search(text)
-        else None
-    )
+    tokens = _tokens_for(text)
     first = tokens.search(text) if tokens is not None else None
     if tokens is None or first is None:
         return None
@@ -262,3 +256,30 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     if not _DATE_GLUE.fullmatch(tokens.sub("", rest)):
         return None
     return text[: first.start()].strip(" -–—|,:("), rest
+
+
+def split_date_run(text: str) -> tuple[str, str, str] | None:
+    """(what precedes the date, the date, what follows it) for a short line holding a date.
+
+    "14/01/2025 08:30 | In bài | Gửi email" -> ("", "14/01/2025 08:30", "| In bài | Gửi email"); whether the
+    tail is only tools, counts or a section is the caller's to judge.
+    """
+    text = _GLUED_TIME.sub(r"\1 ", text)
+    if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
+        return None
+    tokens = _tokens_for(text)
+    first = tokens.search(text) if tokens is not None else None
+    if tokens is None or first is None:
+        return None
+    end = first.end()
+    for token in tokens.finditer(text, first.end()):
+        if not _DATE_GLUE.fullmatch(text[end : token.start()]):
+            break
+        end = token.end()
+    return text[: first.start()].strip(" -–—|,:("), text[first.start() : end], text[end:]
+
+
+def _tokens_for(text: str) -> re.Pattern[str] | None:
+    if NUMERIC.search(text) or WRITTEN.search(text) or ISO.search(text):
+        return _DATE_TOKEN
+    return _NAMED_DATE_TOKEN if NAMED.search(text) else None

@@ -35,7 +35,7 @@ from .bylines import (
     take_credits,
 )
 from .counters import checked_count, counter_columns, find_site_visits, views_by_icon, views_in, views_near
-from .dates import parse_datetime, placeholder_day, split_date_line
+from .dates import parse_datetime, placeholder_day, split_date_line, split_date_run
 from .errors import ExtractError
 from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
@@ -43,6 +43,8 @@ from .profiles import (
     ATTACHMENT_URL,
     CATEGORY_LINE,
     DATE_LINE,
+    DATE_TAIL_PART,
+    DATE_TAIL_SEPARATOR,
     ISSUED_LINE,
     POSTING_WORDS,
     PROFILES,
@@ -426,7 +428,7 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
     if DATE_LINE.fullmatch(text) and "date" not in found:  # "Ngày đăng tin: 20/02/2025 10:00"
         found["date"] = text
         return True
-    parts = split_date_line(text)
+    parts = split_date_line(text) or _date_before_tools(block.text)
     if parts is not None and "date" not in found:
         prefix, found["date"] = parts
         named = (
@@ -446,6 +448,22 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
         found["author"] = named
         return True
     return False
+
+
+def _date_before_tools(text: str) -> tuple[str, str] | None:
+    """(byline, date) of a date line whose tail is tools, counts, a section or a unit, or None."""
+    run = split_date_run(text)
+    if run is None:
+        return None
+    parts = [part for part in DATE_TAIL_SEPARATOR.split(run[2].strip()) if part]
+    return (run[0], run[1]) if parts and all(map(_tail_part, parts)) else None
+
+
+def _tail_part(part: str) -> bool:
+    # A section or a unit ("Tin tức - Sự kiện", "Phòng Văn hóa") is a few capitalised words; a sentence is
+    # longer or carries figures and stops.
+    short = part[:1].isupper() and len(part.split()) <= _TAIL_WORDS and not _TAIL_NOT_NAME.search(part)
+    return short or DATE_TAIL_PART.fullmatch(part) is not None
 
 
 def _author(
@@ -614,6 +632,8 @@ def _within(node: LexborNode, outer: LexborNode, inside: dict[int, bool]) -> boo
     return found
 
 
+_TAIL_WORDS = 5
+_TAIL_NOT_NAME = re.compile(r"[\d.!?;:]")
 _TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
 _DIGIT = re.compile(r"\d")

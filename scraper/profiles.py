@@ -216,13 +216,13 @@ ISSUED_LINE = re.compile(r"(?:Ngày ban hành|Ban hành ngày)\s*:?.*\d{4}.*", r
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 # The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".
 VIEW_COUNT = re.compile(
-    r"(?:(?:Lượt xem|Số lượt xem|Số lần xem|Lần xem|Lượt đọc|View count|Đã xem)\s*:?\s*"
-    r"|(?:\(|(?<=\|\s)|^)(?=\d[\d.,]*\s+lượt (?:xem|đọc)\b))(\d[\d.,]*)(?:\s+lượt (?:xem|đọc)\)?)?",
+    r"(?:(?:Lượt xem|Số lượt xem|Số lần xem|Lần xem|Số lần đọc|Lượt đọc|View count|Đã xem)\s*:?\s*|Views\s*:\s*"
+    r"|(?:\(|(?<=[|\-–]\s)|(?<=[|\-–]\s\s)|^)(?=\d[\d.,]*\s+lượt (?:xem|đọc)\b))(\d[\d.,]*)(?:\s+lượt (?:xem|đọc)\)?)?",
     re.I,
 )
 # A piece of every VIEW_COUNT label, lower-cased and free of i, s and k (case-blind matching also folds İ, ı,
 # ſ and the Kelvin sign into those): a lower-cased text holding none of them holds no view count.
-VIEW_LABEL_PIECES = ("lượt xem", "lần xem", "lượt đọc", "ew count", "đã xem")
+VIEW_LABEL_PIECES = ("lượt xem", "lần xem", "lượt đọc", "lần đọc", "ew", "đã xem")
 
 
 def search_view_count(text: str) -> re.Match[str] | None:
@@ -236,6 +236,17 @@ def search_view_count(text: str) -> re.Match[str] | None:
         return None
     return VIEW_COUNT.search(text)
 
+
+# What may follow the date on a date line under the headline, parted by bars or spaced dashes: tools ("In bài",
+# "Cỡ chữ: A- A+", share links), counts ("1 bình luận", "Số lần đọc: 345", a bare count after an eye icon), a labelled section ("Chuyên mục: Tin
+# tức"). A short capitalised part (a section or a unit, "Phòng Văn hóa") is judged in the extractor.
+DATE_TAIL_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+[-–—]\s+|^\s*[-–—]\s*")
+DATE_TAIL_PART = re.compile(
+    r"\d[\d.,]*(?:\s+(?:lượt xem|lượt đọc|bình luận|comments?|views?))?"
+    r"|(?:Số lần đọc|Số lượt đọc|Lượt đọc|Số lượt xem|Lượt xem|Lượt truy cập|Views|View count|Đã xem|Chuyên mục"
+    r"|Danh mục|Cỡ chữ)\s*:\s*[^:|]{1,40}",
+    re.I,
+)
 
 # Links to documents that are attachments, not pages.
 ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#/])", re.I)

@@ -2068,3 +2068,66 @@ def test_a_short_notice_beside_a_sidebar_of_dated_documents_is_an_article(
     )
     got = extract_article(html)
     assert (got.title, got.body) == (HEADLINES[0], notice)
+
+
+# -- a date line under the headline with tools, counts or a section after the date (review F) ---------------
+
+DATE_TAILS = [
+    (' | <a href="#">In bài</a> | <a href="#">Gửi email</a>', None),
+    ' | Cỡ chữ: <a href="#">A-</a> <a href="#">A+</a>',
+    " | Chuyên mục: Tin tức",
+    ' <a href="https://facebook.com/sharer">Facebook</a> <a href="https://zalo.me/share">Zalo</a>',
+    " - Phòng Văn hóa - Thông tin",
+    "</span> <span>Tin tức - Sự kiện",
+    " | 1 bình luận",
+    (" | Số lần đọc: 345", 345),
+    (" - 345 lượt xem", 345),
+    (" - <span>2.345 lượt đọc</span>", 2345),
+    (" | Views: 345", 345),
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    tail=st.sampled_from([t if isinstance(t, tuple) else (t, None) for t in DATE_TAILS]),
+    weekday=st.sampled_from(["", "Thứ Ba, ", "Posted: "]),
+)
+def test_a_date_line_with_tools_counts_or_a_section_after_the_date_gives_the_date_and_its_count(
+    paragraphs: list[str], tail: tuple[str, int | None], weekday: str
+) -> None:
+    shown, views = tail
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="meta"><span>{weekday}14/01/2025 08:30{shown}</span></div>',
+        body=paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["published_at"], got["views"], got["body"]) == (
+        "2025-01-14T08:30:00+07:00",
+        views,
+        "\n\n".join(paragraphs),
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "14/01/2025 - Sáng nay, UBND huyện đã tổ chức hội nghị tổng kết công tác",
+        "14/01/2025 08:30 | hội nghị diễn ra tại hội trường huyện",
+    ],
+)
+def test_a_sentence_after_a_date_under_the_headline_is_no_date_line(line: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>", under=f"<p>{line}</p>", body=paragraphs_html(PARAGRAPHS[:3])
+    )
+    assert extract(html)["published_at"] is None
+
+
+def test_a_time_written_with_h_and_an_apostrophe_is_read() -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under="<div>Ngày 14/01/2025, lúc 8h30'</div>",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    assert extract(html)["published_at"] == "2025-01-14T08:30:00+07:00"
