@@ -39,6 +39,13 @@ MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 _THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)(?:\s*:)?\s+(.+)", re.I)
 _CREDIT_PARTS = re.compile(r"\s+\|\s+|\s*;\s*")
+# A spaced dash before another label or a date ends a credit ("Hữu Phúc - Nguồn: …", "Lê Hoa - 14/01/2025 08:30");
+# before anything else it joins a name to its unit ("Thu Hà - Trung tâm Văn hóa, Thể thao huyện").
+_DASH_BEFORE_PART = re.compile(
+    r"\s+[-–—]\s+(?=[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s*:|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
+)
+# "Đăng ngày 14/01/2025 08:30 bởi Lê Hoa": after the date's figures, "bởi" starts the byline.
+_POSTED_BY = re.compile(r"(?<=\d)\s+(?=(?:bởi|by)\s)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -181,16 +188,16 @@ def take_credits(body: list[Block]) -> Credits:
     date: str | None = None
     photo: str | None = None
     while body and (is_noise(body[-1]) or _is_closing(body[-1])):
-        labelled = labelled_credit(body[-1])
-        if labelled is not None:
-            kind, value = labelled
+        # "Tác giả: Hữu Phúc - Nguồn: Phòng Tài nguyên và Môi trường": each label on the line gives its field.
+        credits = _line_credits(body[-1])
+        for kind, value in credits:
             if kind == "source":
                 source = source or value
             elif kind == "photo":
                 photo = photo or value
             elif kind == "author" and author is None:
                 author, how = value, "label:author-line"
-        elif CLOSING_DATE_LINE.fullmatch(body[-1].text):
+        if not credits and CLOSING_DATE_LINE.fullmatch(body[-1].text):
             date = date or body[-1].text
         body = body[:-1]
     if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
@@ -202,6 +209,14 @@ def take_credits(body: list[Block]) -> Credits:
     if author is None and photo is not None:
         author, how = photo, "label:photo-line"
     return Credits(author, source, body, how, date)
+
+
+def _line_credits(block: Block) -> list[tuple[str, str]]:
+    """The labelled credits of a line, each label starting a part; none unless the whole line is one."""
+    if labelled_credit(block) is None:
+        return []
+    found = (labelled_credit(Block(part, block.tag)) for part in credit_segments(block.text))
+    return [credit for credit in found if credit is not None]
 
 
 def _is_closing(block: Block) -> bool:
@@ -243,21 +258,25 @@ def labelled_credit(block: Block) -> tuple[str, str] | None:
 
 def _first_credit(value: str) -> str:
     """A credit's value up to the next part of its line: "Lê Thu Hà | Cập nhật lúc 09:45", "Phương Thảo; Ảnh: …"."""
-    return clean_line(_CREDIT_PARTS.split(value, maxsplit=1)[0])
+    first = _CREDIT_PARTS.split(value, maxsplit=1)[0]
+    return clean_line(_DASH_BEFORE_PART.split(first, maxsplit=1)[0])
 
 
 def credit_segments(text: str) -> list[str]:
     """A line cut before each credit label: "11/06/2025 Tác giả: A Nguồn tin: B" -> the date, then each credit."""
-    starts = [0, *(m.start() for m in CREDIT_LABEL.finditer(text)), len(text)]
+    labels = [m.start() for m in (*CREDIT_LABEL.finditer(text), *_POSTED_BY.finditer(text))]
+    starts = [0, *sorted(labels), len(text)]
     parts = (text[a:b].strip(" |-–—,;") for a, b in zip(starts, starts[1:], strict=False))
     # A bar ends a "Viết bởi X" credit ("Viết bởi Quản trị viên | Được đăng ngày …"); elsewhere it may part a
     # date from its time ("14.01.2025 | 09:30").
-    return [
-        piece
-        for part in parts
-        for piece in (_CREDIT_PARTS.split(part) if _THEO.match(part) else [part])
-        if piece
-    ]
+    return [piece for part in parts for piece in _credit_pieces(part) if piece]
+
+
+def _credit_pieces(part: str) -> list[str]:
+    if _THEO.match(part):
+        return _CREDIT_PARTS.split(part)
+    # "Tin: Lê Hoa - 14/01/2025 08:30": the date after a credit's dash is a part of its own.
+    return _DASH_BEFORE_PART.split(part) if CREDIT_LABEL.match(part) else [part]
 
 
 def strip_author_label(value: str) -> str:

@@ -171,7 +171,7 @@ CATEGORY_LINE = re.compile(r"(?:Danh mục|Chuyên mục|Chuyên trang)\s*:", re
 
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 _AUTHOR_LABELS = (
-    r"Tác giả|Người viết|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
+    r"Tác giả|Người viết|Thực hiện|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
     r"|(?<!\w)(?:Bài viết|Bài|Tin)"
 )
 _SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"

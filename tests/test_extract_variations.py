@@ -536,6 +536,8 @@ def test_a_closing_date_line_of_a_notice_is_its_date_not_body(
         ("Tin: Phương Thảo; Ảnh: Lê Minh", "Phương Thảo"),
         ("Bài: Lê Văn Tám", "Lê Văn Tám"),
         ("Người viết: Lê Thu Hà | Cập nhật lúc 09:45 ngày 03/04/2025", "Lê Thu Hà"),
+        ("Bài: Hồ Nguyễn - Ảnh: Lê Quý", "Hồ Nguyễn"),
+        ("Tác giả: Thu Hà - Trung tâm Văn hóa, Thể thao huyện", "Thu Hà - Trung tâm Văn hóa, Thể thao huyện"),
     ],
 )
 def test_a_credit_line_gives_the_name_without_its_role_label_or_the_rest_of_its_line(
@@ -2131,3 +2133,62 @@ def test_a_time_written_with_h_and_an_apostrophe_is_read() -> None:
         body=paragraphs_html(PARAGRAPHS[:3]),
     )
     assert extract(html)["published_at"] == "2025-01-14T08:30:00+07:00"
+
+
+@SETTINGS
+@given(name=st.sampled_from(NAMES), unit=st.sampled_from(UNITS), dash=st.sampled_from([" - ", " – "]))
+def test_a_dash_before_another_label_ends_a_credit(name: str, unit: str, dash: str) -> None:
+    got = extract(page_ending_with(f"<p>Tác giả: {name}{dash}Nguồn: {unit}</p>"))
+    assert (got["author"], got["source"], got["body"]) == (name, unit, THREE_PARAGRAPHS)
+
+
+@pytest.mark.parametrize(("label", "views"), [("Số lượt đọc", 77), ("Lượt xem", 1204)])
+def test_a_view_count_after_a_credits_dash_is_no_part_of_the_name(label: str, views: int) -> None:
+    got = extract(page_ending_with(f"<p>Người viết: Lệ Thủy - {label}: {views}</p>"))
+    assert (got["author"], got["views"], got["body"]) == ("Lệ Thủy", views, THREE_PARAGRAPHS)
+
+
+@SETTINGS
+@given(name=st.sampled_from(NAMES), label=st.sampled_from(["Tin", "Bài", "Tác giả"]))
+def test_a_date_after_a_credits_dash_under_the_headline_is_the_date(name: str, label: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="meta">{label}: {name} - 14/01/2025 08:30</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["body"]) == (
+        name,
+        "2025-01-14T08:30:00+07:00",
+        THREE_PARAGRAPHS,
+    )
+
+
+@SETTINGS
+@given(name=st.sampled_from(NAMES), paragraphs=body_paragraphs)
+def test_a_thuc_hien_credit_is_the_author_and_leaves_the_body(name: str, paragraphs: list[str]) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under='<div class="date">02/09/2024 08:00</div>',
+        body=paragraphs_html(paragraphs) + f'<p style="text-align:right"><b>Thực hiện: {name}</b></p>',
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (name, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from([n for n in NAMES if len(n.split()) >= 2]), by=st.sampled_from(["bởi", "Bởi", "by"])
+)
+def test_a_date_line_posted_by_a_name_gives_the_date_and_the_author(name: str, by: str) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="meta">Đăng ngày 14/01/2025 08:30 {by} {name}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["body"]) == (
+        name,
+        "2025-01-14T08:30:00+07:00",
+        THREE_PARAGRAPHS,
+    )
