@@ -245,17 +245,10 @@ def split_date_line(text: str) -> tuple[str, str] | None:
     "Thứ Ba, 14/01/2025 - 09:30" -> ("", "Thứ Ba, 14/01/2025 - 09:30"); "Thanh Hà - 12/05/2025 14:20" ->
     ("Thanh Hà", "12/05/2025 14:20"); a line with other words after the date is no date line.
     """
-    text = _GLUED_TIME.sub(r"\1 ", text)
-    if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
+    run = split_date_run(text)
+    if run is None or not _DATE_GLUE.fullmatch(run[2]):
         return None
-    tokens = _tokens_for(text)
-    first = tokens.search(text) if tokens is not None else None
-    if tokens is None or first is None:
-        return None
-    rest = text[first.start() :]
-    if not _DATE_GLUE.fullmatch(tokens.sub("", rest)):
-        return None
-    return text[: first.start()].strip(" -–—|,:("), rest
+    return run[0], run[1] + run[2]
 
 
 def split_date_run(text: str) -> tuple[str, str, str] | None:
