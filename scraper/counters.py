@@ -23,6 +23,8 @@ from .profiles import (
 from .text import clean_line, implausible_count, parse_count
 
 IMPLAUSIBLE = "rejected:implausible_count"
+# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
+COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _UNIT = rf"(?:\s*(?:{'|'.join(map(re.escape, COUNTER_UNITS))}))?"
 _COUNTER_VALUE = {
     key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*?){_UNIT}", re.I)
