@@ -131,6 +131,9 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang trực tuyến", "Đang online", "Khách online", "Trực tuyến", "Online"),
     "today": ("Lượt truy cập hôm nay", "Truy cập hôm nay", "Truy cập trong ngày", "Hôm nay"),
     "total": (
+        "Bạn là người truy cập thứ",  # an old-style counter: the visitor's rank is the total
+        "Bạn là khách thứ",
+        "Người truy cập thứ",
         "Tổng số lượt truy cập",
         "Tổng số truy cập",
         "Tổng lượt truy cập",
