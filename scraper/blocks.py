@@ -71,6 +71,7 @@ _NESTING_TAG = re.compile(
     re.I,
 )
 BREAK_TAGS = frozenset({"br", "img", "hr"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 # Never text: stripped before blocks are built (selectolax's .text() keeps script and style, reliability.md P10).
 STRIPPED_TAGS = ["script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "select"]
 
@@ -215,7 +216,11 @@ def blocks_of(root: LexborNode) -> list[Block]:
             if parts or not piece.isspace():
                 parts.append(piece)
         elif tag in BREAK_TAGS:
-            broken = True
+            if tag == "br" and block_tag in _HEADING_TAGS:
+                # A headline cut by <br> for the layout ("Khánh thành cầu<br>tại thôn Ba Nang") is one line.
+                parts.append(" ")
+            else:
+                broken = True
         elif steps > MAX_WALK_NODES:
             raise ExtractError("too_complex")
     if parts and (block := _block(parts, block_tag, links)):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import Block, blocks_of, is_inside
+from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
+from .counters import COUNTER_LINE
 from .dates import parse_datetime
 from .profiles import FOOTER_LABELS
 
@@ -133,6 +134,8 @@ _BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font 
 _MAX_HEADLINE_CHARS = 200
 _WHOLE_TEXT = frozenset({"p", "pre", "blockquote", "figure"})  # read deep; other text holders by own text
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
+# A <div> of text alone is read as a paragraph from this length: a date or label line in a <div> is shorter.
+MIN_DIV_PARAGRAPH = 80
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,8 @@ def _link_chars(node: LexborNode) -> int:
 
 
 def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
-    """The elements of `tags` (<p>, <pre>, <blockquote>), and the elements whose own text is cut into lines by <br>.
+    """The elements of `tags` (<p>, <pre>, <blockquote>), the elements whose own text is cut into lines by <br>,
+    and the <div>s holding a paragraph's length of text and no block inside (Word-pasted or old ASP.NET bodies).
 
     Readability reads every <div> for text of its own; asking for the parents of <br>s finds the same
     paragraphs at a fifth of the cost (measured on the ScrapingHub pages).
@@ -276,7 +280,24 @@ def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
         if parent is not None and parent.mem_id not in seen:
             seen.add(parent.mem_id)
             found.append(parent)
+    for div in root.css("div"):
+        if div.mem_id not in seen and _is_text_div(div):
+            seen.add(div.mem_id)
+            found.append(div)
     return found
+
+
+def _is_text_div(node: LexborNode) -> bool:
+    """A <div> whose text, read deep, is a paragraph's length, and with no block element among its children."""
+    return (
+        not any(child.tag in BLOCK_TAGS for child in node.iter())
+        and len(node.text(strip=True)) >= MIN_DIV_PARAGRAPH
+    )
+
+
+def _reads_deep(node: LexborNode) -> bool:
+    """Whether a paragraph's text is all its text (inline children only) or only its own text."""
+    return node.tag in _WHOLE_TEXT or not any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
 def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -> LexborNode | None:
@@ -284,13 +305,16 @@ def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for paragraph in _paragraphs(root, tags):
-        text = paragraph.text(deep=paragraph.tag in _WHOLE_TEXT, strip=True)
+        deep = _reads_deep(paragraph)
+        text = paragraph.text(deep=deep, strip=True)
         if len(text) < shortest:
             continue
-        # A site footer's lines ("Cơ quan chủ quản: …") score nothing: they would credit the page's <body> over
-        # a short story's container. They still make their parents candidates (a photo album has no other text).
-        score = 0.0 if FOOTER_LABELS.match(text) else 1 + text.count(",") + min(len(text) / 100, 3)
-        if paragraph.tag in _WHOLE_TEXT:
+        # A site footer's lines ("Cơ quan chủ quản: …") and a visitor counter's ("Tổng lượt truy cập: 3.333")
+        # score nothing: they would credit the page's <body> or the counter box over a short story's container.
+        # They still make their parents candidates (a photo album has no other text).
+        widget = FOOTER_LABELS.match(text) or COUNTER_LINE.fullmatch(text)
+        score = 0.0 if widget else 1 + text.count(",") + min(len(text) / 100, 3)
+        if deep:
             score *= max(0.0, 1 - _link_chars(paragraph) / len(text))
         ancestor = paragraph.parent
         for level in (1, 2):

@@ -23,6 +23,8 @@ from .profiles import (
 from .text import clean_line, implausible_count, parse_count
 
 IMPLAUSIBLE = "rejected:implausible_count"
+# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
+COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _UNIT = rf"(?:\s*(?:{'|'.join(map(re.escape, COUNTER_UNITS))}))?"
 _COUNTER_VALUE = {
     key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*?){_UNIT}", re.I)
@@ -117,8 +119,12 @@ def find_site_visits(blocks: list[Block], sources: dict[str, str] | None = None)
     for i, block in enumerate(blocks):
         if i in unclear:
             continue
-        # One line may hold all three: "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112".
-        for text in _COUNTER_SEPARATOR.split(block.text) if "|" in block.text else [block.text]:
+        # One line may hold all three: "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112"; a line holding
+        # something else too ("14/01/2025 08:30 | Lượt truy cập: 345") is the article's, its count its views.
+        texts = _COUNTER_SEPARATOR.split(block.text) if "|" in block.text else [block.text]
+        if len(texts) > 1 and not all(COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", t)) for t in texts):
+            continue
+        for text in texts:
             if text and not text[0].isalnum():
                 text = _LEADING_MARKS.sub("", text)
             if len(text) > 60:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Container
 
 from .blocks import Block
+from .counters import COUNTER_LINE
 from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
@@ -26,8 +27,6 @@ _NUMBERS = re.compile(r"\d+")
 _DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
 MAX_DATE_LINE = 30  # "(Thứ Hai, 10/01/2025 08:30)"
 ITEM_REACH = 2  # lines on either side of an item's date where its link sits
-# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
-_COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
 ARTICLE_RUN_CHARS = 200  # an article's body holds at least this much plain text in a row...
@@ -225,4 +224,4 @@ def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:
 
 def _is_widget_line(text: str) -> bool:
     """A counter's or a site footer's line ("Tổng lượt truy cập: 3.333", "Địa chỉ: …"): no article's text."""
-    return _COUNTER_LINE.fullmatch(text) is not None or FOOTER_LABELS.match(text) is not None
+    return COUNTER_LINE.fullmatch(text) is not None or FOOTER_LABELS.match(text) is not None

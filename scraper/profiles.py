@@ -105,6 +105,7 @@ GENERIC_TITLES = _rx(
     r"Tin tức(?: (?:-|và) sự kiện)?|Sự kiện|Tin bài|Bài viết|Xem tin|Trang tin|Tin tức sự kiện",
     r"Trang chủ|Trang nhất|Home|News|Tin (?:mới|mới nhất|khác|liên quan|nổi bật|đọc nhiều|xem nhiều)|Các tin khác",
     r"(?:Tin|Bài|Các tin|Các bài) (?:cùng chuyên mục|cùng danh mục|liên quan)|Liên kết(?: website)?|Xem thêm",
+    r"Thống kê(?: lượt)? truy cập|Lượt truy cập|Bộ đếm(?: truy cập)?",  # a visitor counter's box heading
 )
 
 # Elements a headline outside <h1>-<h6> is shown in: a title-like class or id ("news-title", "lblTitle",
@@ -130,6 +131,9 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
     "online": ("Đang truy cập", "Đang trực tuyến", "Đang online", "Khách online", "Trực tuyến", "Online"),
     "today": ("Lượt truy cập hôm nay", "Truy cập hôm nay", "Truy cập trong ngày", "Hôm nay"),
     "total": (
+        "Bạn là người truy cập thứ",  # an old-style counter: the visitor's rank is the total
+        "Bạn là khách thứ",
+        "Người truy cập thứ",
         "Tổng số lượt truy cập",
         "Tổng số truy cập",
         "Tổng lượt truy cập",

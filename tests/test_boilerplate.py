@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from scraper import extract
 from scraper.blocks import Block, Link
 from scraper.boilerplate import is_chrome
+from scraper.titles import is_generic
 
 HEADLINE = "Huyện Gio Linh khánh thành công trình nước sạch cho ba xã vùng cát"
 PARAGRAPHS = (
@@ -401,3 +402,39 @@ def test_a_notices_own_contact_lines_stay_in_its_body() -> None:
     story = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS[:2], *contact])
     html = page(f"<h1>{HEADLINE}</h1><div class='content'>{story}</div>")
     assert body_of(html) == [*PARAGRAPHS[:2], *contact]
+
+
+COUNTER_BOX = (
+    "<div class='thongke'><div class='box-title'>THỐNG KÊ TRUY CẬP</div><p>Đang truy cập: 15</p>"
+    "<p>Hôm nay: 1.204</p><p>Tổng lượt truy cập: 2.345.678</p></div>"
+)
+NOT_IN_P = {
+    "justified-divs": lambda ps: "".join(f'<div style="text-align: justify;">{p}</div>' for p in ps),
+    "plain-divs": lambda ps: "".join(f"<div>{p}</div>" for p in ps),
+    "spans-and-br": lambda ps: "<br>".join(f"<span>{p}</span>" for p in ps),
+    "bold-in-divs": lambda ps: "".join(f"<div><b>{p[:20]}</b>{p[20:]}</div>" for p in ps),
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    shape=st.sampled_from(sorted(NOT_IN_P)),
+    picked=st.lists(st.sampled_from(PARAGRAPHS), min_size=2, max_size=4, unique=True),
+    counter_first=st.booleans(),
+)
+def test_paragraphs_outside_p_win_over_a_visitor_counter(
+    shape: str, picked: list[str], counter_first: bool
+) -> None:
+    # Word-pasted and old ASP.NET bodies keep their paragraphs in <div>s or <span>s cut by <br>: the counter's
+    # "label: number" lines must not outscore them.
+    story = f"<div class='noidung'>{NOT_IN_P[shape](picked)}</div>"
+    sidebar = f"<div class='sidebar'>{COUNTER_BOX}</div>"
+    html = page(sidebar + story if counter_first else story + sidebar)
+    assert body_of(html) == picked
+
+
+@pytest.mark.parametrize(
+    "heading", ["THỐNG KÊ TRUY CẬP", "Thống kê lượt truy cập", "Lượt truy cập", "Bộ đếm"]
+)
+def test_a_counter_boxs_heading_is_a_page_label_never_a_headline(heading: str) -> None:
+    assert is_generic(heading, [])

@@ -180,3 +180,24 @@ def test_eye_icons_on_every_entry_of_a_list_give_no_views() -> None:
     )
     got = article(tail=f"<ul>{entries}</ul><ul>{RELATED}</ul>")
     assert got["views"] is None
+
+
+@SETTINGS
+@given(values=counts, views=st.integers(1, 9_999), label=st.sampled_from(["Lượt truy cập", "Lượt xem"]))
+def test_an_articles_own_count_on_its_date_line_leaves_the_site_counter_alone(
+    values: dict[str, int], views: int, label: str
+) -> None:
+    # "14/01/2025 08:30 | Lượt truy cập: 345" under the headline is the article's, not the site's total.
+    rows = "".join(f"<p>{LABELS[key][0]}: {number(values[key], '.')}</p>" for key in KEYS)
+    under = f'<div class="meta">02/09/2024 08:00 | {label}: {views}</div>'
+    assert article(counter=f"<div>{rows}</div>", under=under)["site_visits"] == values
+
+
+@SETTINGS
+@given(
+    total=counts.map(lambda values: values["total"]),
+    label=st.sampled_from(["Bạn là người truy cập thứ", "Bạn là khách thứ"]),
+)
+def test_an_old_style_visitors_rank_is_the_total(total: int, label: str) -> None:
+    got = article(counter=f'<div class="counter">{label}: {number(total, ".")}</div>')
+    assert got["site_visits"] == {"online": None, "today": None, "total": total}

@@ -362,6 +362,28 @@ def test_a_meta_title_is_decoded_and_loses_the_site_name(
     assert extract(html)["title"] == headline
 
 
+@SETTINGS
+@given(
+    headline=st.sampled_from([h for h in HEADLINES if len(h.split()) >= 6]),
+    heading=st.sampled_from(["<h1>{}</h1>", '<h1 class="news-title">{}</h1>', "<h2>{}</h2>", "<h3>{}</h3>"]),
+    cut=st.integers(min_value=2, max_value=4),
+    br=st.sampled_from(["<br>", "<br/>", "<br />", " <br> ", "<span><br></span>"]),
+    title_tag=st.sampled_from(["Chi tiết tin tức", SITE]),
+)
+def test_a_headline_cut_by_br_is_one_headline_and_no_body(
+    headline: str, heading: str, cut: int, br: str, title_tag: str
+) -> None:
+    words = headline.split()
+    shown = " ".join(words[:cut]) + br + " ".join(words[cut:])
+    html = portal_page(
+        head=f"<title>{title_tag}</title>",
+        headline=heading.format(shown),
+        body=paragraphs_html(PARAGRAPHS[:2]),
+    )
+    got = extract(html)
+    assert (got["title"], got["body"].split("\n\n")) == (headline, list(PARAGRAPHS[:2]))
+
+
 @pytest.mark.parametrize(
     "label", ["Chi tiết tin tức", "Tin tức - Sự kiện | Cổng thông tin điện tử huyện Hải Lăng", "Chi tiết tin"]
 )
