@@ -30,6 +30,7 @@ from .profiles import (
     SOURCE_LINE,
     TOOL_LABELS,
     UNIT_WORDS,
+    VIEW_COUNT,
 )
 from .text import clean_line
 
@@ -148,12 +149,9 @@ def credits_after(following: list[Block]) -> Credits:
     ones, else a bare byline as the first line ("Thanh Tâm" in a right-aligned <p> below the content <div>)."""
     author: str | None = None
     source: str | None = None
-    for i, block in enumerate(following):
+    for block in _label_cells_joined(following):
         if block.links or block.tag in _HEADING_TAGS:
             break
-        # A label in one cell, the name in the next: "Tác giả:" | "Phòng Doanh nghiệp …".
-        if i + 1 < len(following) and CREDIT_LABEL.fullmatch(block.text):
-            block = Block(f"{block.text} {following[i + 1].text}", block.tag)
         labelled = labelled_credit(block)
         if labelled is not None and labelled[0] == "author":
             author = author or labelled[1]
@@ -187,6 +185,7 @@ def take_credits(body: list[Block]) -> Credits:
     how: str | None = None
     date: str | None = None
     photo: str | None = None
+    body = _label_cells_joined(body)
     while body and (is_noise(body[-1]) or _is_closing(body[-1])):
         # "Tác giả: Hữu Phúc - Nguồn: Phòng Tài nguyên và Môi trường": each label on the line gives its field.
         credits = _line_credits(body[-1])
@@ -220,8 +219,32 @@ def _line_credits(block: Block) -> list[tuple[str, str]]:
 
 
 def _is_closing(block: Block) -> bool:
-    """A credit or a closing date line at the end of a body."""
-    return labelled_credit(block) is not None or CLOSING_DATE_LINE.fullmatch(block.text) is not None
+    """A credit, a closing date line or a view count at the end of a body (the count is read from the page)."""
+    text = block.text
+    return labelled_credit(block) is not None or any(
+        p.fullmatch(text) for p in (CLOSING_DATE_LINE, VIEW_COUNT)
+    )
+
+
+_TAIL_CELLS = 8  # blocks at the end of a body where a table row of credits sits
+
+
+def _label_cells_joined(body: list[Block]) -> list[Block]:
+    """The body with a label alone in its cell joined to the value in the next ("Tác giả:" | "Hoài Thương")."""
+    if not body:
+        return body
+    head, tail = body[:-_TAIL_CELLS], body[-_TAIL_CELLS:]
+    joined: list[Block] = []
+    skip = False
+    for block, after in zip(tail, [*tail[1:], None], strict=True):
+        if skip:
+            skip = False
+        elif after is not None and CREDIT_LABEL.fullmatch(block.text):
+            joined.append(Block(f"{block.text} {after.text}", block.tag))
+            skip = True
+        else:
+            joined.append(block)
+    return head + joined if len(joined) < len(tail) else body
 
 
 def _unit_signature(block: Block) -> str | None:

@@ -106,6 +106,7 @@ GENERIC_TITLES = _rx(
     r"Trang chủ|Trang nhất|Home|News|Tin (?:mới|mới nhất|khác|liên quan|nổi bật|đọc nhiều|xem nhiều)|Các tin khác",
     r"(?:Tin|Bài|Các tin|Các bài) (?:cùng chuyên mục|cùng danh mục|liên quan)|Liên kết(?: website)?|Xem thêm",
     r"Thống kê(?: lượt)? truy cập|Lượt truy cập|Bộ đếm(?: truy cập)?",  # a visitor counter's box heading
+    r"(?:Kết quả )?[Tt]ìm kiếm|Tra cứu",  # a search page's heading (no results: no article either)
 )
 
 # Elements a headline outside <h1>-<h6> is shown in: a title-like class or id ("news-title", "lblTitle",

@@ -655,6 +655,27 @@ def test_a_document_page_gives_its_heading_as_title_and_its_issue_date(
     assert (got["title"], got["published_at"]) == (name, day.isoformat())
 
 
+@SETTINGS
+@given(name=st.sampled_from(NAMES), views=st.integers(0, 99_999))
+def test_a_table_row_of_label_and_value_cells_ending_the_body_is_credits_not_text(
+    name: str, views: int
+) -> None:
+    row = f"<table><tr><td>Tác giả:</td><td>{name}</td><td>Lượt xem:</td><td>{views}</td></tr></table>"
+    got = extract(page_ending_with(row))
+    assert (got["author"], got["views"], got["body"]) == (name, views, THREE_PARAGRAPHS)
+
+
+@pytest.mark.parametrize("heading", ["Tìm kiếm", "Kết quả tìm kiếm", "Tra cứu"])
+def test_a_search_page_without_results_is_no_article(heading: str) -> None:
+    html = portal_page(
+        head=f"<title>{heading}</title>",
+        headline=f"<h1>{heading}</h1>",
+        body="<p>Không tìm thấy kết quả nào phù hợp với từ khóa “abcxyz”.</p>",
+    )
+    with pytest.raises(ExtractError):
+        extract_article(html)
+
+
 # -- class 5: dates without a label near the headline ---------------------------------------------------------
 
 
