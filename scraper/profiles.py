@@ -227,7 +227,9 @@ VIEW_COUNT = re.compile(
 )
 # A piece of every VIEW_COUNT label, lower-cased and free of i, s and k (case-blind matching also folds İ, ı,
 # ſ and the Kelvin sign into those): a lower-cased text holding none of them holds no view count.
-VIEW_LABEL_PIECES = ("lượt xem", "lần xem", "lượt đọc", "lần đọc", "ew", "đã xem")
+VIEW_LABEL_PIECES = ("lượt xem", "lần xem", "lượt đọc", "lần đọc", "ew count", "đã xem")
+# "Views:": "ew" alone is in every "new" and "news" of an English page, where the regex then ran in full.
+_VIEWS_PIECE = re.compile(r"ew\w?\s*:")
 
 
 def search_view_count(text: str) -> re.Match[str] | None:
@@ -237,7 +239,7 @@ def search_view_count(text: str) -> re.Match[str] | None:
     and looking for the pieces costs a tenth of that, and most pages hold no view count.
     """
     lowered = text.lower()
-    if not any(piece in lowered for piece in VIEW_LABEL_PIECES):
+    if not any(piece in lowered for piece in VIEW_LABEL_PIECES) and _VIEWS_PIECE.search(lowered) is None:
         return None
     return VIEW_COUNT.search(text)
 
