@@ -41,6 +41,14 @@ _VALUE_BEFORE_LABEL = {
     for key, labels in COUNTER_LABELS_AFTER.items()
 }
 _NUMBER_ONLY = re.compile(rf"(\d[\d.,\s]*?){_UNIT}", re.I)
+_LABEL_WORDS = tuple(
+    {
+        label.lower()
+        for table in (COUNTER_LABELS, COUNTER_LABELS_AFTER)
+        for labels in table.values()
+        for label in labels
+    }
+)
 _ANY_COUNTER_LABEL = re.compile(
     "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels), re.I
 )
@@ -114,6 +122,11 @@ def checked_count(text: str, name: str, sources: dict[str, str] | None) -> int |
 
 def find_site_visits(blocks: list[Block], sources: dict[str, str] | None = None) -> SiteVisits | None:
     """The site-wide visitor counter, label and number in one element or in neighbouring ones."""
+    # One C scan of the page's lower-cased text for any label first: most blocks of most pages are no counter,
+    # and the block-by-block reading below costs a tenth of extraction on our fixtures.
+    lowered = "\n".join(block.text for block in blocks).lower()
+    if not any(word in lowered for word in _LABEL_WORDS):
+        return None
     columns, unclear = _label_runs(blocks)
     found = {key: checked_count(raw, f"site_visits.{key}", sources) for key, raw in columns.items()}
     for i, block in enumerate(blocks):
