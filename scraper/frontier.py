@@ -29,6 +29,11 @@ RELISTED_DELAY = timedelta(days=1)  # a slow-lane URL a listing shows again is d
 CLASSIFIED_DELAY = timedelta(days=30)
 
 
+def look_again_at() -> str:
+    """When a page found to hold no article is looked at again: CLASSIFIED_DELAY from now."""
+    return utc_iso(datetime.now(UTC) + CLASSIFIED_DELAY)
+
+
 class Pending(StrEnum):
     """What a frontier row waits for."""
 
@@ -109,7 +114,7 @@ class Frontier:
 
         Not in the slow lane (gave_up_at stays NULL), so a listing showing it again does not make it due sooner.
         """
-        later = utc_iso(datetime.now(UTC) + CLASSIFIED_DELAY)
+        later = look_again_at()
         with self.archive.transaction():
             self.db.execute(
                 "INSERT OR IGNORE INTO frontier (site, url, kind, discovered_at) VALUES (?, ?, ?, ?)",

@@ -32,7 +32,7 @@ from .discovery import (
 )
 from .errors import ConfigError, ExtractError, FetchError, Reason, ScraperError, StorageError
 from .extractor import extract_article
-from .frontier import CLASSIFIED_DELAY, Frontier, Pending
+from .frontier import Frontier, Pending, look_again_at
 from .models import (
     Article,
     Attempt,
@@ -698,7 +698,7 @@ class SiteCrawl:
 
         A page linked as an article that is none (a document's page, a category) is a classification, not a
         failure: it is recorded with its reason, counts towards no degraded run, and comes back only after
-        Frontier.CLASSIFIED_DELAY (a page can become an article, or its server may have sent a listing by
+        frontier.CLASSIFIED_DELAY (a page can become an article, or its server may have sent a listing by
         mistake), not on every run.
         """
         reason = f"extract:{error.reason}"
@@ -710,7 +710,7 @@ class SiteCrawl:
         if error.reason == NOT_AN_ARTICLE and url in self.known:
             # An archived article whose URL now serves a listing (the portal restructured): the archived
             # article stays as it is, and its URL is looked at again after the same delay.
-            self.store.defer_revisit(url, utc_iso(datetime.now(UTC) + CLASSIFIED_DELAY))
+            self.store.defer_revisit(url, look_again_at())
             self.progress.page_done(self.site.name, NOT_AN_ARTICLE, url)
             return
         if pending is not None:
