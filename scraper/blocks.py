@@ -190,6 +190,10 @@ def blocks_of(root: LexborNode) -> list[Block]:
     # kept (clean_line drops it): 5 % fewer instructions than a builder object (callgrind, ScrapingHub pages).
     for steps, node in enumerate(root.traverse(include_text=True)):
         tag = node.tag
+        if tag == "-text":
+            piece = node.text_content or ""
+            if not parts and piece.isspace():
+                continue
         if tag == "-text" or (tag == "a" and (href := node.attributes.get("href"))):
             parent = node.parent
             container = cache.get(parent.mem_id) if parent is not None else None
@@ -212,7 +216,6 @@ def blocks_of(root: LexborNode) -> list[Block]:
                 links.append(Link((href or "").strip(), clean_line(node.text())))
                 opened = None if parts else node
                 continue
-            piece = node.text_content or ""
             if parts or not piece.isspace():
                 parts.append(piece)
         elif tag in BREAK_TAGS:
