@@ -194,38 +194,64 @@ def blocks_of(root: LexborNode) -> list[Block]:
             piece = node.text_content or ""
             if not parts and piece.isspace():
                 continue
-        if tag == "-text" or (tag == "a" and (href := node.attributes.get("href"))):
-            parent = node.parent
-            container = cache.get(parent.mem_id) if parent is not None else None
-            if container is None:
-                container = _container(parent, cache)
-            if broken or container[0] != key:
-                if parts:
-                    if text := clean_line("".join(parts)):
-                        found.append(Block(text, block_tag, tuple(links)))
-                    parts = []
-                    links = []
-                elif container[0] != key and links and not (opened and is_inside(node, opened)):
-                    # In the same container, a link opened before a break with no text yet (a card's
-                    # <a><img><span>headline</span></a>) belongs to the run after the break; in another, only
-                    # when that container lies inside the link (a card's <a><h5>headline</h5></a>).
-                    links = []
-                key, block_tag = container
-                broken = False
-            if tag != "-text":
-                links.append(Link((href or "").strip(), clean_line(node.text())))
-                opened = None if parts else node
-                continue
-            if parts or not piece.isspace():
-                parts.append(piece)
+        elif tag == "a" and (href := node.attributes.get("href")):
+            piece = ""
         elif tag in BREAK_TAGS:
             if tag == "br" and block_tag in _HEADING_TAGS:
                 # A headline cut by <br> for the layout ("Khánh thành cầu<br>tại thôn Ba Nang") is one line.
                 parts.append(" ")
             else:
                 broken = True
-        elif steps > MAX_WALK_NODES:
-            raise ExtractError("too_complex")
+            continue
+        else:
+            if steps > MAX_WALK_NODES:
+                raise ExtractError("too_complex")
+            continue
+        parent = node.parent
+        known = cache.get(parent_id := parent.mem_id) if parent is not None else _NONE
+        if known is not None:
+            container = known
+        elif parent is not None and (parent_tag := parent.tag) in BLOCK_TAGS:
+            # Most text sits right in its block element: no walk up, no call.
+            container = cache[parent_id] = (parent_id, parent_tag)
+        else:
+            container = _container(parent, cache)
+        if broken or container[0] != key:
+            if parts:
+                if text := clean_line("".join(parts)):
+                    found.append(Block(text, block_tag, tuple(links) if links else ()))
+                parts = []
+                links = []
+            elif container[0] != key and links and not (opened and is_inside(node, opened)):
+                # In the same container, a link opened before a break with no text yet (a card's
+                # <a><img><span>headline</span></a>) belongs to the run after the break; in another, only
+                # when that container lies inside the link (a card's <a><h5>headline</h5></a>).
+                links = []
+            key, block_tag = container
+            broken = False
+        if tag == "a":
+            links.append(Link((href or "").strip(), clean_line(node.text())))
+            opened = None if parts else node
+        elif parts or not piece.isspace():
+            parts.append(piece)
     if parts and (block := _block(parts, block_tag, links)):
         found.append(block)
     return found
+
+
+def lowered_text(blocks: list[Block]) -> str:
+    """The blocks' texts lower-cased, a line each, as long as the texts joined: an offset names one block.
+
+    One lower-cased text lets label look-ups scan a page in C (str.find) before any block is read in Python.
+    """
+    joined = "\n".join(block.text for block in blocks)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # "İ" lower-cases to two characters: offsets would drift
+        lowered = "\n".join(_lower_in_place(block.text) for block in blocks)
+    return lowered
+
+
+def _lower_in_place(text: str) -> str:
+    """text lower-cased, or as it is when lower-casing would change its length."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text

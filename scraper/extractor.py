@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting
+from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting, lowered_text
 from .boilerplate import lead_before, main_body, without_related
 from .bylines import (
     Credits,
@@ -51,6 +52,7 @@ from .profiles import (
     SOURCE_LINE,
     VIEW_COUNT,
     Profile,
+    holds_view_label,
 )
 from .text import clean_line, text_flags
 from .titles import (
@@ -103,15 +105,18 @@ def extract_article(
         raise ExtractError("not_an_article")
     chosen = choose_profile(tree, blocks, url, profile)
     selectors = selectors or {}
+    lowered = lowered_text(blocks)
     try:
-        fields, chosen = _read(_Page(tree, blocks, linked_data, url, now), chosen, weak=profile is None)
+        fields, chosen = _read(
+            _Page(tree, blocks, lowered, linked_data, url, now), chosen, weak=profile is None
+        )
     except ExtractError:
         # A researcher who gave title and body selectors for a site has told us how to read it.
         if not {"title", "body"} <= set(selectors):
             raise
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
-    article = _finish(fields, blocks, chosen, url)
+    article = _finish(fields, blocks, lowered, chosen, url)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
     if (visits := counter_columns(root, blocks)) is not None:
         article = replace(article, site_visits=visits)
@@ -125,6 +130,7 @@ class _Page:
 
     tree: LexborHTMLParser
     blocks: list[Block]
+    lowered: str  # blocks.lowered_text of the blocks
     linked: dict[str, Any]
     url: str | None
     now: datetime | None
@@ -245,10 +251,18 @@ def _category_line(blocks: list[Block], title_at: int) -> str | None:
 
 
 def _find_date_line(blocks: list[Block], profile: Profile) -> int | None:
+    date_line = _either(profile.date_lines)
     for i, block in enumerate(blocks):
-        if len(block.text) < 80 and any(p.fullmatch(block.text) for p in profile.date_lines):
+        if len(block.text) < 80 and date_line.fullmatch(block.text):
             return i
     return None
+
+
+@cache
+def _either(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that fully matches what any of patterns (sharing the first one's flags) fully matches: one
+    call per line of a page instead of a generator over the patterns (choose_profile tries every line)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
 def _previous_content(blocks: list[Block], before: int) -> int | None:
@@ -315,7 +329,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     if credits.author is None and after.author is not None:
         credits = replace(credits, author=after.author, how=after.how)
     author = _author(tree, own, linked, names, credits, zone.author, sources)
-    views = _views(tree, profile, body_node, sources)
+    views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
     return _Fields(
         title=title or "",
         published_at=parse_datetime(date_raw, now) if date_raw else None,
@@ -665,8 +679,14 @@ def _date_candidates(text: str, following: str) -> tuple[str, ...]:
 
 
 def _views(
-    tree: LexborHTMLParser, profile: Profile, body_node: LexborNode | None, sources: dict[str, str]
+    tree: LexborHTMLParser,
+    profile: Profile,
+    body_node: LexborNode | None,
+    sources: dict[str, str],
+    labelled: bool,
 ) -> int | None:
+    """The article's view count: in the family's element, as a labelled count near the article (only when the
+    page's text holds a label: labelled), or after an eye icon."""
     for selector in profile.selectors.get("views", ()):
         node = tree.css_first(selector)
         if node is not None and (match := VIEW_COUNT.search(_node_value(node))):
@@ -677,7 +697,7 @@ def _views(
     if near is None:
         return None
     scope = near.parent if near.parent is not None and near.parent.parent is not None else None
-    if scope is not None and (views := views_near(scope, sources)) is not None:
+    if labelled and scope is not None and (views := views_near(scope, sources)) is not None:
         return views
     return views_by_icon(scope or near, sources)
 
@@ -718,7 +738,7 @@ def _attachments(body: list[Block], url: str | None) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-def _finish(fields: _Fields, blocks: list[Block], profile: Profile, url: str | None) -> Article:
+def _finish(fields: _Fields, blocks: list[Block], lowered: str, profile: Profile, url: str | None) -> Article:
     title = clean_line(fields.title)
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ExtractError("missing_field:title")
@@ -731,7 +751,7 @@ def _finish(fields: _Fields, blocks: list[Block], profile: Profile, url: str | N
         published_at=fields.published_at,
         author=clean_line(fields.author) if fields.author else None,
         body=body,
-        site_visits=find_site_visits(blocks, fields.sources),
+        site_visits=find_site_visits(blocks, fields.sources, lowered),
         views=fields.views,
         profile=profile.name,
         attachments=_attachments(fields.body, url),

@@ -95,11 +95,14 @@ def has_pager(blocks: list[Block]) -> bool:
     """Whether the page shows a pager: links made only of page numbers and pager words, two or more in a row."""
     run = 0
     for block in blocks:
-        words = block.text.casefold().split()
+        if not block.links:  # a pager's line holds links: the other lines only end a run
+            run = 0
+            continue
         # "1 2 Trang 1 của 48": page links with a count beside them in one line; "«2»": two page links or more
         if _is_page_links(block) and (len(_NUMBERS.findall(block.text)) >= 2 or len(block.links) >= 2):
             return True
-        if block.links and all(w.isdigit() and len(w) <= 4 or w in PAGER_WORDS for w in words):
+        words = block.text.casefold().split()
+        if all(w.isdigit() and len(w) <= 4 or w in PAGER_WORDS for w in words):
             run += len(words)  # "1 2": the current page is plain text, the others are links
             if run >= 2:
                 return True

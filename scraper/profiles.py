@@ -243,7 +243,11 @@ def search_view_count(text: str) -> re.Match[str] | None:
 
 def may_hold_view_count(text: str) -> bool:
     """False when text holds no piece of any VIEW_COUNT label, so holds no view count."""
-    lowered = text.lower()
+    return holds_view_label(text.lower())
+
+
+def holds_view_label(lowered: str) -> bool:
+    """may_hold_view_count of a text already lower-cased."""
     return any(piece in lowered for piece in VIEW_LABEL_PIECES) or _VIEWS_PIECE.search(lowered) is not None
 
 

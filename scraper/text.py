@@ -76,14 +76,20 @@ _FONT_FACE = re.compile(r"""face\s*=\s*["']?\s*\.?vn""")  # on lower-cased text:
 def text_flags(text: str, html: str) -> tuple[str, ...]:
     """Warnings about an article's text: double-encoded UTF-8, or a TCVN3/VNI legacy font."""
     flags = []
-    words = max(len(text.split()), 1)
-    if len(_MOJIBAKE.findall(text)) >= max(3, words // 100):
+    # Fewer than 3 signs never flag a text: its words are counted (a split of the whole body) only past that.
+    if len(mojibake := _MOJIBAKE.findall(text)) >= 3 and len(mojibake) >= _words(text) // 100:
         flags.append("mojibake_suspected")
     if _legacy_font(html) or (
-        _TCVN3_VNI_SIGN.search(text) and len(_TCVN3_VNI.findall(text)) > max(3, words // 20)
+        _TCVN3_VNI_SIGN.search(text)
+        and len(legacy := _TCVN3_VNI.findall(text)) > 3
+        and len(legacy) > _words(text) // 20
     ):
         flags.append("legacy_encoding_suspected")
     return tuple(flags)
+
+
+def _words(text: str) -> int:
+    return max(len(text.split()), 1)
 
 
 def _legacy_font(html: str) -> bool:

@@ -164,11 +164,17 @@ def choose_headline(
     as it costs a query of the whole tree (6 % of extraction time on the ScrapingHub benchmark). A headline
     linked to page_url, the page itself, is read as one linked nowhere.
     """
+    window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
     if page_url and (last := _last_segment(page_url)):
-        blocks = [_self_links_cut(block, page_url, last) for block in blocks]
+        # Only headings and the lines just above the body are read as headlines: only their links are cut.
+        blocks = [
+            _self_links_cut(block, page_url, last)
+            if block.links and (block.tag in _HEADINGS or i in window)
+            else block
+            for i, block in enumerate(blocks)
+        ]
     candidates = [i for i, block in enumerate(blocks) if _is_headline_block(block, names)]
     near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
-    window = range(max(0, (body_start or 0) - _NEAR_BODY), body_start or 0)
     for i in [*near, *reversed(window), *candidates]:
         if (
             i < len(blocks)
