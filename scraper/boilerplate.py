@@ -59,11 +59,10 @@ CHROME_WORDS = (
     "tags",
 )
 _CHROME_SELECTOR = ", ".join([CHROME_TAGS] + [f'[class*="{word}"], [id*="{word}"]' for word in CHROME_WORDS])
-_POSITIVE = re.compile(
-    r"article|body|content|entry|main|post|text|story|detail|noi-?dung|chi-?tiet|news", re.I
-)
+# Matched against lower-cased class names: a case-blind alternation costs 6x more (13 against 2 us a name).
+_POSITIVE = re.compile(r"article|body|content|entry|main|post|text|story|detail|noi-?dung|chi-?tiet|news")
 _NEGATIVE = re.compile(
-    r"comment|meta|footer|footnote|sidebar|related|share|social|widget|sponsor|promo|banner|menu|nav", re.I
+    r"comment|meta|footer|footnote|sidebar|related|share|social|widget|sponsor|promo|banner|menu|nav"
 )
 # A lead (sapo) sits between the headline and the body, often outside the body's container.
 LEAD_SELECTOR = '[class*="sapo"], [class*="tomtat"], [class*="tom-tat"], [class*="summary"], [class*="lead"]'
@@ -136,6 +135,9 @@ _WHOLE_TEXT = frozenset({"p", "pre", "blockquote", "figure"})  # read deep; othe
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
 # A <div> of text alone is read as a paragraph from this length: a date or label line in a <div> is shorter.
 MIN_DIV_PARAGRAPH = 80
+# A <div> with no block element among its children, found by lexbor (reading each div's children in Python
+# cost a quarter more on the ScrapingHub pages).
+_LEAF_DIV = f"div:not(:has({', '.join(f'> {tag}' for tag in sorted(BLOCK_TAGS))}))"
 
 
 @dataclass(frozen=True)
@@ -280,19 +282,11 @@ def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
         if parent is not None and parent.mem_id not in seen:
             seen.add(parent.mem_id)
             found.append(parent)
-    for div in root.css("div"):
-        if div.mem_id not in seen and _is_text_div(div):
+    for div in root.css(_LEAF_DIV):
+        if div.mem_id not in seen and len(div.text(strip=True)) >= MIN_DIV_PARAGRAPH:
             seen.add(div.mem_id)
             found.append(div)
     return found
-
-
-def _is_text_div(node: LexborNode) -> bool:
-    """A <div> whose text, read deep, is a paragraph's length, and with no block element among its children."""
-    return (
-        not any(child.tag in BLOCK_TAGS for child in node.iter())
-        and len(node.text(strip=True)) >= MIN_DIV_PARAGRAPH
-    )
 
 
 def _reads_deep(node: LexborNode) -> bool:
@@ -332,7 +326,7 @@ def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -
 
 
 def _class_weight(node: LexborNode) -> float:
-    names = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id"))))
+    names = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id")))).lower()
     if not names:
         return 0.0
     return 25.0 * (bool(_POSITIVE.search(names)) - bool(_NEGATIVE.search(names)))

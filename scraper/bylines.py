@@ -31,6 +31,7 @@ from .profiles import (
     TOOL_LABELS,
     UNIT_WORDS,
     VIEW_COUNT,
+    either,
 )
 from .text import clean_line
 
@@ -67,7 +68,7 @@ class Credits:
 
 def is_noise(block: Block) -> bool:
     """Leaked debug lines, share buttons and tool-link lines: never article text."""
-    return any(p.fullmatch(block.text) for p in NOISE_LINES) or is_chrome(block)
+    return either(NOISE_LINES).fullmatch(block.text) is not None or is_chrome(block)
 
 
 def is_chrome(block: Block) -> bool:

@@ -267,6 +267,8 @@ def split_date_run(text: str) -> tuple[str, str, str] | None:
     "14/01/2025 08:30 | In bài | Gửi email" -> ("", "14/01/2025 08:30", "| In bài | Gửi email"); whether the
     tail is only tools, counts or a section is the caller's to judge.
     """
+    if len(text) > _MAX_DATE_LINE:  # before ungluing, which only lengthens a line
+        return None
     text = _unglued(text)
     if len(text) > _MAX_DATE_LINE or _DIGIT.search(text) is None:
         return None

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -52,6 +51,7 @@ from .profiles import (
     SOURCE_LINE,
     VIEW_COUNT,
     Profile,
+    either,
     holds_view_label,
 )
 from .text import clean_line, text_flags
@@ -251,18 +251,11 @@ def _category_line(blocks: list[Block], title_at: int) -> str | None:
 
 
 def _find_date_line(blocks: list[Block], profile: Profile) -> int | None:
-    date_line = _either(profile.date_lines)
+    date_line = either(profile.date_lines)
     for i, block in enumerate(blocks):
         if len(block.text) < 80 and date_line.fullmatch(block.text):
             return i
     return None
-
-
-@cache
-def _either(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    """One pattern that fully matches what any of patterns (sharing the first one's flags) fully matches: one
-    call per line of a page instead of a generator over the patterns (choose_profile tries every line)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
 
 
 def _previous_content(blocks: list[Block], before: int) -> int | None:

@@ -211,18 +211,22 @@ def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:
     article's body, or a listing's footer."""
     longest = run = 0
     for i, block in enumerate(blocks):
-        # A paragraph with a link in it ("xem tại đây") is still body text; a line mostly of links is not.
-        linked = sum(len(link.text) for link in block.links) if block.links else 0
         # The last item's lead is its item's, so the footer below it is no article's body; every other lead
         # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
-        # A short linked line ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label.
-        mostly_links = linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE
-        if i in breaks or mostly_links or (block.links and _is_page_links(block)):
-            run = 0  # a pager ("1 2 › Trang 1 của 48") ends the last item's lead before the footer
+        if i in breaks or (block.links and _breaks_a_run(block)):
+            run = 0
         elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
             run += len(block.text)  # box titles, counter and footer lines neither add nor break
             longest = max(longest, run)
     return longest
+
+
+def _breaks_a_run(block: Block) -> bool:
+    """A line mostly of links, or a pager ("1 2 › Trang 1 của 48", which ends the last item's lead before the
+    footer). A paragraph with a link in it ("xem tại đây") is still body text; a short linked line
+    ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label."""
+    linked = sum(len(link.text) for link in block.links)
+    return (linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE) or _is_page_links(block)
 
 
 def _is_widget_line(text: str) -> bool:

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import Block, Link
 from .bylines import names_the_site
 from .dates import split_date_line
-from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR
+from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR, either
 from .text import clean_line, dedup_key
 
 MAX_TITLE_CHARS = 400
@@ -92,7 +92,7 @@ def is_generic(text: str, names: list[str]) -> bool:
 
 def _is_label(part: str, names: list[str]) -> bool:
     part = part.strip()
-    return any(p.fullmatch(part) for p in GENERIC_TITLES) or names_the_site(part, names)
+    return either(GENERIC_TITLES).fullmatch(part) is not None or names_the_site(part, names)
 
 
 def cut_site_name(text: str, names: list[str]) -> str:

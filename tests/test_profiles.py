@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.profiles import VIEW_COUNT, search_view_count
 
@@ -22,3 +24,39 @@ def test_search_view_count_finds_every_label_in_any_case(label: str, case: objec
 
 def test_search_view_count_without_a_label_finds_nothing() -> None:
     assert search_view_count("Lượt thích: 12. Xem thêm 30 tin. View 5") is None
+
+
+_VIEW_TEXT_PIECES = st.sampled_from(
+    [
+        *("Lượt xem", "lượt xem", "Số lượt xem", "LƯỢT XEM", "Views", "View count", "lượt đọc", "Đã xem"),
+        *(
+            "(",
+            ")",
+            ":",
+            " ",
+            "|",
+            "-",
+            "–",
+            "\n",
+            "345",
+            "1.234",
+            "12,5",
+            "news",
+            "new:",
+            "ews :",
+            "İ",
+            "text",
+        ),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_VIEW_TEXT_PIECES, max_size=30).map("".join), st.text(max_size=300))
+def test_search_view_count_finds_what_the_whole_pattern_finds(labelled: str, other: str) -> None:
+    """Searching only around the labels' pieces finds VIEW_COUNT's first match, wherever the text puts it."""
+    for text in (labelled, other + labelled, labelled + other * 2):
+        whole, windowed = VIEW_COUNT.search(text), search_view_count(text)
+        assert (whole and (whole.start(), whole.group(1))) == (
+            windowed and (windowed.start(), windowed.group(1))
+        )
