@@ -52,15 +52,20 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
     # A category of three teasers and nothing else: no line of text outside them reaches a lead's length.
     if len(leads) >= MIN_ITEMS_ALONE and _longest_plain_run(blocks, at_leads) < MIN_LEAD_CHARS:
         return True
-    if len(leads) < (
-        MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and has_pager(blocks) else MIN_ITEMS
-    ):
+    paged: list[bool] = []  # has_pager, asked once at most: it reads every line
+
+    def pager() -> bool:
+        if not paged:
+            paged.append(has_pager(blocks))
+        return paged[0]
+
+    if len(leads) < (MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and pager() else MIN_ITEMS):
         # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
         # Under a pager, a grid of cards (headline and date, no lead) is a listing from MIN_ITEMS on.
         return (
             len(heads) >= MIN_ITEMS
             and not _has_headed_text(blocks)  # the cheaper test first: most articles stop here
-            and len(heads) >= (MIN_ITEMS if has_pager(blocks) else MIN_BARE_ITEMS)
+            and len(heads) >= (MIN_ITEMS if pager() else MIN_BARE_ITEMS)
             and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
         )
     longest = _longest_plain_run(blocks, {max(at_leads)})
@@ -74,7 +79,11 @@ def _is_dated_list(blocks: list[Block]) -> bool:
     """A list or table of dated items (a document register, a grid of notices): a date alone on its line next
     to a link, MIN_ITEMS times, with no run of text longer than ARTICLE_RUN_CHARS between two dates or after
     the last, and no heading with a paragraph under it (a short notice beside a sidebar of dated links)."""
-    dated = {i for i, block in enumerate(blocks) if _is_date_only(block.text) and _has_link_near(blocks, i)}
+    dated = {
+        i
+        for i, block in enumerate(blocks)
+        if len(block.text) <= MAX_DATE_LINE and _is_date_only(block.text) and _has_link_near(blocks, i)
+    }
     return (
         len(dated) >= MIN_ITEMS
         and _longest_plain_run(blocks, dated) < ARTICLE_RUN_CHARS
@@ -151,7 +160,7 @@ def _follows_a_headline_link(blocks: list[Block], start: int) -> bool:
 def _is_headline_link(block: Block) -> bool:
     """One link of headline length that is most of its line (a menu's several short links are not), and no
     timestamp: a comment's permalink ("November 19, 2019 at 6:34 am") heads no teaser."""
-    longest = max(block.links, key=lambda link: len(link.text))
+    longest = block.links[0] if len(block.links) == 1 else max(block.links, key=lambda link: len(link.text))
     return (
         len(longest.text.split()) >= MIN_HEADLINE_WORDS
         and len(longest.text) * 5 >= len(block.text) * 3

@@ -173,7 +173,9 @@ def choose_headline(
             else block
             for i, block in enumerate(blocks)
         ]
-    candidates = [i for i, block in enumerate(blocks) if _is_headline_block(block, names)]
+    candidates = [
+        i for i, block in enumerate(blocks) if block.tag in _HEADINGS and _is_headline_block(block, names)
+    ]
     near = [i for i in candidates if body_start is not None and body_start - _NEAR_BODY <= i < body_start]
     for i in [*near, *reversed(window), *candidates]:
         if (
