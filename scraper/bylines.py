@@ -49,6 +49,8 @@ _DASH_BEFORE_PART = re.compile(
 # "Đăng ngày 14/01/2025 08:30 bởi Lê Hoa": after the date's figures, "bởi" starts the byline.
 _POSTED_BY = re.compile(r"(?<=\d)\s+(?=(?:bởi|by)\s)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
+# A section number of a report's outline ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II) TỒN TẠI"): a heading, not a name.
+_OUTLINE_NUMBER = re.compile(r"[IVX]{1,4}[.)]\s")
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
@@ -125,7 +127,7 @@ def _is_name(text: str, limit: int) -> bool:
     words = core.split()
     if len(text) > limit or not 1 <= len(words) <= 6:
         return False
-    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core):
+    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core) or _OUTLINE_NUMBER.match(core):
         return False
     if all(w[0].isupper() for w in words if w[0].isalpha()):
         return True

@@ -2228,3 +2228,94 @@ def test_a_thuc_hien_credit_is_the_author_and_leaves_the_body(name: str, paragra
     )
     got = extract(html)
     assert (got["author"], got["body"]) == (name, "\n\n".join(paragraphs))
+
+
+# -- review 10h (issue 10): related boxes led by an arrow, a video story's credit and box, outline headings ----
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    arrow=st.sampled_from(["&gt;&gt;", "&gt;&gt; ", "»", "► ", "→"]),
+    label=st.sampled_from(["Xem thêm:", "Tin liên quan:", "Đọc thêm", "Bài liên quan"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=3, unique=True),
+    family=st.sampled_from(["wordpress", "portal"]),
+)
+def test_a_related_box_whose_heading_opens_with_an_arrow_is_not_body(
+    paragraphs: list[str], at: int, arrow: str, label: str, items: list[str], family: str
+) -> None:
+    links = "".join(f'<li><a href="/tin-{i}/">{h}</a></li>' for i, h in enumerate(items))
+    box = f"<div><b>{arrow}{label}</b><ul>{links}</ul></div>"
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    if family == "wordpress":
+        got = extract(wordpress_post("entry-content", text))
+    else:
+        got = extract(portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=text))
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from([*UNITS, "Đài Truyền thanh - Truyền hình huyện Hướng Hóa"]),
+    label=st.sampled_from(["Video", "Clip"]),
+    heading=st.sampled_from(["Video khác", "Các video khác", "Video liên quan", "Clip khác"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=4, unique=True),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=2, unique=True),
+)
+def test_a_video_storys_credit_is_its_author_and_its_other_videos_box_no_body(
+    unit: str, label: str, heading: str, items: list[str], paragraphs: list[str]
+) -> None:
+    cards = "".join(
+        f'<div class="item"><a href="/video/{i}"><span>{h}</span></a></div>' for i, h in enumerate(items)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        under='<div class="video-date">20/05/2025 - 22:10</div>',
+        body=(
+            f'<div class="player"><iframe src="https://www.youtube.com/embed/x"></iframe></div>'
+            f"<div>{paragraphs_html(paragraphs)}<p><em>{label}: {unit}</em></p></div>"
+            f'<div class="video-grid"><h3>{heading}</h3>{cards}</div>'
+        ),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+SECTIONS = [
+    "KẾT QUẢ ĐẠT ĐƯỢC",
+    "TỒN TẠI, HẠN CHẾ",
+    "PHƯƠNG HƯỚNG NHIỆM VỤ",
+    "Kết quả đạt được",
+    "ĐÁNH GIÁ CHUNG",
+]
+
+
+@SETTINGS
+@given(
+    sections=st.lists(st.sampled_from(SECTIONS), min_size=2, max_size=3, unique=True),
+    mark=st.sampled_from([".", ")"]),
+    tag=st.sampled_from(["h3", "h4", "p", "strong"]),
+    family=st.sampled_from(["nukeviet", "portal"]),
+)
+def test_a_reports_numbered_section_headings_all_stay_in_the_body(
+    sections: list[str], mark: str, tag: str, family: str
+) -> None:
+    numerals = ["I", "II", "III"]
+    headings = [f"{numerals[i]}{mark} {section}" for i, section in enumerate(sections)]
+    expected = [line for heading, text in zip(headings, PARAGRAPHS, strict=False) for line in (heading, text)]
+    text = "".join(
+        f"<{tag}>{heading}</{tag}><p>{p}</p>" for heading, p in zip(headings, PARAGRAPHS, strict=False)
+    )
+    if family == "nukeviet":
+        html = (
+            '<html><head><title>Báo cáo</title></head><body><div class="news_column">'
+            f'<h1 class="title">{HEADLINES[1]}</h1><span class="h5">Thứ ba - 24/12/2024 08:00</span>'
+            f'<div id="news-bodyhtml" class="bodytext">{text}</div></div></body></html>'
+        )
+        got = extract(html, url="https://huyen.quangtri.gov.vn/vi/news/tin-tuc/bao-cao-12.html")
+    else:
+        got = extract(
+            portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under="<div>24/12/2024 08:00</div>", body=text)
+        )
+    assert got["body"] == "\n\n".join(expected)
