@@ -132,6 +132,12 @@ PROMINENT_SELECTOR = (
 UNIT_WORDS = re.compile(
     r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
 )
+# A legal document cited as a basis ("(Theo Luật Đất đai)", "(theo Nghị quyết của HĐND tỉnh)"): no one's credit.
+LEGAL_DOCUMENT = re.compile(
+    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Chỉ thị|Công văn|Kế hoạch"
+    r"|Điều|Khoản|Quy định|Hướng dẫn)\b",
+    re.I,
+)
 # The editorial board signs with its common name, all in lower case after "Ban".
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
