@@ -68,19 +68,22 @@ _NEGATIVE = re.compile(
 LEAD_SELECTOR = '[class*="sapo"], [class*="tomtat"], [class*="tom-tat"], [class*="summary"], [class*="lead"]'
 
 
-def _phrases(*alternatives: str, tail: str = "") -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the phrases (each a regex), then tail."""
-    return re.compile("(?:" + "|".join(alternatives) + ")" + tail, re.I)
+def _phrases(*alternatives: str, tail: str = "", head: str = "") -> re.Pattern[str]:
+    """One case-insensitive pattern matching head, any of the phrases (each a regex), then tail."""
+    return re.compile(head + "(?:" + "|".join(alternatives) + ")" + tail, re.I)
 
 
-# Lines that open a related-news box: the box runs from here to the next real paragraph.
+# Lines that open a related-news box: the box runs from here to the next real paragraph. An arrow may lead
+# (">> Xem thêm:", "» Tin liên quan"); a video or photo story's box names its kind ("Video khác").
 RELATED_HEADING = _phrases(
     *("Tin liên quan", "Các tin khác", "Tin khác", "Tin cùng chuyên mục", "Bài liên quan", "Đọc tiếp"),
+    "(?:Các )?(?:Video|Clip|Phóng sự|Album|Ảnh|Hình ảnh|Bài viết|Văn bản)(?: khác| liên quan)",
     *("Xem thêm", "Đọc thêm", "Tin mới", "Tin nổi bật", "Đọc nhiều", "Tin đọc nhiều", "Có thể bạn quan tâm"),
     *("Related(?: articles| stories| news)?", "Read more", "Read next", "More from .{1,40}", "See also"),
     *("Recommended(?: for you)?", "You may also like", "Don't miss", "More on this story", "Most popular"),
     *("Most read", "Trending(?: now)?"),
     tail=r"\s*(?::|\.\.\.|…)?",
+    head=r"(?:[>»›►▶→]+\s*)?",
 )
 # Whole lines that are never the article's text: advert slots, paywall and comment prompts.
 BOILERPLATE_LINE = _phrases(

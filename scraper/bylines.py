@@ -22,6 +22,7 @@ from .profiles import (
     EDITORIAL_BOARD,
     FOOTER_LABELS,
     GOVERNMENT_NAME,
+    LEGAL_DOCUMENT,
     NOISE_LINES,
     NOT_A_NAME,
     PHOTO_LINE,
@@ -40,15 +41,20 @@ MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
 _THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)(?:\s*:)?\s+(.+)", re.I)
-_CREDIT_PARTS = re.compile(r"\s+\|\s+|\s*;\s*")
+_CREDIT_PARTS = re.compile(r"\s+[|•]\s+|\s*;\s*")
 # A spaced dash before another label or a date ends a credit ("Hữu Phúc - Nguồn: …", "Lê Hoa - 14/01/2025 08:30");
 # before anything else it joins a name to its unit ("Thu Hà - Trung tâm Văn hóa, Thể thao huyện").
 _DASH_BEFORE_PART = re.compile(
     r"\s+[-–—]\s+(?=[^\W\d_]+(?:\s+[^\W\d_]+){0,3}\s*:|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
 )
-# "Đăng ngày 14/01/2025 08:30 bởi Lê Hoa": after the date's figures, "bởi" starts the byline.
-_POSTED_BY = re.compile(r"(?<=\d)\s+(?=(?:bởi|by)\s)", re.I)
+# "Đăng ngày 14/01/2025 08:30 bởi Lê Hoa", "Posted on: 15/11/2024 08:30 | By Minh Chau": after the date's
+# figures or a bar, "bởi" / "by" starts the byline.
+_POSTED_BY = re.compile(r"(?:(?<=\d)|(?<=[|•]))\s+(?=(?:bởi|by)\s)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
+# "… giữ gìn công trình. (Theo Báo Quảng Trị)": the credit glued to the last paragraph, after its last sentence.
+_GLUED_THEO = re.compile(r"(?<=[.!?…\"”])\s*\(\s*Theo\s+([^()]{2,60}?)\s*\)$")
+# A section number of a report's outline ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II) TỒN TẠI"): a heading, not a name.
+_OUTLINE_NUMBER = re.compile(r"[IVX]{1,4}[.)]\s")
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
@@ -125,7 +131,7 @@ def _is_name(text: str, limit: int) -> bool:
     words = core.split()
     if len(text) > limit or not 1 <= len(words) <= 6:
         return False
-    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core):
+    if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core) or _OUTLINE_NUMBER.match(core):
         return False
     if all(w[0].isupper() for w in words if w[0].isalpha()):
         return True
@@ -206,9 +212,25 @@ def take_credits(body: list[Block]) -> Credits:
             date, body = body[-1].text, body[:-1]  # the place and date above the signature
     elif author is None and len(body) >= 2 and (head := byline_author(body[0])) and len(head.split()) >= 2:
         author, how, body = head, "anchor:first-short-line", body[1:]
+    elif author is None and body and (glued := _glued_credit(body[-1])) is not None:
+        author, how, body = glued[0], "label:glued-credit", [*body[:-1], glued[1]]
     if author is None and photo is not None:
         author, how = photo, "label:photo-line"
     return Credits(author, source, body, how, date)
+
+
+def _glued_credit(block: Block) -> tuple[str, Block] | None:
+    """(X, the paragraph without it) for a last paragraph ending in "(Theo X)" after its last sentence, when X
+    may be credited: a sentence that only cites a document ("… (Theo Luật Đất đai)") is no credit."""
+    text = block.text
+    if not text.endswith(")") or "theo" not in text.casefold():
+        return None
+    match = _GLUED_THEO.search(text)
+    if match is None or not _is_credited(named := match.group(1)) or is_account_name(named):
+        return None
+    if LEGAL_DOCUMENT.match(named):
+        return None
+    return named, Block(text[: match.start()].rstrip(), block.tag, block.links)
 
 
 def _line_credits(block: Block) -> list[tuple[str, str]]:
@@ -290,7 +312,7 @@ def credit_segments(text: str) -> list[str]:
     """A line cut before each credit label: "11/06/2025 Tác giả: A Nguồn tin: B" -> the date, then each credit."""
     labels = [m.start() for m in (*CREDIT_LABEL.finditer(text), *_POSTED_BY.finditer(text))]
     starts = [0, *sorted(labels), len(text)]
-    parts = (text[a:b].strip(" |-–—,;") for a, b in zip(starts, starts[1:], strict=False))
+    parts = (text[a:b].strip(" |•-–—,;") for a, b in zip(starts, starts[1:], strict=False))
     # A bar ends a "Viết bởi X" credit ("Viết bởi Quản trị viên | Được đăng ngày …"); elsewhere it may part a
     # date from its time ("14.01.2025 | 09:30").
     return [piece for part in parts for piece in _credit_pieces(part) if piece]
@@ -328,12 +350,20 @@ def names_the_site(value: str, site_names: list[str]) -> bool:
     """Metadata that names the site or an organisation ("Báo Quảng Trị", "HAILANG.QUANGTRI.GOV.VN")."""
     folded = value.casefold()
     return (
-        any(folded == name.casefold() for name in site_names if name)
+        any(_ends_name(name.casefold(), folded) for name in site_names if name)
         or DOMAIN_NAME.fullmatch(value) is not None
         or SITE_NAME_WORDS.match(value) is not None
         or ((match := PUBLICATION_WORDS.match(value)) is not None and value[match.end()].isupper())
         or _is_government_name(value)
     )
+
+
+def _ends_name(name: str, value: str) -> bool:
+    """Whether value is the site's name, or the organisation that ends it ("Công an tỉnh Quảng Trị" of "Cổng
+    thông tin điện tử Công an tỉnh Quảng Trị"): two words or more, from a word's start."""
+    if name == value:
+        return True
+    return len(value.split()) >= 2 and name.endswith(value) and not name[-len(value) - 1].isalnum()
 
 
 def _is_government_name(value: str) -> bool:

@@ -68,8 +68,11 @@ from .titles import (
 )
 
 __all__ = ["choose_profile", "extract_article", "is_byline"]
-_HEADLINE_ZONE = 4  # blocks under the headline where its date and byline sit
+_HEADLINE_ZONE = 4  # blocks under the headline where its date and byline sit, tool-link lines not counted
 _AFTER_BODY = 4  # blocks after the body's container where NukeViet-like pages put credits and view counts
+# Bylines in the article's text that beat a CMS account's link: a labelled line, the last short line or a glued
+# "(Theo X)", not a photo credit.
+_TEXT_BYLINES = frozenset({"label:author-line", "anchor:last-short-line", "label:glued-credit"})
 _LONE_TEASER_MAX_BODY = 600  # characters: a category page's one item gives a body of one lead
 
 
@@ -303,7 +306,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         raise ExtractError(
             "not_an_article"
         )  # a category page with one item: a linked headline, then its lead
-    zone = _zone_credits(blocks[title_at + 1 : _zone_end(title_at, start)] if title_at is not None else [])
+    zone = _zone_credits(_headline_zone(blocks, title_at, start) if title_at is not None else [])
     date_raw = (
         _first_value(tree, own.get("published_at", ()), sources, "published_at")
         or _linked(linked, "datePublished", sources, "published_at")
@@ -399,9 +402,11 @@ def _shown_above(blocks: list[Block], text: str, start: int | None) -> int | Non
     return next((i for i in range(end - 1, -1, -1) if blocks[i].text == text), None)
 
 
-def _zone_end(title_at: int, start: int | None) -> int:
-    limit = title_at + 1 + _HEADLINE_ZONE
-    return min(limit, start) if start is not None and start > title_at else limit
+def _headline_zone(blocks: list[Block], title_at: int, start: int | None) -> list[Block]:
+    """The lines under the headline, above the body: a row of tool links ("In", "Email") takes no line's place."""
+    limit = title_at + 1 + 2 * _HEADLINE_ZONE
+    end = min(limit, start) if start is not None and start > title_at else limit
+    return [block for block in blocks[title_at + 1 : end] if not is_noise(block)][:_HEADLINE_ZONE]
 
 
 @dataclass(frozen=True)
@@ -489,6 +494,11 @@ def _author(
     if visible and (SOURCE_LINE.fullmatch(visible) or is_account_name(strip_author_label(visible))):
         visible = None
         del sources["author"]
+    elif visible and names_the_site(strip_author_label(visible), [*names, title_suffix(tree) or ""]):
+        visible = None  # the site's own account ("Bởi Công an tỉnh Quảng Trị"): passed over the same way
+        sources["author"] = "rejected:names-the-site"
+    elif visible and credits.how in _TEXT_BYLINES and _account_link(tree, sources["author"]):
+        visible = None  # a CMS account's archive link: the byline ending the text names who wrote it
     if visible:
         return strip_author_label(visible)
     if credits.author:
@@ -507,6 +517,15 @@ def _author(
         sources["author"] = "rejected:account-name"
         return None
     return strip_author_label(meta) if meta else None
+
+
+def _account_link(tree: LexborHTMLParser, source: str) -> bool:
+    """Whether the author element a selector found links to the posting account's archive (WordPress's
+    "/author/NAME/", rel="author")."""
+    node = tree.css_first(source.removeprefix("css:"))
+    if node is None or node.tag != "a":
+        return False
+    return node.attributes.get("rel") == "author" or "/author/" in (node.attributes.get("href") or "")
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:

@@ -132,6 +132,12 @@ PROMINENT_SELECTOR = (
 UNIT_WORDS = re.compile(
     r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
 )
+# A legal document cited as a basis ("(Theo Luật Đất đai)", "(theo Nghị quyết của HĐND tỉnh)"): no one's credit.
+LEGAL_DOCUMENT = re.compile(
+    r"(?:Hiến pháp|Bộ luật|Luật|Pháp lệnh|Nghị định|Nghị quyết|Thông tư|Quyết định|Chỉ thị|Công văn|Kế hoạch"
+    r"|Điều|Khoản|Quy định|Hướng dẫn)\b",
+    re.I,
+)
 # The editorial board signs with its common name, all in lower case after "Ban".
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
@@ -191,8 +197,9 @@ _AUTHOR_LABELS = (
 )
 _SOURCE_LABELS = r"Nguồn tin|Nguồn bài|Nguồn"
 AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
-# A photographer's credit ("Ảnh: Quốc Hùng"): the author of a photo story, when no one else is credited.
-PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo)\s*:\s*(.+)", re.I)
+# A photographer's or a video's credit ("Ảnh: Quốc Hùng", "Video: Đài Truyền thanh - Truyền hình huyện"): the
+# author of a photo or video story, when no one else is credited.
+PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo|Video|Clip)\s*:\s*(.+)", re.I)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(

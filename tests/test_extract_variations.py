@@ -2228,3 +2228,240 @@ def test_a_thuc_hien_credit_is_the_author_and_leaves_the_body(name: str, paragra
     )
     got = extract(html)
     assert (got["author"], got["body"]) == (name, "\n\n".join(paragraphs))
+
+
+# -- review 10h (issue 10): bylines beside a CMS account, on a date line, above or glued to the text --------
+
+ORGANISATIONS = ["Công an tỉnh Quảng Trị", "Trung tâm Y tế huyện Gio Linh", "Sở Tư pháp tỉnh Quảng Trị"]
+
+
+def wordpress_newspaper(account: str, site: str, text: str) -> str:
+    """A WordPress Newspaper-theme post: the author box links the account that posted it."""
+    return (
+        f'<html><head><meta name="generator" content="WordPress 6.5"><title>Chi tiết tin - {site}</title></head>'
+        f'<body><div class="td-post-header"><h1 class="entry-title">{HEADLINES[1]}</h1>'
+        '<div class="td-post-author-name"><div class="td-author-by">Bởi</div> '
+        f'<a href="/author/tai-khoan/">{account}</a></div></div>'
+        f'<div class="td-post-content">{text}</div></body></html>'
+    )
+
+
+@SETTINGS
+@given(
+    organisation=st.sampled_from(ORGANISATIONS),
+    portal=st.sampled_from(["Cổng thông tin điện tử", "Trang thông tin điện tử", "Cổng TTĐT", ""]),
+    byline=st.sampled_from(
+        [None, *NAMES, "Phòng Cảnh sát PCCC và CNCH", "Trung tâm Văn hóa, Thể thao huyện"]
+    ),
+    paragraphs=body_paragraphs,
+)
+def test_an_account_naming_the_site_is_no_author_and_the_byline_ending_the_text_is(
+    organisation: str, portal: str, byline: str | None, paragraphs: list[str]
+) -> None:
+    last = f'<p style="text-align:right"><strong>{byline}</strong></p>' if byline else ""
+    site = f"{portal} {organisation}".strip()
+    got = extract(wordpress_newspaper(organisation, site, paragraphs_html(paragraphs) + last))
+    assert (got["author"], got["body"]) == (byline, "\n\n".join(paragraphs))
+    if byline is None:
+        assert got["sources"]["author"] == "rejected:names-the-site"
+
+
+@SETTINGS
+@given(
+    account=st.sampled_from(["Nguyễn Văn Tèo", "Hoàng Thị Lan"]),
+    byline=st.sampled_from(NAMES),
+    shape=st.sampled_from(["<p><strong>{}</strong></p>", "<p>Tác giả: {}</p>", "<p>Thực hiện: {}</p>"]),
+    paragraphs=body_paragraphs,
+)
+def test_a_byline_ending_the_text_beats_the_account_that_posted_it(
+    account: str, byline: str, shape: str, paragraphs: list[str]
+) -> None:
+    text = paragraphs_html(paragraphs) + shape.format(byline)
+    got = extract(wordpress_newspaper(account, SITE, text))
+    assert (got["author"], got["body"]) == (byline, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from([n for n in NAMES if len(n.split()) >= 2]),
+    posted=st.sampled_from(["Posted on: ", "Đăng lúc ", ""]),
+    by=st.sampled_from(["By", "by", "Bởi"]),
+    sep=st.sampled_from(["|", "•", "&nbsp;|&nbsp;"]),
+    views=st.integers(0, 99_999),
+)
+def test_by_a_name_after_a_bar_on_the_date_line_is_the_author(
+    name: str, posted: str, by: str, sep: str, views: int
+) -> None:
+    line = f'{posted}15/11/2024 08:30 {sep} {by} <span class="author">{name}</span> {sep} Views: {views}'
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="meta">{line}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    got = extract(html)
+    assert (got["author"], got["published_at"], got["views"], got["body"]) == (
+        name,
+        "2024-11-15T08:30:00+07:00",
+        views,
+        THREE_PARAGRAPHS,
+    )
+
+
+JOOMLA_TOOLS = [
+    '<li class="print-icon"><a href="#">In</a></li>',
+    '<li class="email-icon"><a href="#">Email</a></li>',
+]
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from([*UNITS, "Trung tâm Y tế huyện Vĩnh Linh", *NAMES]),
+    tools=st.lists(
+        st.sampled_from(JOOMLA_TOOLS + ['<li><a href="#">Chia sẻ</a></li>']), min_size=1, max_size=4
+    ),
+    account=st.sampled_from(["Administrator", "admin", "Quản trị viên"]),
+    wrap=st.sampled_from(
+        ["<p><em>Theo {}</em></p>", "<p><strong>Theo</strong> {}</p>", "<div>Theo {}</div>"]
+    ),
+    paragraphs=body_paragraphs,
+)
+def test_a_theo_credit_between_the_article_info_and_the_body_is_the_author(
+    unit: str, tools: list[str], account: str, wrap: str, paragraphs: list[str]
+) -> None:
+    html = (
+        '<html><head><meta charset="utf-8"><title>Tin tức</title></head><body>'
+        f'<div class="item-page"><div class="page-header"><h2 itemprop="headline">{HEADLINES[4]}</h2></div>'
+        f'<ul class="dropdown-menu">{"".join(tools)}</ul><dl class="article-info">'
+        f'<dd class="createdby">Viết bởi {account}</dd><dd class="published">Ngày đăng: 18/09/2024</dd></dl>'
+        f'{wrap.format(unit)}<div itemprop="articleBody">{paragraphs_html(paragraphs)}</div></div></body></html>'
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(
+    credited=st.sampled_from(
+        ["Báo Quảng Trị", "baoquangtri.vn", "Trung tâm Y tế huyện Vĩnh Linh", "Minh Anh"]
+    ),
+    space=st.sampled_from([" ", "", "&nbsp;"]),
+    paragraphs=body_paragraphs,
+    family=st.sampled_from(["seed", "portal"]),
+)
+def test_a_theo_credit_glued_to_the_last_paragraph_is_the_author_and_leaves_the_text(
+    credited: str, space: str, paragraphs: list[str], family: str
+) -> None:
+    glued = paragraphs_html(paragraphs[:-1]) + f"<p>{paragraphs[-1]}{space}(Theo {credited})</p>"
+    if family == "seed":
+        got = extract(seed_page(HEADLINES[3], "Post date: 06/06/2025", glued), url=SEED_URL)
+    else:
+        got = extract(page_ending_with(glued))
+        paragraphs = PARAGRAPHS[:3] + paragraphs
+    assert (got["author"], got["body"]) == (credited, "\n\n".join(paragraphs))
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "đúng quy định (Theo Luật Đất đai)",
+        "cho người dân (Theo Báo Quảng Trị) trong năm tới.",
+        "theo thông tin từ Báo Quảng Trị.",
+        "trong năm nay. (theo kế hoạch của huyện)",
+        "trong năm nay. (Theo Quyết định của UBND tỉnh)",
+    ],
+)
+def test_a_sentence_that_only_ends_with_theo_words_stays_whole_and_credits_no_one(ending: str) -> None:
+    last = f"Các hộ dân được hỗ trợ kinh phí xây dựng {ending}"
+    got = extract(page_ending_with(f"<p>{last}</p>"))
+    assert (got["author"], got["body"]) == (None, f"{THREE_PARAGRAPHS}\n\n{last}")
+
+
+# -- review 10h (issue 10): related boxes led by an arrow, a video story's credit and box, outline headings ----
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=3, max_size=4, unique=True),
+    at=st.integers(1, 2),
+    arrow=st.sampled_from(["&gt;&gt;", "&gt;&gt; ", "»", "► ", "→"]),
+    label=st.sampled_from(["Xem thêm:", "Tin liên quan:", "Đọc thêm", "Bài liên quan"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=3, unique=True),
+    family=st.sampled_from(["wordpress", "portal"]),
+)
+def test_a_related_box_whose_heading_opens_with_an_arrow_is_not_body(
+    paragraphs: list[str], at: int, arrow: str, label: str, items: list[str], family: str
+) -> None:
+    links = "".join(f'<li><a href="/tin-{i}/">{h}</a></li>' for i, h in enumerate(items))
+    box = f"<div><b>{arrow}{label}</b><ul>{links}</ul></div>"
+    text = paragraphs_html(paragraphs[:at]) + box + paragraphs_html(paragraphs[at:])
+    if family == "wordpress":
+        got = extract(wordpress_post("entry-content", text))
+    else:
+        got = extract(portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=text))
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    unit=st.sampled_from([*UNITS, "Đài Truyền thanh - Truyền hình huyện Hướng Hóa"]),
+    label=st.sampled_from(["Video", "Clip"]),
+    heading=st.sampled_from(["Video khác", "Các video khác", "Video liên quan", "Clip khác"]),
+    items=st.lists(st.sampled_from(HEADLINES), min_size=1, max_size=4, unique=True),
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=2, unique=True),
+)
+def test_a_video_storys_credit_is_its_author_and_its_other_videos_box_no_body(
+    unit: str, label: str, heading: str, items: list[str], paragraphs: list[str]
+) -> None:
+    cards = "".join(
+        f'<div class="item"><a href="/video/{i}"><span>{h}</span></a></div>' for i, h in enumerate(items)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        under='<div class="video-date">20/05/2025 - 22:10</div>',
+        body=(
+            f'<div class="player"><iframe src="https://www.youtube.com/embed/x"></iframe></div>'
+            f"<div>{paragraphs_html(paragraphs)}<p><em>{label}: {unit}</em></p></div>"
+            f'<div class="video-grid"><h3>{heading}</h3>{cards}</div>'
+        ),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+SECTIONS = [
+    "KẾT QUẢ ĐẠT ĐƯỢC",
+    "TỒN TẠI, HẠN CHẾ",
+    "PHƯƠNG HƯỚNG NHIỆM VỤ",
+    "Kết quả đạt được",
+    "ĐÁNH GIÁ CHUNG",
+]
+
+
+@SETTINGS
+@given(
+    sections=st.lists(st.sampled_from(SECTIONS), min_size=2, max_size=3, unique=True),
+    mark=st.sampled_from([".", ")"]),
+    tag=st.sampled_from(["h3", "h4", "p", "strong"]),
+    family=st.sampled_from(["nukeviet", "portal"]),
+)
+def test_a_reports_numbered_section_headings_all_stay_in_the_body(
+    sections: list[str], mark: str, tag: str, family: str
+) -> None:
+    numerals = ["I", "II", "III"]
+    headings = [f"{numerals[i]}{mark} {section}" for i, section in enumerate(sections)]
+    expected = [line for heading, text in zip(headings, PARAGRAPHS, strict=False) for line in (heading, text)]
+    text = "".join(
+        f"<{tag}>{heading}</{tag}><p>{p}</p>" for heading, p in zip(headings, PARAGRAPHS, strict=False)
+    )
+    if family == "nukeviet":
+        html = (
+            '<html><head><title>Báo cáo</title></head><body><div class="news_column">'
+            f'<h1 class="title">{HEADLINES[1]}</h1><span class="h5">Thứ ba - 24/12/2024 08:00</span>'
+            f'<div id="news-bodyhtml" class="bodytext">{text}</div></div></body></html>'
+        )
+        got = extract(html, url="https://huyen.quangtri.gov.vn/vi/news/tin-tuc/bao-cao-12.html")
+    else:
+        got = extract(
+            portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under="<div>24/12/2024 08:00</div>", body=text)
+        )
+    assert got["body"] == "\n\n".join(expected)
