@@ -2465,3 +2465,68 @@ def test_a_reports_numbered_section_headings_all_stay_in_the_body(
             portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under="<div>24/12/2024 08:00</div>", body=text)
         )
     assert got["body"] == "\n\n".join(expected)
+
+
+# -- review10f: the last page of a category with two teasers; a brief beside a box of related leads ----------
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(ITEM_SHAPES),
+    heading=st.sampled_from(["Tin hoạt động", "Chuyển đổi số"]),
+    layout=st.sampled_from(["bare", "portal"]),
+    footer=st.sampled_from(OWNER_FOOTERS),
+)
+def test_the_last_page_of_a_category_with_two_teasers_is_not_an_article(
+    shape: str, heading: str, layout: str, footer: str
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/tin/{i}.html",
+            title=HEADLINES[i],
+            dmy=f"0{1 + i}-01-2025" if "Ngày đăng:" in shape else f"0{1 + i}/01/2025",
+            lead=PARAGRAPHS[i],
+            i=i,
+        )
+        for i in range(2)
+    )
+    if layout == "bare":
+        html = _listing_page(heading, items, "", footer)
+    else:
+        html = portal_page(head=f"<title>{heading}</title>", headline=f"<h1>{heading}</h1>", body=items)
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+BRIEF_DATE_LINES = ["14/01/2025 08:30", "Thứ Ba, 14/01/2025 - 09:30", "Ngày đăng: 14/01/2025 | Lượt xem: 120"]
+
+
+@SETTINGS
+@given(
+    brief=st.sampled_from(PARAGRAPHS),
+    date_line=st.sampled_from(BRIEF_DATE_LINES),
+    leads=st.integers(2, 6),
+    shape=st.sampled_from(ITEM_SHAPES[:3]),
+    byline=st.sampled_from(["", '<p style="text-align:right"><b>Minh Châu</b></p>']),
+)
+def test_a_brief_under_its_headline_and_date_beside_related_leads_is_an_article(
+    brief: str, date_line: str, leads: int, shape: str, byline: str
+) -> None:
+    box = "".join(
+        shape.format(
+            href=f"/tin/r{i}.html", title=HEADLINES[i], dmy=f"0{1 + i}/02/2025", lead=PARAGRAPHS[i], i=i
+        )
+        for i in range(leads)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[5]}</h1>",
+        under=f'<div class="meta">{date_line}</div>',
+        body=f"<p>{brief}</p>{byline}",
+        tail=f'<div class="tin-lien-quan"><h3>TIN LIÊN QUAN</h3>{box}</div>',
+    )
+    got = extract(html)
+    assert (got["title"], got["body"], got["author"]) == (
+        HEADLINES[5],
+        brief,
+        "Minh Châu" if byline else None,
+    )
