@@ -30,6 +30,7 @@ from .profiles import (
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
+    UNIT_LEVEL,
     UNIT_WORDS,
     VIEW_COUNT,
     either,
@@ -271,7 +272,8 @@ def _label_cells_joined(body: list[Block]) -> list[Block]:
 
 
 def _unit_signature(block: Block) -> str | None:
-    """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word."""
+    """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word or
+    a level of government ("Công an huyện")."""
     text = block.text
     if not block.links and EDITORIAL_BOARD.fullmatch(text):
         return text
@@ -280,7 +282,11 @@ def _unit_signature(block: Block) -> str | None:
         return None
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in text):
         return None
-    return text if text[match.end()].isupper() else None
+    rest = text[match.end() :]
+    level = UNIT_LEVEL.fullmatch(rest)
+    if level is not None and all(word[0].isupper() for word in level["place"].split()):
+        return text  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
+    return text if rest[0].isupper() else None
 
 
 def is_credit_line(block: Block) -> bool:
