@@ -142,6 +142,14 @@ LEGAL_DOCUMENT = re.compile(
 # After a unit word, the level its unit serves, alone or before the place's name: "Công an huyện", "Công an xã
 # Hải Phú" sign as their unit (the place's words are checked to be capitalised).
 UNIT_LEVEL = re.compile(rf"{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})")
+# Words of a sentence or a heading, never of a person's name: "NHỮNG CON SỐ ẤN TƯỢNG" under a lead is no byline.
+# fmt: off
+SENTENCE_WORDS = frozenset((
+    "những", "các", "của", "và", "cho", "với", "trong", "để", "là", "có", "không", "được", "một", "nhiều",
+    "còn", "đã", "sẽ", "khi", "này", "đến", "về", "tại", "bằng", "vào", "ra", "hơn",
+    "the", "of", "and", "a", "an", "in", "to", "for", "on", "with", "at", "is", "are",
+))
+# fmt: on
 # The editorial board signs with its common name, all in lower case after "Ban".
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 

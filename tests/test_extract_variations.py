@@ -2568,3 +2568,77 @@ def test_a_last_line_with_a_unit_and_a_level_then_lower_case_words_is_body(last:
     html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html([*PARAGRAPHS[:2], last]))
     got = extract(html)
     assert (got["author"], got["body"].split("\n\n")[-1]) == (None, last)
+
+
+# -- review10f: a byline alone between the lead and the story (Báo Quảng Trị) ----------------------------------
+
+LEAD = "Những năm qua, phong trào xây dựng nông thôn mới ở Gio Linh đã làm thay đổi diện mạo nhiều vùng quê."
+LEAD_BYLINES = [
+    '<p class="author"><b>{}</b></p>',
+    '<p style="text-align:right"><strong>{}</strong></p>',
+    "<p><strong>{}</strong></p>",
+    '<div class="tacgia">{}</div>',
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from([*NAMES, "HOÀNG TÁO", "THANH TÂM", "Minh Châu"]),
+    wrap=st.sampled_from(LEAD_BYLINES),
+    lead_outside=st.booleans(),
+    date_line=st.sampled_from(["", '<div class="time">Thứ ba, 14/01/2025 - 07:15</div>']),
+)
+def test_a_name_between_the_lead_and_the_story_is_the_author_and_leaves_the_body(
+    paragraphs: list[str], name: str, wrap: str, lead_outside: bool, date_line: str
+) -> None:
+    lead = (
+        f'<div class="sapo"><b>{LEAD}</b></div>'
+        if lead_outside
+        else f'<p class="sapo"><strong>{LEAD}</strong></p>'
+    )
+    byline = wrap.format(name)
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=date_line + (lead + byline if lead_outside else ""),
+        body=("" if lead_outside else lead + byline) + paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (name, "\n\n".join([LEAD, *paragraphs]))
+    assert got["sources"]["author"] == "anchor:under-lead"
+
+
+SUB_HEADINGS = ["KẾT QUẢ ĐÁNG KHÍCH LỆ", "GIẢI PHÁP ĐỒNG BỘ", "Hướng Đi Mới", "BÀI HỌC KINH NGHIỆM", "DẤU ẤN"]
+LONE_SUB_HEADINGS = [
+    "CÁC GIẢI PHÁP",
+    "CÒN NHIỀU KHÓ KHĂN",
+    "ĐỂ NGƯỜI DÂN HƯỞNG LỢI",
+    "Kết Quả Nổi Bật",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=4, max_size=4, unique=True),
+    headings=st.one_of(
+        st.lists(st.sampled_from(SUB_HEADINGS), min_size=2, max_size=3, unique=True),
+        st.sampled_from(LONE_SUB_HEADINGS).map(lambda heading: [heading]),
+    ),
+    wrap=st.sampled_from(["<p><strong>{}</strong></p>", "<p><b>{}</b></p>", "<h3>{}</h3>"]),
+)
+def test_capitalised_sub_headings_under_the_lead_stay_in_the_body(
+    paragraphs: list[str], headings: list[str], wrap: str
+) -> None:
+    sections = [LEAD]
+    text = [LEAD]
+    for i, heading in enumerate(headings):
+        part = [paragraphs[i]] if i + 1 < len(headings) else paragraphs[i:]
+        sections.append(wrap.format(heading) + paragraphs_html(part))
+        text += [heading, *part]
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under='<div class="time">14/01/2025 07:15</div>',
+        body=f"<p>{LEAD}</p>" + "".join(sections[1:]),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (None, "\n\n".join(text))
