@@ -8,9 +8,10 @@ short and made of tool labels or short links with separators ("In bài viết | 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .blocks import Block
+from .pagekind import MIN_LEAD_CHARS
 from .profiles import (
     ACCOUNT_NAMES,
     ATTACHMENT_URL,
@@ -27,9 +28,11 @@ from .profiles import (
     NOT_A_NAME,
     PHOTO_LINE,
     PUBLICATION_WORDS,
+    SENTENCE_WORDS,
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
+    UNIT_LEVEL,
     UNIT_WORDS,
     VIEW_COUNT,
     either,
@@ -233,6 +236,52 @@ def _glued_credit(block: Block) -> tuple[str, Block] | None:
     return named, Block(text[: match.start()].rstrip(), block.tag, block.links)
 
 
+MAX_LEAD_BYLINE_WORDS = 4
+MAX_SUB_HEADING_WORDS = 10
+_SENTENCE_END = tuple('.!?…"”)')
+_PUNCTUATION = ".,:;!?…-–—()\"“”'"
+
+
+def byline_under_lead(credits: Credits, blocks: list[Block], lead_at: int) -> Credits:
+    """Credits with the byline sitting alone between the lead at `lead_at` and the story, taken out of the body
+    ("HOÀNG TÁO" or "Thanh Tâm" under the sapo, Báo Quảng Trị): a name of 2-4 capitalised words after a lead
+    that ends a sentence, before a paragraph, and the body's only line of that shape (sub-headings such as
+    "KẾT QUẢ NỔI BẬT" come two or more to a story, a byline once). Unchanged when an author is known."""
+    if credits.author is not None or lead_at + 2 >= len(blocks):
+        return credits
+    lead, line, story = blocks[lead_at : lead_at + 3]
+    if (
+        len(lead.text) < MIN_LEAD_CHARS
+        or not lead.text.endswith(_SENTENCE_END)
+        or len(story.text) < MIN_LEAD_CHARS
+    ):
+        return credits
+    if not _is_lead_byline(line) or any(_is_capitalised(b.text) for b in credits.body if b.text != line.text):
+        return credits
+    body = [b for b in credits.body if b.text != line.text]
+    return replace(credits, author=line.text, body=body, how="anchor:under-lead")
+
+
+def _is_capitalised(text: str) -> bool:
+    """A short line every word of which opens with a capital or a figure: a name, or a sub-heading in capitals
+    ("KẾT QUẢ NĂM 2024", "1. Giải Pháp")."""
+    words = [word for word in (w.strip(_PUNCTUATION) for w in text.split()) if word]
+    return 1 <= len(words) <= MAX_SUB_HEADING_WORDS and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def _is_lead_byline(block: Block) -> bool:
+    """A short line of 2-4 capitalised words, letters only, that names no box, place or unit."""
+    text = block.text
+    words = text.split()
+    if block.links or block.tag in _HEADING_TAGS or not 2 <= len(words) <= MAX_LEAD_BYLINE_WORDS:
+        return False
+    if not all(
+        word.isalpha() and word[0].isupper() and word.casefold() not in SENTENCE_WORDS for word in words
+    ):
+        return False
+    return NOT_A_NAME.search(text) is None and UNIT_WORDS.match(text.title()) is None
+
+
 def _line_credits(block: Block) -> list[tuple[str, str]]:
     """The labelled credits of a line, each label starting a part; none unless the whole line is one."""
     if labelled_credit(block) is None:
@@ -271,7 +320,8 @@ def _label_cells_joined(body: list[Block]) -> list[Block]:
 
 
 def _unit_signature(block: Block) -> str | None:
-    """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word."""
+    """A unit's name as the body's last line ("Phòng Chuyển đổi số"): the unit word, then a capitalised word or
+    a level of government ("Công an huyện")."""
     text = block.text
     if not block.links and EDITORIAL_BOARD.fullmatch(text):
         return text
@@ -280,7 +330,11 @@ def _unit_signature(block: Block) -> str | None:
         return None
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in text):
         return None
-    return text if text[match.end()].isupper() else None
+    rest = text[match.end() :]
+    level = UNIT_LEVEL.fullmatch(rest)
+    if level is not None and all(word[0].isupper() for word in level["place"].split()):
+        return text  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
+    return text if rest[0].isupper() else None
 
 
 def is_credit_line(block: Block) -> bool:

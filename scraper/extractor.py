@@ -22,6 +22,7 @@ from .boilerplate import lead_before, main_body, without_related
 from .bylines import (
     Credits,
     byline_author,
+    byline_under_lead,
     credit_segments,
     credits_after,
     is_account_name,
@@ -327,6 +328,8 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     after = credits_after(following)
     if credits.author is None and after.author is not None:
         credits = replace(credits, author=after.author, how=after.how)
+    if zone.author is None and start is not None:
+        credits = byline_under_lead(credits, blocks, start)
     author = _author(tree, own, linked, names, credits, zone.author, sources)
     views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
     return _Fields(

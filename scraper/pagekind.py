@@ -15,7 +15,9 @@ from .counters import COUNTER_LINE
 from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
-MIN_ITEMS_ALONE = 3  # teasers with leads, when no other text on the page reaches a lead's length
+MIN_ITEMS_ALONE = (
+    2  # teasers with leads, when no other text on the page reaches a lead's length (a last page)
+)
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
 MIN_HEADLINE_WORDS = 4
 MIN_BARE_ITEMS = 8  # headline links with no lead under them: a list of titles, when no body sits beside it
@@ -26,6 +28,7 @@ _DIGIT = re.compile(r"\d")
 _NUMBERS = re.compile(r"\d+")
 _DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{1,2}-\d{1,2}")
 MAX_DATE_LINE = 30  # "(Thứ Hai, 10/01/2025 08:30)"
+MAX_META_LINE = 80  # "Ngày đăng: 14/01/2025 08:30 | Lượt xem: 120", under a headline
 ITEM_REACH = 2  # lines on either side of an item's date where its link sits
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_ITEM_BLOCKS = 3  # after the headline link: date, lead, "Xem tiếp"
@@ -70,9 +73,12 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
         )
     longest = _longest_plain_run(blocks, {max(at_leads)})
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
-    return longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads)) or (
+    listed = longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads)) or (
         sum(leads) >= ITEMS_OVER_RUN * longest and longest < ARTICLE_BODY_CHARS
     )
+    # A brief under its headline and date line is shorter than the related leads beside it, and no category
+    # page puts a date between its heading and a paragraph.
+    return listed and not _has_headed_text(blocks, dated=True)
 
 
 def _is_dated_list(blocks: list[Block]) -> bool:
@@ -197,15 +203,20 @@ def _lead(blocks: list[Block], start: int, end: int) -> tuple[int, int]:
     return at, longest
 
 
-def _has_headed_text(blocks: list[Block]) -> bool:
-    """Whether a plain heading has a paragraph under it, before any link: a short notice under its headline."""
+def _has_headed_text(blocks: list[Block], dated: bool = False) -> bool:
+    """Whether a plain heading has a paragraph under it, before any link: a short notice under its headline
+    (dated: with a date line between them, a brief under its headline and date beside a box of related leads)."""
     for i, block in enumerate(blocks):
         if block.tag in _HEADINGS and not block.links:
+            seen_date = False
             for below in blocks[i + 1 : i + 1 + MAX_ITEM_BLOCKS]:
                 if below.links:
                     break
-                if len(below.text) >= MIN_LEAD_CHARS:
+                if len(below.text) >= MIN_LEAD_CHARS and (seen_date or not dated):
                     return True
+                seen_date = seen_date or (
+                    len(below.text) <= MAX_META_LINE and _DATE.search(below.text) is not None
+                )
     return False
 
 

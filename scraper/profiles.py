@@ -95,9 +95,10 @@ SITE_NAME_WORDS = re.compile(r"(?:Cổng thông tin|Cổng TTĐT|Trang thông ti
 PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-TH|Đài Truyền hình)\s+(?=\w)")
 # A local government's own name ("UBND xã An Bình", "ỦY BAN NHÂN DÂN HUYỆN HẢI LĂNG"): the portal's owner, the
 # whole <title> or a header <h1> of many portals, never a headline (a headline has lower-case words after it).
+_LEVELS = r"(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|TP\.?|tỉnh)"  # levels of local government
 GOVERNMENT_NAME = re.compile(
-    r"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân|Đảng bộ)\s+"
-    r"(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|TP\.?|tỉnh)\s+(?P<place>(?:[^\W\d_]\w*\s*){1,4})",
+    rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân|Đảng bộ)\s+{_LEVELS}\s+"
+    r"(?P<place>(?:[^\W\d_]\w*\s*){1,4})",
     re.I,
 )
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
@@ -138,6 +139,17 @@ LEGAL_DOCUMENT = re.compile(
     r"|Điều|Khoản|Quy định|Hướng dẫn)\b",
     re.I,
 )
+# After a unit word, the level its unit serves, alone or before the place's name: "Công an huyện", "Công an xã
+# Hải Phú" sign as their unit (the place's words are checked to be capitalised).
+UNIT_LEVEL = re.compile(rf"{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})")
+# Words of a sentence or a heading, never of a person's name: "NHỮNG CON SỐ ẤN TƯỢNG" under a lead is no byline.
+# fmt: off
+SENTENCE_WORDS = frozenset((
+    "những", "các", "của", "và", "cho", "với", "trong", "để", "là", "có", "không", "được", "một", "nhiều",
+    "còn", "đã", "sẽ", "khi", "này", "đến", "về", "tại", "bằng", "vào", "ra", "hơn",
+    "the", "of", "and", "a", "an", "in", "to", "for", "on", "with", "at", "is", "are",
+))
+# fmt: on
 # The editorial board signs with its common name, all in lower case after "Ban".
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 

@@ -1200,6 +1200,8 @@ SIGNING_UNITS = [
     "Văn phòng UBND",
     "Thanh tra Sở",
     "Ban biên tập",
+    # a unit word, then a level of government alone or before the place's name (review10f)
+    *("Công an huyện", "Công an xã Hải Phú", "Hội Nông dân xã", "Ban Chỉ huy Quân sự thị xã"),
 ]
 
 
@@ -1224,7 +1226,14 @@ def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit:
 
 
 @pytest.mark.parametrize(
-    "last", ["Ban hành kèm theo Quyết định này", "Phòng chống dịch bệnh mùa mưa"], ids=["verb", "lower-case"]
+    "last",
+    [
+        "Ban hành kèm theo Quyết định này",
+        "Phòng chống dịch bệnh mùa mưa",
+        "Công an huyện đã vào cuộc xác minh",
+        "Công an xã phối hợp tuần tra",
+    ],
+    ids=["verb", "lower-case", "level-then-sentence", "level-then-verb"],
 )
 def test_a_last_line_opening_with_a_unit_word_but_no_name_is_body(last: str) -> None:
     html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html([*PARAGRAPHS[:2], last]))
@@ -2465,3 +2474,142 @@ def test_a_reports_numbered_section_headings_all_stay_in_the_body(
             portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under="<div>24/12/2024 08:00</div>", body=text)
         )
     assert got["body"] == "\n\n".join(expected)
+
+
+# -- review10f: the last page of a category with two teasers; a brief beside a box of related leads ----------
+
+
+@SETTINGS
+@given(
+    shape=st.sampled_from(ITEM_SHAPES),
+    heading=st.sampled_from(["Tin hoạt động", "Chuyển đổi số"]),
+    layout=st.sampled_from(["bare", "portal"]),
+    footer=st.sampled_from(OWNER_FOOTERS),
+)
+def test_the_last_page_of_a_category_with_two_teasers_is_not_an_article(
+    shape: str, heading: str, layout: str, footer: str
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/tin/{i}.html",
+            title=HEADLINES[i],
+            dmy=f"0{1 + i}-01-2025" if "Ngày đăng:" in shape else f"0{1 + i}/01/2025",
+            lead=PARAGRAPHS[i],
+            i=i,
+        )
+        for i in range(2)
+    )
+    if layout == "bare":
+        html = _listing_page(heading, items, "", footer)
+    else:
+        html = portal_page(head=f"<title>{heading}</title>", headline=f"<h1>{heading}</h1>", body=items)
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+BRIEF_DATE_LINES = ["14/01/2025 08:30", "Thứ Ba, 14/01/2025 - 09:30", "Ngày đăng: 14/01/2025 | Lượt xem: 120"]
+
+
+@SETTINGS
+@given(
+    brief=st.sampled_from(PARAGRAPHS),
+    date_line=st.sampled_from(BRIEF_DATE_LINES),
+    leads=st.integers(2, 6),
+    shape=st.sampled_from(ITEM_SHAPES[:3]),
+    byline=st.sampled_from(["", '<p style="text-align:right"><b>Minh Châu</b></p>']),
+)
+def test_a_brief_under_its_headline_and_date_beside_related_leads_is_an_article(
+    brief: str, date_line: str, leads: int, shape: str, byline: str
+) -> None:
+    box = "".join(
+        shape.format(
+            href=f"/tin/r{i}.html", title=HEADLINES[i], dmy=f"0{1 + i}/02/2025", lead=PARAGRAPHS[i], i=i
+        )
+        for i in range(leads)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[5]}</h1>",
+        under=f'<div class="meta">{date_line}</div>',
+        body=f"<p>{brief}</p>{byline}",
+        tail=f'<div class="tin-lien-quan"><h3>TIN LIÊN QUAN</h3>{box}</div>',
+    )
+    got = extract(html)
+    assert (got["title"], got["body"], got["author"]) == (
+        HEADLINES[5],
+        brief,
+        "Minh Châu" if byline else None,
+    )
+
+
+# -- review10f: a byline alone between the lead and the story (Báo Quảng Trị) ----------------------------------
+
+LEAD = "Những năm qua, phong trào xây dựng nông thôn mới ở Gio Linh đã làm thay đổi diện mạo nhiều vùng quê."
+LEAD_BYLINES = [
+    '<p class="author"><b>{}</b></p>',
+    '<p style="text-align:right"><strong>{}</strong></p>',
+    "<p><strong>{}</strong></p>",
+    '<div class="tacgia">{}</div>',
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from([*NAMES, "HOÀNG TÁO", "THANH TÂM", "Minh Châu"]),
+    wrap=st.sampled_from(LEAD_BYLINES),
+    lead_outside=st.booleans(),
+    date_line=st.sampled_from(["", '<div class="time">Thứ ba, 14/01/2025 - 07:15</div>']),
+)
+def test_a_name_between_the_lead_and_the_story_is_the_author_and_leaves_the_body(
+    paragraphs: list[str], name: str, wrap: str, lead_outside: bool, date_line: str
+) -> None:
+    lead = (
+        f'<div class="sapo"><b>{LEAD}</b></div>'
+        if lead_outside
+        else f'<p class="sapo"><strong>{LEAD}</strong></p>'
+    )
+    byline = wrap.format(name)
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=date_line + (lead + byline if lead_outside else ""),
+        body=("" if lead_outside else lead + byline) + paragraphs_html(paragraphs),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (name, "\n\n".join([LEAD, *paragraphs]))
+    assert got["sources"]["author"] == "anchor:under-lead"
+
+
+SUB_HEADINGS = ["KẾT QUẢ ĐÁNG KHÍCH LỆ", "GIẢI PHÁP ĐỒNG BỘ", "Hướng Đi Mới", "BÀI HỌC KINH NGHIỆM", "DẤU ẤN"]
+LONE_SUB_HEADINGS = [
+    "CÁC GIẢI PHÁP",
+    "CÒN NHIỀU KHÓ KHĂN",
+    "ĐỂ NGƯỜI DÂN HƯỞNG LỢI",
+    "Kết Quả Nổi Bật",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=st.lists(st.sampled_from(PARAGRAPHS), min_size=4, max_size=4, unique=True),
+    headings=st.one_of(
+        st.lists(st.sampled_from(SUB_HEADINGS), min_size=2, max_size=3, unique=True),
+        st.sampled_from(LONE_SUB_HEADINGS).map(lambda heading: [heading]),
+    ),
+    wrap=st.sampled_from(["<p><strong>{}</strong></p>", "<p><b>{}</b></p>", "<h3>{}</h3>"]),
+)
+def test_capitalised_sub_headings_under_the_lead_stay_in_the_body(
+    paragraphs: list[str], headings: list[str], wrap: str
+) -> None:
+    sections = [LEAD]
+    text = [LEAD]
+    for i, heading in enumerate(headings):
+        part = [paragraphs[i]] if i + 1 < len(headings) else paragraphs[i:]
+        sections.append(wrap.format(heading) + paragraphs_html(part))
+        text += [heading, *part]
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under='<div class="time">14/01/2025 07:15</div>',
+        body=f"<p>{LEAD}</p>" + "".join(sections[1:]),
+    )
+    got = extract(html)
+    assert (got["author"], got["body"]) == (None, "\n\n".join(text))
