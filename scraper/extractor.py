@@ -121,7 +121,7 @@ def extract_article(
     fields = _apply_site_selectors(tree, fields, selectors, now)
     article = _finish(fields, blocks, lowered, chosen, url)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
-    if (visits := counter_columns(root, blocks)) is not None:
+    if (visits := counter_columns(root, blocks, article.sources)) is not None:
         article = replace(article, site_visits=visits)
     flags = text_flags(article.title + "\n" + article.body, html[:20000])
     return replace(article, flags=flags) if flags else article

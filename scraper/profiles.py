@@ -142,9 +142,31 @@ LEGAL_DOCUMENT = re.compile(
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
 # Site-wide visitor counter labels; longest first, so "Tổng" never takes "Tổng lượt truy cập".
+# A label names one period only: "Hôm qua", "Yesterday", "This month" are no key's, and a label followed by more
+# words than its number ("Lượt truy cập hôm qua: 610", "Total this month: 22,105") is not read.
 COUNTER_LABELS: dict[str, tuple[str, ...]] = {
-    "online": ("Đang truy cập", "Đang trực tuyến", "Đang online", "Khách online", "Trực tuyến", "Online"),
-    "today": ("Lượt truy cập hôm nay", "Truy cập hôm nay", "Truy cập trong ngày", "Hôm nay"),
+    "online": (
+        "Người dùng trực tuyến",  # WP Statistics' widget
+        "Khách trực tuyến",
+        "Đang truy cập",
+        "Đang trực tuyến",
+        "Đang online",
+        "Khách online",
+        "Đang xem",
+        "Trực tuyến",
+        "Users online",
+        "Visitors online",
+        "Online",
+    ),
+    "today": (
+        "Lượt truy cập hôm nay",
+        "Truy cập hôm nay",
+        "Truy cập trong ngày",
+        "Hôm nay",
+        "Visits today",
+        "Visitors today",
+        "Today",
+    ),
     "total": (
         "Bạn là người truy cập thứ",  # an old-style counter: the visitor's rank is the total
         "Bạn là khách thứ",
@@ -160,8 +182,18 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
         "Tổng số",
         "Tất cả",
         "Tổng",
+        "Total visits",
+        "Total visitors",
+        "Total",
     ),
 }
+# What else a portal counts in a box like the visitor counter's ("Thống kê văn bản": "Tổng số: 1.234", "Hôm nay:
+# 5"): a box whose heading names one of these is not the visitor counter.
+COUNTER_OTHER_SUBJECTS = re.compile(
+    r"\b(?:văn bản|tin bài|bài viết|tin tức|hồ sơ|thủ tục|dịch vụ công|câu hỏi|phản ánh|kiến nghị|góp ý"
+    r"|tài liệu|đơn thư|giao dịch|documents?|articles?|posts?|records?|applications?|questions?)\b",
+    re.I,
+)
 
 # Counter labels that follow the number, after an optional "Hiện có"/"Có": Joomla's mod_vvisit_counter prints
 # "Hiện có 9 khách Trực tuyến" (issue 10 review).
