@@ -19,6 +19,8 @@ from .profiles import (
     COUNTER_LABELS_AFTER,
     COUNTER_OTHER_SUBJECTS,
     COUNTER_UNITS,
+    DATE_LINE_COUNT,
+    DATE_LINE_COUNT_PIECES,
     VIEW_COUNT,
     VIEW_LABEL_PIECES,
     may_hold_view_count,
@@ -76,6 +78,7 @@ _MAX_ROW_CHARS = 200  # a counter's row is shorter, even "Đang truy cập: 7 | 
 
 VIEWS_LABEL = "label:view-count"
 VIEWS_ICON = "label:view-icon"
+VIEWS_DATE_LINE = "anchor:date-line-count"
 
 
 def views_in(blocks: Iterable[Block], sources: dict[str, str] | None = None) -> int | None:
@@ -115,6 +118,14 @@ def views_by_icon(scope: LexborNode, sources: dict[str, str]) -> int | None:
             found.add(match.group(1))
     # Several: a most-read list with an icon on each entry, whose counts are other articles'.
     return _views_found(found.pop(), VIEWS_ICON, sources) if len(found) == 1 else None
+
+
+def views_on_date_line(line: str | None, sources: dict[str, str]) -> int | None:
+    """The count on the article's date line ("17/09/2024 07:45 | Lượt truy cập: 345", "… 1,024 lượt xem")."""
+    if not line or not any(piece in line.lower() for piece in DATE_LINE_COUNT_PIECES):
+        return None
+    match = DATE_LINE_COUNT.search(line)
+    return _views_found(match.group(1) or match.group(2), VIEWS_DATE_LINE, sources) if match else None
 
 
 def _views_found(text: str, how: str, sources: dict[str, str] | None) -> int | None:

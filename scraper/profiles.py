@@ -325,6 +325,15 @@ def holds_view_label(lowered: str) -> bool:
     return any(piece in lowered for piece in VIEW_LABEL_PIECES) or _VIEWS_PIECE.search(lowered) is not None
 
 
+# A count on the date line under the headline is the article's own, whatever its label says: "17/09/2024 07:45 |
+# Lượt truy cập: 345" (elsewhere a site counter's label), "Tháng Chín 6, 2024 Bởi Ngọc Ánh 1,024 lượt xem".
+DATE_LINE_COUNT = re.compile(
+    r"(?:Số lượt truy cập|Lượt truy cập)\s*:?\s*(\d[\d.,]*)"
+    r"|(?<!\S)(\d[\d.,]*)\s+(?:lượt (?:xem|đọc|truy cập)|views)\b",
+    re.I,
+)
+DATE_LINE_COUNT_PIECES = ("lượt", "view")
+
 # What may follow the date on a date line under the headline, parted by bars or spaced dashes: tools ("In bài",
 # "Cỡ chữ: A- A+", share links), counts ("1 bình luận", "Số lần đọc: 345", a bare count after an eye icon), a labelled section ("Chuyên mục: Tin
 # tức"). A short capitalised part (a section or a unit, "Phòng Văn hóa") is judged in the extractor.

@@ -340,3 +340,39 @@ def test_numbers_that_cannot_be_paired_are_null_with_the_reason_in_sources(
     got = article(counter=shape([LABELS[key][0] for key in KEYS], numbers))
     assert got["site_visits"] is None
     assert {got["sources"].get(f"site_visits.{key}") for key in KEYS} == {"rejected:unpaired-labels"}
+
+
+# -- the article's count on its date line --------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    views=st.integers(0, 99_999),
+    values=counts,
+    count=st.sampled_from(["Lượt truy cập: {}", "{} lượt xem", "{} lượt đọc", "{} views"]),
+    byline=st.sampled_from(["", "Bởi Ngọc Ánh", "By Minh Chau"]),
+    sep=st.sampled_from([" | ", " ", " &nbsp; "]),
+    date=st.sampled_from(["02/09/2024 08:00", "Thứ Hai, 02/09/2024, 08:00"]),
+)
+def test_a_count_on_the_date_line_under_the_headline_is_the_articles_views(
+    views: int, values: dict[str, int], count: str, byline: str, sep: str, date: str
+) -> None:
+    parts = [date, *([byline] if byline else []), count.format(number(views, ","))]
+    meta = f'<div class="meta">{sep.join(parts)}</div>'
+    rows = "".join(f"<p>{LABELS[key][0]}: {number(values[key], '.')}</p>" for key in KEYS)
+    got = article(under=meta, counter=f"<div>{rows}</div>")
+    assert (got["views"], got["sources"]["views"], got["site_visits"]) == (
+        views,
+        "anchor:date-line-count",
+        values,
+    )
+
+
+@SETTINGS
+@given(views=st.integers(100, 99_999))
+def test_a_count_of_views_told_in_the_story_is_not_the_articles(views: int) -> None:
+    story = (
+        f"<p>Video clip của đoàn thanh niên đã đạt {number(views, '.')} lượt xem sau một tuần đăng tải.</p>"
+    )
+    got = article(after=story)
+    assert got["views"] is None and "views" not in got["sources"]
