@@ -208,10 +208,13 @@ def _other_boxes(blocks: list[Block], labelled: list[int]) -> set[int]:
 
 def _headed_by_other(blocks: list[Block], i: int, judged: dict[int, bool]) -> bool:
     # The heading is the nearest line above the box's rows (labels, numbers, "Hôm qua: 610"): a short line
-    # without digits. A longer line is text: the box has no heading.
+    # without digits. A longer line is text, and a link ("Quyết định số 12/QĐ-UBND") another box's entry: the
+    # box has no heading.
     for j in range(i - 1, max(i - _HEADING_REACH, -1), -1):
         if j in judged:
             return judged[j]
+        if blocks[j].links:
+            return False
         if not _box_row(text := blocks[j].text):
             heading = len(text) <= 60 and _DIGIT.search(text) is None
             return heading and COUNTER_OTHER_SUBJECTS.search(text) is not None

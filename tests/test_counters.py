@@ -342,6 +342,23 @@ def test_numbers_that_cannot_be_paired_are_null_with_the_reason_in_sources(
     assert {got["sources"].get(f"site_visits.{key}") for key in KEYS} == {"rejected:unpaired-labels"}
 
 
+@SETTINGS
+@given(
+    values=counts,
+    documents=st.lists(st.integers(1, 999), min_size=1, max_size=4),
+    heading=st.sampled_from(["Văn bản mới", "Hồ sơ đã giải quyết", "Tin bài mới"]),
+    name=st.sampled_from(["Quyết định số {}", "Công văn {}", "Quyết định số {}/QĐ-UBND", "Văn bản hợp nhất"]),
+)
+def test_a_counter_without_a_heading_under_another_box_is_still_read(
+    values: dict[str, int], documents: list[int], heading: str, name: str
+) -> None:
+    # The list's entries are links, not the counter's rows: its heading is not the counter's.
+    entries = "".join(f'<li><a href="/vb/{n}">{name.format(n)}</a></li>' for n in documents)
+    rows = "".join(f"<p>{LABELS[key][0]}: {number(values[key], '.')}</p>" for key in KEYS)
+    got = article(counter=f"<h3>{heading}</h3><ul>{entries}</ul><div>{rows}</div>")
+    assert got["site_visits"] == values
+
+
 # -- the article's count on its date line --------------------------------------------------------------------
 
 
