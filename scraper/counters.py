@@ -17,7 +17,10 @@ from .models import SiteVisits
 from .profiles import (
     COUNTER_LABELS,
     COUNTER_LABELS_AFTER,
+    COUNTER_OTHER_SUBJECTS,
     COUNTER_UNITS,
+    DATE_LINE_COUNT,
+    DATE_LINE_COUNT_PIECES,
     VIEW_COUNT,
     VIEW_LABEL_PIECES,
     may_hold_view_count,
@@ -26,6 +29,8 @@ from .profiles import (
 from .text import clean_line, implausible_count, parse_count
 
 IMPLAUSIBLE = "rejected:implausible_count"
+UNPAIRED = "rejected:unpaired-labels"
+KEYS = ("online", "today", "total")
 # A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
 COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
 _UNIT = rf"(?:\s*(?:{'|'.join(map(re.escape, COUNTER_UNITS))}))?"
@@ -66,10 +71,14 @@ _COUNTER_SEPARATOR = re.compile(r"\s+\|\s+")
 _DIGIT = re.compile(r"\d")
 _ONE_DIGIT = re.compile(r"\d")  # an odometer's digit image says its digit in alt="7"
 _LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number
+_CAPTION_TAGS = frozenset({"th", "caption", "h1", "h2", "h3", "h4", "h5", "h6"})
+_HEADING_REACH = 12  # rows of a counter box between a label and the box's heading
+_MAX_ROW_CHARS = 200  # a counter's row is shorter, even "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450"
 
 
 VIEWS_LABEL = "label:view-count"
 VIEWS_ICON = "label:view-icon"
+VIEWS_DATE_LINE = "anchor:date-line-count"
 
 
 def views_in(blocks: Iterable[Block], sources: dict[str, str] | None = None) -> int | None:
@@ -111,6 +120,14 @@ def views_by_icon(scope: LexborNode, sources: dict[str, str]) -> int | None:
     return _views_found(found.pop(), VIEWS_ICON, sources) if len(found) == 1 else None
 
 
+def views_on_date_line(line: str | None, sources: dict[str, str]) -> int | None:
+    """The count on the article's date line ("17/09/2024 07:45 | Lượt truy cập: 345", "… 1,024 lượt xem")."""
+    if not line or not any(piece in line.lower() for piece in DATE_LINE_COUNT_PIECES):
+        return None
+    match = DATE_LINE_COUNT.search(line)
+    return _views_found(match.group(1) or match.group(2), VIEWS_DATE_LINE, sources) if match else None
+
+
 def _views_found(text: str, how: str, sources: dict[str, str] | None) -> int | None:
     value = checked_count(text, "views", sources)
     if value is not None and sources is not None:
@@ -139,6 +156,8 @@ def find_site_visits(
     labelled = _labelled(blocks, lowered_text(blocks) if lowered is None else lowered)
     if not labelled:
         return None
+    if others := _other_boxes(blocks, labelled):
+        labelled = [i for i in labelled if i not in others]
     columns, unclear = _label_runs(blocks, labelled)
     found = {key: checked_count(raw, f"site_visits.{key}", sources) for key, raw in columns.items()}
     for i in labelled:
@@ -161,9 +180,52 @@ def find_site_visits(
             for key in COUNTER_LABELS:
                 if key not in found and (raw := _counter_text(blocks, i, text, key)) is not None:
                     found[key] = checked_count(raw, f"site_visits.{key}", sources)
+    if sources is not None:
+        _note_unpaired(blocks, unclear, found, sources)
     if not any(value is not None for value in found.values()):
         return None
     return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
+
+
+def _note_unpaired(
+    blocks: list[Block], unclear: set[int], found: dict[str, int | None], sources: dict[str, str]
+) -> None:
+    """Say in sources which counts are null because their labels' numbers could not be paired with them."""
+    for i in sorted(unclear):
+        key = _bare_label(blocks[i].text)
+        if key is not None and found.get(key) is None:
+            sources.setdefault(f"site_visits.{key}", UNPAIRED)
+
+
+def _other_boxes(blocks: list[Block], labelled: list[int]) -> set[int]:
+    """The labelled blocks in a box headed by another subject than visits ("Thống kê văn bản")."""
+    judged: dict[int, bool] = {}
+    for i in labelled:
+        # A long block is text, which gives no count; a box's later rows share its first row's heading.
+        judged[i] = len(blocks[i].text) <= _MAX_ROW_CHARS and _headed_by_other(blocks, i, judged)
+    return {i for i, other in judged.items() if other}
+
+
+def _headed_by_other(blocks: list[Block], i: int, judged: dict[int, bool]) -> bool:
+    # The heading is the nearest line above the box's rows (labels, numbers, "Hôm qua: 610"): a short line
+    # without digits. A longer line is text, and a link ("Quyết định số 12/QĐ-UBND") another box's entry: the
+    # box has no heading.
+    for j in range(i - 1, max(i - _HEADING_REACH, -1), -1):
+        if j in judged:
+            return judged[j]
+        if blocks[j].links:
+            return False
+        if not _box_row(text := blocks[j].text):
+            heading = len(text) <= 60 and _DIGIT.search(text) is None
+            return heading and COUNTER_OTHER_SUBJECTS.search(text) is not None
+    return False
+
+
+def _box_row(text: str) -> bool:
+    """A row of a counter's box: a number, "label: number", or punctuation."""
+    if _NUMBER_ONLY.fullmatch(text) or _PUNCTUATION_ONLY.fullmatch(text):
+        return True
+    return COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", text)) is not None
 
 
 def _labelled(blocks: list[Block], lowered: str) -> list[int]:
@@ -196,6 +258,8 @@ def _label_runs(blocks: list[Block], labelled: list[int]) -> tuple[dict[str, str
         keys: list[str] = []
         while i + len(keys) < len(blocks) and (key := _bare_label(blocks[i + len(keys)].text)) is not None:
             keys.append(key)
+        if len(keys) > 2 and _caption(blocks, i, keys):
+            i, keys = i + 1, keys[1:]
         if len(keys) < 2:
             continue
         end = i + len(keys)
@@ -212,6 +276,14 @@ def _label_runs(blocks: list[Block], labelled: list[int]) -> tuple[dict[str, str
             # that is itself a label, "Lượt truy cập", above "Đang online" / "8" / "Hôm nay" / "345").
             unclear.update(range(i, end))
     return found, unclear
+
+
+def _caption(blocks: list[Block], i: int, keys: list[str]) -> bool:
+    """Whether the first of a run of labels is a caption over the others ("Lượt truy cập" above "Đang truy cập
+    | Hôm nay | Tổng cộng"), with no number of its own: its key comes again among them, or it sits in a
+    heading cell or element above a row of another kind."""
+    tag = blocks[i].tag
+    return keys[0] in keys[1:] or (tag in _CAPTION_TAGS and tag != blocks[i + 1].tag)
 
 
 def _value_before_label(
@@ -270,16 +342,28 @@ def site_visits_of(html: str) -> SiteVisits | None:
     return counter_columns(root, blocks) or find_site_visits(blocks)
 
 
-def counter_columns(root: LexborNode, blocks: list[Block]) -> SiteVisits | None:
+def counter_columns(
+    root: LexborNode, blocks: list[Block], sources: dict[str, str] | None = None
+) -> SiteVisits | None:
     """Labels in one row of elements and their numbers, in the same order, in the next row
-    (`<span>Hôm nay</span>…<div><b>2.004</b>…</div>`): the blocks run them together, so the elements are read."""
+    (`<span>Hôm nay</span>…<div><b>2.004</b>…</div>`): the blocks run them together, so the elements are read.
+    Counts found so take back find_site_visits' notes that its labels' numbers could not be paired."""
+    visits = _counter_columns(root, blocks)
+    if visits is not None and sources is not None:
+        for key in KEYS:
+            if sources.get(f"site_visits.{key}") == UNPAIRED:
+                del sources[f"site_visits.{key}"]
+    return visits
+
+
+def _counter_columns(root: LexborNode, blocks: list[Block]) -> SiteVisits | None:
     if not any(_ANY_COUNTER_LABEL.match(b.text) and _DIGIT.search(b.text) is None for b in blocks):
         return None  # most pages: no label stands alone, and the tree is not walked
     for row in root.css("div, tr, ul, p"):
         numbers = _element_texts(row)
         if len(numbers) < 2 or not all(_NUMBER_ONLY.fullmatch(text) for text in numbers):
             continue
-        found = _paired(_labels_before(row), numbers)
+        found = _paired(_siblings_before(row), numbers) or _paired(_cells_before(row, len(numbers)), numbers)
         if found:
             return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
     found = _odometers(root)
@@ -314,18 +398,26 @@ def _element_texts(node: LexborNode) -> list[str]:
     return [child.text(separator=" ").strip() for child in node.iter(include_text=False)]
 
 
-def _labels_before(row: LexborNode) -> list[str]:
-    """The texts of the elements before row: its siblings, or the cells of the one row before it."""
+def _siblings_before(row: LexborNode) -> list[str]:
+    """The texts of the elements before row, its siblings."""
     texts: list[str] = []
     sibling = row.prev
     while sibling is not None:
         if sibling.tag != "-text":
             texts.insert(0, sibling.text(separator=" ").strip())
         sibling = sibling.prev
-    if len(texts) == 1 and row.prev is not None:
-        previous = row.prev if row.prev.tag != "-text" else row.prev.prev
-        texts = _element_texts(previous) if previous is not None else texts
     return texts
+
+
+def _cells_before(row: LexborNode, count: int) -> list[str]:
+    """The texts of the cells of the row before row: as many as the numbers, or any number when that row is
+    row's only sibling (a caption row may sit above the row of labels)."""
+    previous = row.prev if row.prev is None or row.prev.tag != "-text" else row.prev.prev
+    if previous is None:
+        return []
+    cells = _element_texts(previous)
+    alone = previous.prev is None or (previous.prev.tag == "-text" and previous.prev.prev is None)
+    return cells if len(cells) == count or alone else []
 
 
 def _paired(labels: list[str], numbers: list[str]) -> dict[str, int | None]:

@@ -35,7 +35,15 @@ from .bylines import (
     strip_author_label,
     take_credits,
 )
-from .counters import checked_count, counter_columns, find_site_visits, views_by_icon, views_in, views_near
+from .counters import (
+    checked_count,
+    counter_columns,
+    find_site_visits,
+    views_by_icon,
+    views_in,
+    views_near,
+    views_on_date_line,
+)
 from .dates import parse_datetime, placeholder_day, split_date_line, split_date_run
 from .errors import ExtractError
 from .models import Article, Attachment
@@ -125,7 +133,7 @@ def extract_article(
     fields = _apply_site_selectors(tree, fields, selectors, now)
     article = _finish(fields, blocks, lowered, chosen, url)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
-    if (visits := counter_columns(root, blocks)) is not None:
+    if (visits := counter_columns(root, blocks, article.sources)) is not None:
         article = replace(article, site_visits=visits)
     flags = text_flags(article.title + "\n" + article.body, html[:20000])
     return replace(article, flags=flags) if flags else article
@@ -332,6 +340,8 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         credits = byline_under_lead(credits, blocks, start)
     author = _author(tree, own, linked, names, credits, zone.author, sources)
     views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
+    if views is None:
+        views = views_on_date_line(zone.date_line, sources)
     return _Fields(
         title=title or "",
         published_at=parse_datetime(date_raw, now) if date_raw else None,
@@ -423,6 +433,7 @@ class _Zone:
     author: str | None = None
     lines: frozenset[str] = frozenset()
     source: str | None = None
+    date_line: str | None = None  # the whole line the date was read from
 
 
 def _zone_credits(zone: list[Block]) -> _Zone:
@@ -433,7 +444,10 @@ def _zone_credits(zone: list[Block]) -> _Zone:
         for text in credit_segments(block.text):
             if _zone_part(Block(text, block.tag), found):
                 used.add(block.text)
-    return _Zone(found.get("date"), found.get("author"), frozenset(used), found.get("source"))
+        if "date" in found:
+            found.setdefault("date_line", block.text)
+    get = found.get
+    return _Zone(get("date"), get("author"), frozenset(used), get("source"), get("date_line"))
 
 
 def _zone_part(block: Block, found: dict[str, str]) -> bool:

@@ -201,3 +201,195 @@ def test_an_articles_own_count_on_its_date_line_leaves_the_site_counter_alone(
 def test_an_old_style_visitors_rank_is_the_total(total: int, label: str) -> None:
     got = article(counter=f'<div class="counter">{label}: {number(total, ".")}</div>')
     assert got["site_visits"] == {"online": None, "today": None, "total": total}
+
+
+# -- issue 10 review 10h: labels of other widgets, other boxes, captions ---------------------------------------
+
+# Labels of widgets seen on portals (WP Statistics' "Người dùng trực tuyến"), and of English interfaces.
+VIETNAMESE_LABELS = {
+    "online": ["Người dùng trực tuyến", "Đang xem", "Khách trực tuyến", "Đang online"],
+    "today": ["Lượt truy cập hôm nay", "Hôm nay"],
+    "total": ["Tổng lượt truy cập", "Tổng cộng", "Tổng số"],
+}
+ENGLISH_LABELS = {
+    "online": ["Online", "Users online", "Visitors online"],
+    "today": ["Today", "Visits today", "Visitors today"],
+    "total": ["Total", "Total visits", "Total visitors"],
+}
+# Rows a counter shows for other periods: never today's count or the total.
+OTHER_PERIODS = {
+    "vi": ["Hôm qua", "Lượt truy cập hôm qua", "Tuần này", "Tháng này", "Tổng tháng này"],
+    "en": ["Yesterday", "This week", "This month", "Last month", "Total this month"],
+}
+ROW_SHAPES = [
+    "<li><label>{label}:&nbsp;</label>{value}</li>",  # WP Statistics
+    "<li>{label}: <strong>{value}</strong></li>",
+    "<li><span>{label}</span><span>{value}</span></li>",  # NukeViet
+    "<p>{label}: {value}</p>",
+]
+
+
+def counter_box(heading: str, rows: list[tuple[str, str]], shape: str) -> str:
+    lines = "".join(shape.format(label=label, value=value) for label, value in rows)
+    return f'<div class="box"><h3>{heading}</h3><ul>{lines}</ul></div>'
+
+
+def widget(labels: dict[str, list[str]], others: list[str]) -> st.SearchStrategy[tuple[str, dict[str, int]]]:
+    """A counter box of one label per key (in order), other periods' rows among them, and its values."""
+    return st.builds(
+        lambda values, picks, extra, shape, sep: (
+            counter_box(
+                "Thống kê truy cập",
+                [(picks[0], number(values["online"], sep)), (picks[1], number(values["today"], sep))]
+                + [(label, number(value, sep)) for label, value in extra]
+                + [(picks[2], number(values["total"], sep))],
+                shape,
+            ),
+            values,
+        ),
+        counts,
+        st.tuples(*(st.sampled_from(labels[key]) for key in KEYS)),
+        st.lists(st.tuples(st.sampled_from(others), st.integers(0, 10**6)), max_size=3),
+        st.sampled_from(ROW_SHAPES),
+        st.sampled_from([".", ","]),
+    )
+
+
+@SETTINGS
+@given(shown=widget(VIETNAMESE_LABELS, OTHER_PERIODS["vi"]))
+def test_a_widgets_online_label_is_read_whatever_its_wording(shown: tuple[str, dict[str, int]]) -> None:
+    box, values = shown
+    assert article(counter=box)["site_visits"] == values
+
+
+@SETTINGS
+@given(shown=widget(ENGLISH_LABELS, OTHER_PERIODS["en"] + OTHER_PERIODS["vi"][:1]))
+def test_an_english_counters_labels_are_read_and_other_periods_are_not(
+    shown: tuple[str, dict[str, int]],
+) -> None:
+    box, values = shown
+    assert article(counter=box)["site_visits"] == values
+
+
+SUBJECTS = ["văn bản", "hồ sơ", "tin bài", "câu hỏi", "phản ánh, kiến nghị", "hồ sơ dịch vụ công", "tài liệu"]
+
+
+@SETTINGS
+@given(
+    values=counts,
+    others=st.tuples(st.integers(0, 99), st.integers(100, 99_999), st.integers(0, 99)),
+    heading=st.sampled_from(["Thống kê {}", "Số liệu {}", "{}"]),
+    subject=st.sampled_from(SUBJECTS),
+    shape=st.sampled_from(ROW_SHAPES),
+    real=st.booleans(),
+)
+def test_a_box_counting_something_else_is_not_the_visitor_counter(
+    values: dict[str, int],
+    others: tuple[int, int, int],
+    heading: str,
+    subject: str,
+    shape: str,
+    real: bool,
+) -> None:
+    # "Thống kê văn bản" (Tổng số: 1.234 / Hôm nay: 5) above the real counter: no value comes from it.
+    title = heading.format(subject)
+    title = title[0].upper() + title[1:]
+    other = counter_box(
+        title,
+        [("Trực tuyến", str(others[0])), ("Tổng số", number(others[1], ".")), ("Hôm nay", str(others[2]))],
+        shape,
+    )
+    rows = [(LABELS[key][0], number(values[key], ".")) for key in KEYS]
+    counter = other + (counter_box("Thống kê truy cập", rows, shape) if real else "")
+    got = article(counter=counter)
+    assert got["site_visits"] == (values if real else None)
+
+
+@SETTINGS
+@given(
+    values=counts,
+    caption=st.sampled_from(
+        [
+            '<tr><th colspan="3">{}</th></tr>',
+            '<tr><td colspan="3"><b>{}</b></td></tr>',
+            "<caption>{}</caption>",
+        ]
+    ),
+    words=st.sampled_from(["Lượt truy cập", "Số lượt truy cập", "Thống kê truy cập"]),
+    picks=st.tuples(*(st.sampled_from(LABELS[key]) for key in KEYS)),
+    keys=st.sampled_from([KEYS, ("online", "total"), ("today", "total"), ("online", "today")]),
+)
+def test_a_caption_over_a_row_of_labels_and_a_row_of_numbers_leaves_them_paired(
+    values: dict[str, int], caption: str, words: str, picks: tuple[str, ...], keys: tuple[str, ...]
+) -> None:
+    labels = [dict(zip(KEYS, picks, strict=True))[key] for key in keys]
+    cells = "".join(f"<td>{label}</td>" for label in labels)
+    numbers = "".join(f"<td>{number(values[key], '.')}</td>" for key in keys)
+    table = f'<table class="thongke">{caption.format(words)}<tr>{cells}</tr><tr>{numbers}</tr></table>'
+    got = article(counter=table)
+    assert got["site_visits"] == {key: values[key] if key in keys else None for key in KEYS}
+    assert not any(key.startswith("site_visits.") for key in got["sources"])
+
+
+@SETTINGS
+@given(shape=st.sampled_from([label_row_table, label_column]), values=counts)
+def test_numbers_that_cannot_be_paired_are_null_with_the_reason_in_sources(
+    shape: Callable[[list[str], list[str]], str], values: dict[str, int]
+) -> None:
+    numbers = [number(values[key], ".") for key in KEYS][:2]
+    got = article(counter=shape([LABELS[key][0] for key in KEYS], numbers))
+    assert got["site_visits"] is None
+    assert {got["sources"].get(f"site_visits.{key}") for key in KEYS} == {"rejected:unpaired-labels"}
+
+
+@SETTINGS
+@given(
+    values=counts,
+    documents=st.lists(st.integers(1, 999), min_size=1, max_size=4),
+    heading=st.sampled_from(["Văn bản mới", "Hồ sơ đã giải quyết", "Tin bài mới"]),
+    name=st.sampled_from(["Quyết định số {}", "Công văn {}", "Quyết định số {}/QĐ-UBND", "Văn bản hợp nhất"]),
+)
+def test_a_counter_without_a_heading_under_another_box_is_still_read(
+    values: dict[str, int], documents: list[int], heading: str, name: str
+) -> None:
+    # The list's entries are links, not the counter's rows: its heading is not the counter's.
+    entries = "".join(f'<li><a href="/vb/{n}">{name.format(n)}</a></li>' for n in documents)
+    rows = "".join(f"<p>{LABELS[key][0]}: {number(values[key], '.')}</p>" for key in KEYS)
+    got = article(counter=f"<h3>{heading}</h3><ul>{entries}</ul><div>{rows}</div>")
+    assert got["site_visits"] == values
+
+
+# -- the article's count on its date line --------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    views=st.integers(0, 99_999),
+    values=counts,
+    count=st.sampled_from(["Lượt truy cập: {}", "{} lượt xem", "{} lượt đọc", "{} views"]),
+    byline=st.sampled_from(["", "Bởi Ngọc Ánh", "By Minh Chau"]),
+    sep=st.sampled_from([" | ", " ", " &nbsp; "]),
+    date=st.sampled_from(["02/09/2024 08:00", "Thứ Hai, 02/09/2024, 08:00"]),
+)
+def test_a_count_on_the_date_line_under_the_headline_is_the_articles_views(
+    views: int, values: dict[str, int], count: str, byline: str, sep: str, date: str
+) -> None:
+    parts = [date, *([byline] if byline else []), count.format(number(views, ","))]
+    meta = f'<div class="meta">{sep.join(parts)}</div>'
+    rows = "".join(f"<p>{LABELS[key][0]}: {number(values[key], '.')}</p>" for key in KEYS)
+    got = article(under=meta, counter=f"<div>{rows}</div>")
+    assert (got["views"], got["sources"]["views"], got["site_visits"]) == (
+        views,
+        "anchor:date-line-count",
+        values,
+    )
+
+
+@SETTINGS
+@given(views=st.integers(100, 99_999))
+def test_a_count_of_views_told_in_the_story_is_not_the_articles(views: int) -> None:
+    story = (
+        f"<p>Video clip của đoàn thanh niên đã đạt {number(views, '.')} lượt xem sau một tuần đăng tải.</p>"
+    )
+    got = article(after=story)
+    assert got["views"] is None and "views" not in got["sources"]
