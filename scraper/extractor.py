@@ -42,6 +42,8 @@ from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .profiles import (
     ATTACHMENT_URL,
     CATEGORY_LINE,
+    DATE_LABEL,
+    DATE_LABEL_PIECES,
     DATE_LINE,
     DATE_TAIL_PART,
     DATE_TAIL_SEPARATOR,
@@ -51,6 +53,7 @@ from .profiles import (
     SOURCE_LINE,
     VIEW_COUNT,
     Profile,
+    date_label_rank,
     either,
     holds_view_label,
 )
@@ -207,6 +210,9 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     }
     views = views_in([blocks[date_at], *body], sources)
     credits = take_credits([b for b in body if not VIEW_COUNT.fullmatch(b.text)])
+    if not credits.body:
+        # A date line with no text under it ("Ngày đăng: …" below another portal's body): not this family's.
+        raise ExtractError("missing_field:body")
     if credits.how:
         sources["author"] = credits.how
     elif above is not None:
@@ -214,7 +220,7 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     return _Fields(
         title=blocks[title_at].text,
         category=_category_line(blocks, title_at),
-        published_at=parse_datetime(blocks[date_at].text, now),
+        published_at=_published(blocks[date_at].text, now, sources),
         author=credits.author,
         body=credits.body,
         views=views,
@@ -320,6 +326,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         date_raw = _labelled_date(blocks, sources, ISSUED_LINE, "label:issued-line")
     if zone.date is not None and (date_raw is None or _shown_wins(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
+        date_raw = _better_labelled(blocks, title_at, date_raw, sources)
     following = _after_body(blocks, body, start)
     after = credits_after(following)
     if credits.author is None and after.author is not None:
@@ -328,7 +335,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
     return _Fields(
         title=title or "",
-        published_at=parse_datetime(date_raw, now) if date_raw else None,
+        published_at=_published(date_raw, now, sources),
         author=author,
         # A view count inside the container changes on every visit: kept, it would make a version each time.
         body=[b for b in credits.body if not is_noise(b) and not VIEW_COUNT.fullmatch(b.text)],
@@ -337,6 +344,28 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
         source=credits.source or after.source or zone.source,
     )
+
+
+def _better_labelled(blocks: list[Block], title_at: int | None, shown: str, sources: dict[str, str]) -> str:
+    """A date with a better label (date_label_rank) a few lines below the one under the headline: a Q&A page's
+    answer date below its question's, a posting date below an update date."""
+    if title_at is None or date_label_rank(shown) == 0:
+        return shown
+    probe: dict[str, str] = {}
+    found = _labelled_date(blocks[title_at + 1 :], probe)
+    if found is None or date_label_rank(found) >= date_label_rank(shown):
+        return shown
+    sources.update(probe)
+    return found
+
+
+def _published(shown: str | None, now: datetime | None, sources: dict[str, str]) -> str | None:
+    """The ISO value of the date found; a found line that holds no valid date, or a future one, leaves the field
+    null with the reason in sources (dates.parse_datetime)."""
+    value = parse_datetime(shown, now) if shown else None
+    if shown and value is None:
+        sources["published_at"] = "rejected:no-valid-date"
+    return value
 
 
 def _after_body(blocks: list[Block], body: list[Block], start: int | None) -> list[Block]:
@@ -437,8 +466,9 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
         return True
     # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
     text = VIEW_COUNT.sub("", block.text).strip(" |-–")
-    if DATE_LINE.fullmatch(text) and "date" not in found:  # "Ngày đăng tin: 20/02/2025 10:00"
-        found["date"] = text
+    if DATE_LINE.fullmatch(text):  # "Ngày đăng tin: 20/02/2025 10:00"
+        if "date" not in found or date_label_rank(text) < date_label_rank(found["date"]):
+            found["date"] = text  # "Ngày cập nhật: … | Ngày đăng: …": the posting date
         return True
     parts = split_date_line(text) or _date_before_tools(block.text)
     if parts is not None and "date" not in found:
@@ -662,6 +692,8 @@ _TAIL_WORDS = 5
 _TAIL_NOT_NAME = re.compile(r"[\d.!?;:]")
 _TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
+_DATE_LABEL_WINDOW = 4  # lines after a page's first labelled date where a better label may still stand
+_MAX_LABELLED_LINE = 160  # characters: a longer line is a paragraph, whose dates are its story's
 _DIGIT = re.compile(r"\d")
 
 
@@ -671,23 +703,48 @@ def _labelled_date(
     label: re.Pattern[str] = DATE_LINE,
     source: str = "label:date-line",
 ) -> str | None:
+    """The first labelled date of the page, unless a better label (date_label_rank) follows within a few lines:
+    "Ngày cập nhật: 02/05/2025 | Ngày đăng: 29/04/2025" is posted on 29/04."""
+    best: tuple[int, str] | None = None
+    first_at = 0
     for i, block in enumerate(blocks):
+        if best is not None and (best[0] == 0 or i > first_at + _DATE_LABEL_WINDOW):
+            break
         for part in _date_candidates(block.text, blocks[i + 1].text if i + 1 < len(blocks) else ""):
-            if len(part) <= 100 and label.fullmatch(part):
-                sources["published_at"] = source
-                return part
-    return None
+            if (
+                len(part) <= 100
+                and label.fullmatch(part)
+                and (best is None or date_label_rank(part) < best[0])
+            ):
+                first_at = i if best is None else first_at
+                best = (date_label_rank(part), part)
+    if best is None:
+        return None
+    sources["published_at"] = source
+    return best[1]
 
 
 def _date_candidates(text: str, following: str) -> tuple[str, ...]:
     """Where a labelled date may be: the line, each part of it between bars ("Người viết: Lê Thu Hà | Cập nhật
-    lúc 09:45 ngày 03/04/2025"), or a label alone in its cell with the date in the next ("Ngày ban hành" |
-    "10/01/2025")."""
+    lúc 09:45 ngày 03/04/2025") or from each date label on ("Người đăng: Quản trị viên - Ngày đăng: 14/11/2024"),
+    or a label alone in its cell with the date in the next ("Ngày ban hành" | "10/01/2025")."""
     if " | " in text:
-        return (text, *_BAR.split(text))
+        return (text, *_BAR.split(text), *_from_date_labels(text))
     if _DIGIT.search(text) is None and len(text) <= 40:
         return (text, f"{text} {following}")
-    return (text,)
+    return (text, *_from_date_labels(text))
+
+
+def _from_date_labels(text: str) -> tuple[str, ...]:
+    """The line's parts that open with a date label after its start; the label search (20 us a line) runs only on
+    a short line holding a colon and a piece of a label."""
+    if len(text) > _MAX_LABELLED_LINE or ":" not in text:
+        return ()
+    lowered = text.lower()
+    if not any(piece in lowered for piece in DATE_LABEL_PIECES):
+        return ()
+    starts = [m.start() for m in DATE_LABEL.finditer(text) if m.start() > 0]
+    return tuple(text[a:b].strip(" -–—|,;(") for a, b in zip(starts, [*starts[1:], len(text)], strict=False))
 
 
 def _views(
