@@ -47,6 +47,7 @@ from .profiles import (
     DATE_LINE,
     DATE_TAIL_PART,
     DATE_TAIL_SEPARATOR,
+    DOCUMENT_TITLE_LINE,
     ISSUED_LINE,
     POSTING_WORDS,
     PROFILES,
@@ -60,6 +61,7 @@ from .profiles import (
 from .text import clean_line, text_flags
 from .titles import (
     MAX_TITLE_CHARS,
+    MIN_HEADLINE_WORDS,
     Headline,
     choose_headline,
     decode,
@@ -269,9 +271,21 @@ def _find_date_line(blocks: list[Block], profile: Profile) -> int | None:
 
 def _previous_content(blocks: list[Block], before: int) -> int | None:
     for i in range(before - 1, -1, -1):
-        if not is_noise(blocks[i]) and len(blocks[i].text) <= MAX_TITLE_CHARS:
+        if (
+            not is_noise(blocks[i])
+            and len(blocks[i].text) <= MAX_TITLE_CHARS
+            and not _is_date_only(blocks[i])
+        ):
             return i
     return None
+
+
+def _is_date_only(block: Block) -> bool:
+    """A line that only dates the page, bracketed or not: "(Cập nhật lúc 14:20 ngày 23/10/2024)" is no headline."""
+    text = block.text.strip("()[] ")
+    label = DATE_LABEL.match(text)
+    parts = split_date_line(text[label.end() :] if label else text)
+    return parts is not None and (not parts[0] or POSTING_WORDS.fullmatch(parts[0]) is not None)
 
 
 def _find_end(blocks: list[Block], after: int, profile: Profile) -> int:
@@ -302,6 +316,9 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     body_node, body = _body_blocks(tree, own.get("body", ()), sources)
     start = _body_start(blocks, body)
     title, title_at = _title(tree, blocks, start, own, linked, names, sources, page.url)
+    if sources.get("title") == "label:document-title" and (rows := _document_rows(tree)):
+        # The table that names the document is its body; the rows under its name are no headline's zone.
+        body, sources["body"], title_at = rows, "label:document-table", None
     found_by_family = sources.get("body") in {f"css:{selector}" for selector in own.get("body", ())}
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
@@ -414,11 +431,45 @@ def _title(
     if headline.text is None and start is not None and _opens_with_headline(blocks[start], names):
         # No headline above the body, whose container opens with one (a document page's <h2> over its table).
         headline = Headline(blocks[start].text, f"visible:{blocks[start].tag}", start)
+    if headline.text is None and start is not None:
+        headline = _document_title(blocks, start, names) or headline
     sources["title"] = headline.source
     if headline.index is None and headline.text:
         # A meta title shown above the body, linked (to the page itself): its date and byline lines are read too.
         return headline.text, _shown_above(blocks, headline.text, start)
     return headline.text, headline.index
+
+
+def _document_title(blocks: list[Block], start: int, names: list[str]) -> Headline | None:
+    """A document's name in its detail table's labelled row ("Trích yếu" | "Quyết định ban hành …")."""
+    for i in range(max(0, start - _DOCUMENT_ROWS // 2), min(len(blocks), start + _DOCUMENT_ROWS)):
+        match = DOCUMENT_TITLE_LINE.fullmatch(blocks[i].text)
+        at = i if match and match.group(1) else i + 1
+        if match and at < len(blocks):
+            text = match.group(1) or blocks[at].text
+            words = len(text.split())
+            if words >= MIN_HEADLINE_WORDS and len(text) <= MAX_TITLE_CHARS and not is_generic(text, names):
+                return Headline(text, "label:document-title", at)
+    return None
+
+
+def _document_rows(tree: LexborHTMLParser) -> list[Block]:
+    """The rows of the table that names a document, each row one line ("Số ký hiệu 15/2025/QĐ-UBND"), or []."""
+    found: list[Block] = []
+    for table in tree.css("table"):  # nested tables come after their outer one: the last match is innermost
+        rows = [_row_line(row) for row in table.css("tr")]
+        if any(
+            DOCUMENT_TITLE_LINE.fullmatch(row.text) for row in rows if len(row.text) <= 2 * MAX_TITLE_CHARS
+        ):
+            found = [row for row in rows if row.text]
+    return found
+
+
+def _row_line(row: LexborNode) -> Block:
+    cells = blocks_of(row)
+    return Block(
+        " ".join(cell.text for cell in cells), "tr", tuple(link for cell in cells for link in cell.links)
+    )
 
 
 def _opens_with_headline(block: Block, names: list[str]) -> bool:
@@ -692,6 +743,7 @@ _TAIL_WORDS = 5
 _TAIL_NOT_NAME = re.compile(r"[\d.!?;:]")
 _TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
+_DOCUMENT_ROWS = 40  # blocks from the body's start where a document's detail table gives its name
 _DATE_LABEL_WINDOW = 4  # lines after a page's first labelled date where a better label may still stand
 _MAX_LABELLED_LINE = 160  # characters: a longer line is a paragraph, whose dates are its story's
 _DIGIT = re.compile(r"\d")

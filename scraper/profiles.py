@@ -267,6 +267,14 @@ POSTING_WORDS = re.compile(
 DATE_LINE = re.compile(rf"{DATE_LABEL.pattern}.*\d{{4}}.*", re.I)
 # A document's issue date ("Ngày ban hành: 10/01/2025"): its publication date only when the page shows no other.
 ISSUED_LINE = re.compile(r"(?:Ngày ban hành|Ban hành ngày)\s*:?.*\d{4}.*", re.I)
+# A date's label alone in its cell, the date in the next ("Ngày hiệu lực" | "20/01/2025"): never a headline.
+DATE_FIELD_LABEL = re.compile(
+    rf"{DATE_LABEL.pattern}|(?:Ngày ban hành|Ban hành ngày|Ngày (?:có )?hiệu lực|Ngày hết hiệu lực|Ngày ký)\s*:?",
+    re.I,
+)
+# A document's name on its detail page, labelled in a line or in the cell before it ("Trích yếu" | "Quyết định ban
+# hành …"): its title when the page shows a page label ("Chi tiết văn bản") and no headline.
+DOCUMENT_TITLE_LINE = re.compile(r"(?:Trích yếu(?: nội dung)?|Tên văn bản|Tiêu đề văn bản)\s*:?\s*(.*)", re.I)
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 # The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".
