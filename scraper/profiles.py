@@ -7,6 +7,7 @@ no known class names, cms-families.md §1.5); the others use selectors with gene
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -203,11 +204,26 @@ DATE_LABEL_RANKS: tuple[tuple[str, ...], ...] = (
     ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật"),
 )
 # fmt: on
-_DATE_LABELS = "|".join(
-    re.escape(label).replace(r"\ ", r"\s+")
-    for label in sorted((label for rank in DATE_LABEL_RANKS for label in rank), key=len, reverse=True)
-    if label != "Đăng"
-)
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, factored by their first word: Python's re tries every branch in turn, and
+    the flat alternation of the date labels cost CREDIT_LABEL half again its time on a line."""
+    by_first: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        by_first.setdefault(first, []).append(rest)
+    parts = []
+    for first, rests in by_first.items():
+        tails = sorted(
+            (re.escape(rest).replace(r"\ ", r"\s+") for rest in rests if rest), key=len, reverse=True
+        )
+        optional = "?" if "" in rests else ""
+        parts.append(re.escape(first) + (rf"(?:\s+(?:{'|'.join(tails)})){optional}" if tails else ""))
+    return "|".join(parts)
+
+
+_DATE_LABELS = _alternation(label for rank in DATE_LABEL_RANKS for label in rank if label != "Đăng")
 DATE_LABEL = re.compile(
     rf"(?:(?P<label>{_DATE_LABELS})\s*:?|(?<!\w)(?<!người )(?P<colon_label>Đăng)\s*:)", re.I
 )
