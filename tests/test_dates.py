@@ -201,6 +201,16 @@ def test_a_zone_after_the_time_bare_or_bracketed_leaves_the_date_line_readable(
     assert extract(html)["published_at"] == moment.replace(tzinfo=VN).isoformat()
 
 
+def page_with_line(line: str, place: str, headline: str = HEADLINES[2]) -> str:
+    """An article with line just under its headline ("under") or just below its body ("tail")."""
+    return portal_page(
+        headline=f"<h1>{headline}</h1>",
+        under=line if place == "under" else "",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        tail=line if place == "tail" else "",
+    )
+
+
 POSTING_LABELS = ["Ngày đăng", "Ngày đăng tin", "Đăng", "Ngày xuất bản", "Ngày tạo"]
 UPDATE_LABELS = ["Ngày cập nhật", "Cập nhật"]
 
@@ -218,12 +228,7 @@ def test_a_date_after_a_label_of_its_posting_or_creation_is_read_under_the_headl
 ) -> None:
     """Joomla's "Ngày tạo: 22-10-2024 14:08", a poster line "Người đăng: … - Ngày đăng: …" below the body."""
     line = f"<div><i>{credit}{label}: {moment:%d-%m-%Y %H:%M}{count}</i></div>"
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[2]}</h1>",
-        under=line if place == "under" else "",
-        body=paragraphs_html(PARAGRAPHS[:3]),
-        tail=line if place == "tail" else "",
-    )
+    html = page_with_line(line, place)
     assert extract(html)["published_at"] == moment.replace(tzinfo=VN).isoformat()
 
 
@@ -248,12 +253,7 @@ def test_the_posting_date_beats_an_update_date_whatever_their_order(
 ) -> None:
     parts = [f"{posting}: {posted:%d/%m/%Y %H:%M}", f"{update}: {updated:%d/%m/%Y %H:%M}"]
     line = f"<div><span>{glue.join(parts[::-1] if update_first else parts)}</span></div>"
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[4]}</h1>",
-        under=line if place == "under" else "",
-        body=paragraphs_html(PARAGRAPHS[:3]),
-        tail=line if place == "tail" else "",
-    )
+    html = page_with_line(line, place, HEADLINES[4])
     assert extract(html)["published_at"] == posted.replace(tzinfo=VN).isoformat()
 
 
@@ -294,11 +294,5 @@ def test_a_question_and_answer_page_is_dated_by_its_answer(
 def test_a_date_line_holding_no_valid_date_leaves_the_field_null_with_its_reason(
     shown: str, place: str
 ) -> None:
-    html = portal_page(
-        headline=f"<h1>{HEADLINES[0]}</h1>",
-        under=f"<div>{shown}</div>" if place == "under" else "",
-        body=paragraphs_html(PARAGRAPHS[:3]),
-        tail=f"<p>{shown}</p>" if place == "tail" else "",
-    )
-    got = extract(html)
+    got = extract(page_with_line(f"<p>{shown}</p>", place, HEADLINES[0]))
     assert (got["published_at"], got["sources"].get("published_at")) == (None, "rejected:no-valid-date")
