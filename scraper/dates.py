@@ -55,7 +55,10 @@ TIME = re.compile(
     r"(?:\s*(?P<ampm>AM|PM|SA|CH|sáng|chiều|tối)\b)?(?![\d/])",
     re.I,
 )
-GMT_OFFSET = re.compile(r"\(?\s*GMT\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})\s*\)?", re.I)
+# The zone after the time, bare or bracketed: "(GMT+7)", "[GMT+7]" (the provincial e-newspapers), "GMT+07:00".
+GMT_OFFSET = re.compile(
+    r"[(\[]?\s*(?:GMT|UTC)\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\s*[)\]]?", re.I
+)
 RELATIVE = re.compile(r"(?P<n>\d+)\s*(?P<unit>phút|giờ|ngày)\s*trước", re.I)
 TODAY = re.compile(r"\b(?P<word>hôm nay|hôm qua)\b", re.I)
 
@@ -216,7 +219,7 @@ def _offset(text: str) -> timezone:
     if match is None:
         return VIETNAM
     sign = -1 if match["sign"] == "-" else 1
-    return timezone(sign * timedelta(hours=int(match["h"])))
+    return timezone(sign * timedelta(hours=int(match["h"]), minutes=int(match["m"] or 0)))
 
 
 def _check_weekday(text: str, day: date) -> None:
@@ -236,7 +239,7 @@ def _check_weekday(text: str, day: date) -> None:
 # time ("15:30", "15h30", "15 giờ 30 phút"), zone, separators.
 _DATE_TOKEN = re.compile(
     r"thứ\s+(?:hai|ba|tư|bốn|năm|sáu|bảy|[2-7])\b|chủ\s+nhật|\bCN\b|\bngày\b|\blúc\b"
-    r"|\(?\s*GMT\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?"
+    r"|[(\[]?\s*(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*[)\]]?"
     r"|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{4}(?!\d)|(?<![\d/.-])\d{4}-\d{2}-\d{2}(?![\d/.-])"
     r"|(?<!\d)\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}(?!\d)"
     r"|(?<![\d/])\d{1,2}\s*(?::|h|giờ)\s*\d{1,2}(?:\s*:\s*\d{1,2})?(?:\s*(?:phút|AM|PM|SA|CH)\b|')?",

@@ -51,21 +51,26 @@ from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .profiles import (
     ATTACHMENT_URL,
     CATEGORY_LINE,
+    DATE_LABEL,
+    DATE_LABEL_PIECES,
     DATE_LINE,
     DATE_TAIL_PART,
     DATE_TAIL_SEPARATOR,
+    DOCUMENT_TITLE_LINE,
     ISSUED_LINE,
     POSTING_WORDS,
     PROFILES,
     SOURCE_LINE,
     VIEW_COUNT,
     Profile,
+    date_label_rank,
     either,
     holds_view_label,
 )
 from .text import clean_line, text_flags
 from .titles import (
     MAX_TITLE_CHARS,
+    MIN_HEADLINE_WORDS,
     Headline,
     choose_headline,
     decode,
@@ -219,6 +224,9 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     }
     views = views_in([blocks[date_at], *body], sources)
     credits = take_credits([b for b in body if not VIEW_COUNT.fullmatch(b.text)])
+    if not credits.body:
+        # A date line with no text under it ("Ngày đăng: …" below another portal's body): not this family's.
+        raise ExtractError("missing_field:body")
     if credits.how:
         sources["author"] = credits.how
     elif above is not None:
@@ -226,7 +234,7 @@ def _by_anchors(blocks: list[Block], profile: Profile, now: datetime | None) -> 
     return _Fields(
         title=blocks[title_at].text,
         category=_category_line(blocks, title_at),
-        published_at=parse_datetime(blocks[date_at].text, now),
+        published_at=_published(blocks[date_at].text, now, sources),
         author=credits.author,
         body=credits.body,
         views=views,
@@ -275,9 +283,24 @@ def _find_date_line(blocks: list[Block], profile: Profile) -> int | None:
 
 def _previous_content(blocks: list[Block], before: int) -> int | None:
     for i in range(before - 1, -1, -1):
-        if not is_noise(blocks[i]) and len(blocks[i].text) <= MAX_TITLE_CHARS:
+        if (
+            not is_noise(blocks[i])
+            and len(blocks[i].text) <= MAX_TITLE_CHARS
+            and not _is_date_only(blocks[i])
+        ):
             return i
     return None
+
+
+def _is_date_only(block: Block) -> bool:
+    """A line that only dates the page, bracketed or not: "(Cập nhật lúc 14:20 ngày 23/10/2024)" is no headline."""
+    text = block.text.strip("()[] ")
+    # split_date_line costs 30 us on a headline holding a year ("… năm 2025"); every date holds one of these.
+    if not any(mark in text for mark in _DATE_MARKS) or _DIGIT.search(text) is None:
+        return False
+    label = DATE_LABEL.match(text)
+    parts = split_date_line(text[label.end() :] if label else text)
+    return parts is not None and (not parts[0] or POSTING_WORDS.fullmatch(parts[0]) is not None)
 
 
 def _find_end(blocks: list[Block], after: int, profile: Profile) -> int:
@@ -308,6 +331,9 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     body_node, body = _body_blocks(tree, own.get("body", ()), sources)
     start = _body_start(blocks, body)
     title, title_at = _title(tree, blocks, start, own, linked, names, sources, page.url)
+    if sources.get("title") == "label:document-title" and (rows := _document_rows(tree)):
+        # The table that names the document is its body; the rows under its name are no headline's zone.
+        body, sources["body"], title_at = rows, "label:document-table", None
     found_by_family = sources.get("body") in {f"css:{selector}" for selector in own.get("body", ())}
     # A category page's lone item gives a body of one lead; a headline linked to itself (news sites) is
     # followed by a whole story (8 of the ScrapingHub benchmark's articles were refused without this).
@@ -332,6 +358,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         date_raw = _labelled_date(blocks, sources, ISSUED_LINE, "label:issued-line")
     if zone.date is not None and (date_raw is None or _shown_wins(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
+        date_raw = _better_labelled(blocks, title_at, date_raw, sources)
     following = _after_body(blocks, body, start)
     after = credits_after(following)
     if credits.author is None and after.author is not None:
@@ -344,7 +371,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         views = views_on_date_line(zone.date_line, sources)
     return _Fields(
         title=title or "",
-        published_at=parse_datetime(date_raw, now) if date_raw else None,
+        published_at=_published(date_raw, now, sources),
         author=author,
         # A view count inside the container changes on every visit: kept, it would make a version each time.
         body=[b for b in credits.body if not is_noise(b) and not VIEW_COUNT.fullmatch(b.text)],
@@ -353,6 +380,28 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
         source=credits.source or after.source or zone.source,
     )
+
+
+def _better_labelled(blocks: list[Block], title_at: int | None, shown: str, sources: dict[str, str]) -> str:
+    """A date with a better label (date_label_rank) a few lines below the one under the headline: a Q&A page's
+    answer date below its question's, a posting date below an update date."""
+    if title_at is None or date_label_rank(shown) == 0:
+        return shown
+    probe: dict[str, str] = {}
+    found = _labelled_date(blocks[title_at + 1 :], probe)
+    if found is None or date_label_rank(found) >= date_label_rank(shown):
+        return shown
+    sources.update(probe)
+    return found
+
+
+def _published(shown: str | None, now: datetime | None, sources: dict[str, str]) -> str | None:
+    """The ISO value of the date found; a found line that holds no valid date, or a future one, leaves the field
+    null with the reason in sources (dates.parse_datetime)."""
+    value = parse_datetime(shown, now) if shown else None
+    if shown and value is None:
+        sources["published_at"] = "rejected:no-valid-date"
+    return value
 
 
 def _after_body(blocks: list[Block], body: list[Block], start: int | None) -> list[Block]:
@@ -401,11 +450,45 @@ def _title(
     if headline.text is None and start is not None and _opens_with_headline(blocks[start], names):
         # No headline above the body, whose container opens with one (a document page's <h2> over its table).
         headline = Headline(blocks[start].text, f"visible:{blocks[start].tag}", start)
+    if headline.text is None and start is not None:
+        headline = _document_title(blocks, start, names) or headline
     sources["title"] = headline.source
     if headline.index is None and headline.text:
         # A meta title shown above the body, linked (to the page itself): its date and byline lines are read too.
         return headline.text, _shown_above(blocks, headline.text, start)
     return headline.text, headline.index
+
+
+def _document_title(blocks: list[Block], start: int, names: list[str]) -> Headline | None:
+    """A document's name in its detail table's labelled row ("Trích yếu" | "Quyết định ban hành …")."""
+    for i in range(max(0, start - _DOCUMENT_ROWS // 2), min(len(blocks), start + _DOCUMENT_ROWS)):
+        match = DOCUMENT_TITLE_LINE.fullmatch(blocks[i].text)
+        at = i if match and match.group(1) else i + 1
+        if match and at < len(blocks):
+            text = match.group(1) or blocks[at].text
+            words = len(text.split())
+            if words >= MIN_HEADLINE_WORDS and len(text) <= MAX_TITLE_CHARS and not is_generic(text, names):
+                return Headline(text, "label:document-title", at)
+    return None
+
+
+def _document_rows(tree: LexborHTMLParser) -> list[Block]:
+    """The rows of the table that names a document, each row one line ("Số ký hiệu 15/2025/QĐ-UBND"), or []."""
+    found: list[Block] = []
+    for table in tree.css("table"):  # nested tables come after their outer one: the last match is innermost
+        rows = [_row_line(row) for row in table.css("tr")]
+        if any(
+            DOCUMENT_TITLE_LINE.fullmatch(row.text) for row in rows if len(row.text) <= 2 * MAX_TITLE_CHARS
+        ):
+            found = [row for row in rows if row.text]
+    return found
+
+
+def _row_line(row: LexborNode) -> Block:
+    cells = blocks_of(row)
+    return Block(
+        " ".join(cell.text for cell in cells), "tr", tuple(link for cell in cells for link in cell.links)
+    )
 
 
 def _opens_with_headline(block: Block, names: list[str]) -> bool:
@@ -457,8 +540,9 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
         return True
     # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
     text = VIEW_COUNT.sub("", block.text).strip(" |-–")
-    if DATE_LINE.fullmatch(text) and "date" not in found:  # "Ngày đăng tin: 20/02/2025 10:00"
-        found["date"] = text
+    if DATE_LINE.fullmatch(text):  # "Ngày đăng tin: 20/02/2025 10:00"
+        if "date" not in found or date_label_rank(text) < date_label_rank(found["date"]):
+            found["date"] = text  # "Ngày cập nhật: … | Ngày đăng: …": the posting date
         return True
     parts = split_date_line(text) or _date_before_tools(block.text)
     if parts is not None and "date" not in found:
@@ -682,6 +766,10 @@ _TAIL_WORDS = 5
 _TAIL_NOT_NAME = re.compile(r"[\d.!?;:]")
 _TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
+_DOCUMENT_ROWS = 40  # blocks from the body's start where a document's detail table gives its name
+_DATE_MARKS = ("/", "-", ".", "háng")  # "14/01/2025", "2025-01-14", "14.01.2025", "14 tháng 01 năm 2025"
+_DATE_LABEL_WINDOW = 4  # lines after a page's first labelled date where a better label may still stand
+_MAX_LABELLED_LINE = 160  # characters: a longer line is a paragraph, whose dates are its story's
 _DIGIT = re.compile(r"\d")
 
 
@@ -691,23 +779,48 @@ def _labelled_date(
     label: re.Pattern[str] = DATE_LINE,
     source: str = "label:date-line",
 ) -> str | None:
+    """The first labelled date of the page, unless a better label (date_label_rank) follows within a few lines:
+    "Ngày cập nhật: 02/05/2025 | Ngày đăng: 29/04/2025" is posted on 29/04."""
+    best: tuple[int, str] | None = None
+    first_at = 0
     for i, block in enumerate(blocks):
+        if best is not None and (best[0] == 0 or i > first_at + _DATE_LABEL_WINDOW):
+            break
         for part in _date_candidates(block.text, blocks[i + 1].text if i + 1 < len(blocks) else ""):
-            if len(part) <= 100 and label.fullmatch(part):
-                sources["published_at"] = source
-                return part
-    return None
+            if (
+                len(part) <= 100
+                and label.fullmatch(part)
+                and (best is None or date_label_rank(part) < best[0])
+            ):
+                first_at = i if best is None else first_at
+                best = (date_label_rank(part), part)
+    if best is None:
+        return None
+    sources["published_at"] = source
+    return best[1]
 
 
 def _date_candidates(text: str, following: str) -> tuple[str, ...]:
     """Where a labelled date may be: the line, each part of it between bars ("Người viết: Lê Thu Hà | Cập nhật
-    lúc 09:45 ngày 03/04/2025"), or a label alone in its cell with the date in the next ("Ngày ban hành" |
-    "10/01/2025")."""
+    lúc 09:45 ngày 03/04/2025") or from each date label on ("Người đăng: Quản trị viên - Ngày đăng: 14/11/2024"),
+    or a label alone in its cell with the date in the next ("Ngày ban hành" | "10/01/2025")."""
     if " | " in text:
-        return (text, *_BAR.split(text))
+        return (text, *_BAR.split(text), *_from_date_labels(text))
     if _DIGIT.search(text) is None and len(text) <= 40:
         return (text, f"{text} {following}")
-    return (text,)
+    return (text, *_from_date_labels(text))
+
+
+def _from_date_labels(text: str) -> tuple[str, ...]:
+    """The line's parts that open with a date label after its start; the label search (20 us a line) runs only on
+    a short line holding a colon and a piece of a label."""
+    if len(text) > _MAX_LABELLED_LINE or ":" not in text:
+        return ()
+    lowered = text.lower()
+    if not any(piece in lowered for piece in DATE_LABEL_PIECES):
+        return ()
+    starts = [m.start() for m in DATE_LABEL.finditer(text) if m.start() > 0]
+    return tuple(text[a:b].strip(" -–—|,;(") for a, b in zip(starts, [*starts[1:], len(text)], strict=False))
 
 
 def _views(

@@ -7,6 +7,7 @@ no known class names, cms-families.md §1.5); the others use selectors with gene
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -234,6 +235,58 @@ CLOSING_DATE_LINE = re.compile(
 # A category label above an article ("Danh mục: Tin tức - Sự kiện", Joomla's article info).
 CATEGORY_LINE = re.compile(r"(?:Danh mục|Chuyên mục|Chuyên trang)\s*:", re.I)
 
+# Labels of a page's dates, by what their date says of the page, best first: the posting date beats a creation
+# date, a Q&A page's answer date its question's (the page is published with its answer), and any of them an
+# update date, whatever their order on the page (issue 10, review 10h). "Đăng" alone is a label before a colon.
+# fmt: off
+DATE_LABEL_RANKS: tuple[tuple[str, ...], ...] = (
+    ("Ngày đăng tin", "Ngày đăng", "Đăng ngày", "Ngay dang", "Ngày xuất bản", "Thời gian đăng", "Post date",
+     "Publish date", "Đăng"),
+    ("Ngày tạo",),
+    ("Ngày trả lời",),
+    ("Ngày gửi", "Ngày hỏi"),
+    ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật"),
+)
+# fmt: on
+
+
+def _alternation(phrases: Iterable[str]) -> str:
+    """A regex alternation of phrases, factored by their first word: Python's re tries every branch in turn, and
+    the flat alternation of the date labels cost CREDIT_LABEL half again its time on a line."""
+    by_first: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first, _, rest = phrase.partition(" ")
+        by_first.setdefault(first, []).append(rest)
+    parts = []
+    for first, rests in by_first.items():
+        tails = sorted(
+            (re.escape(rest).replace(r"\ ", r"\s+") for rest in rests if rest), key=len, reverse=True
+        )
+        optional = "?" if "" in rests else ""
+        parts.append(re.escape(first) + (rf"(?:\s+(?:{'|'.join(tails)})){optional}" if tails else ""))
+    return "|".join(parts)
+
+
+_DATE_LABELS = _alternation(label for rank in DATE_LABEL_RANKS for label in rank if label != "Đăng")
+DATE_LABEL = re.compile(
+    rf"(?:(?P<label>{_DATE_LABELS})\s*:?|(?<!\w)(?<!người )(?P<colon_label>Đăng)\s*:)", re.I
+)
+_DATE_LABEL_RANK = {
+    label.casefold(): rank for rank, labels in enumerate(DATE_LABEL_RANKS) for label in labels
+}
+# Pieces of every date label, lower-cased: a line holding none of them holds no labelled date.
+DATE_LABEL_PIECES = ("ngày", "ngay dang", "đăng", "cập nhật", "post date", "publish date")
+
+
+def date_label_rank(text: str) -> int:
+    """How far the label opening text is from naming the page's posting (0: a posting label, or no label)."""
+    match = DATE_LABEL.match(text)
+    if match is None:
+        return 0
+    label = match["label"] or match["colon_label"]
+    return _DATE_LABEL_RANK.get(" ".join(label.casefold().split()), 0)
+
+
 # Labelled lines that carry a field in many families (cms-families.md §7); the label is not part of the value.
 _AUTHOR_LABELS = (
     r"Tác giả|Người viết|Thực hiện|(?:Bài|Tin)(?:\s+và\s+|\s*[,/&]\s*)ảnh|Người đăng tin|Người đăng|Author"
@@ -247,7 +300,7 @@ PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo|Video|Clip)\s*:\s*(.+)", re
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(
-    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|Ngày đăng tin|Ngày đăng|Ngày cập nhật|Ngày|Số lượt xem|Lượt xem|View count|Đã xem)\s*:",
+    rf"(?:{_AUTHOR_LABELS}|{_SOURCE_LABELS}|{_DATE_LABELS}|Ngày|Số lượt xem|Lượt xem|View count|Đã xem)\s*:",
     re.I,
 )
 # A site footer's lines open with these labels: the line above them is the site owner, not a byline.
@@ -271,13 +324,17 @@ POSTING_WORDS = re.compile(
     r"(?:\s+(?:lúc|ngày|vào|on|at))?",
     re.I,
 )
-DATE_LINE = re.compile(
-    r"(?:Ngày đăng tin|Ngày đăng|Đăng ngày|Ngay dang|Ngày xuất bản|Ngày cập nhật|Cập nhật ngày|Cập nhật|Thời gian đăng"
-    r"|Post date|Publish date)\s*:?.*\d{4}.*",
-    re.I,
-)
+DATE_LINE = re.compile(rf"{DATE_LABEL.pattern}.*\d{{4}}.*", re.I)
 # A document's issue date ("Ngày ban hành: 10/01/2025"): its publication date only when the page shows no other.
 ISSUED_LINE = re.compile(r"(?:Ngày ban hành|Ban hành ngày)\s*:?.*\d{4}.*", re.I)
+# A date's label alone in its cell, the date in the next ("Ngày hiệu lực" | "20/01/2025"): never a headline.
+DATE_FIELD_LABEL = re.compile(
+    rf"{DATE_LABEL.pattern}|(?:Ngày ban hành|Ban hành ngày|Ngày (?:có )?hiệu lực|Ngày hết hiệu lực|Ngày ký)\s*:?",
+    re.I,
+)
+# A document's name on its detail page, labelled in a line or in the cell before it ("Trích yếu" | "Quyết định ban
+# hành …"): its title when the page shows a page label ("Chi tiết văn bản") and no headline.
+DOCUMENT_TITLE_LINE = re.compile(r"(?:Trích yếu(?: nội dung)?|Tên văn bản|Tiêu đề văn bản)\s*:?\s*(.*)", re.I)
 
 # An article's own view count: "Lượt xem: 26", "View count: 1108", NukeViet "Đã xem".
 # The number may come first, in brackets or after a bar: "(1.234 lượt xem)", "14/01/2025 | 215 lượt xem".

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import Block, Link
 from .bylines import names_the_site
 from .dates import split_date_line
-from .profiles import DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR, either
+from .profiles import DATE_FIELD_LABEL, DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR, either
 from .text import clean_line, dedup_key
 
 MAX_TITLE_CHARS = 400
@@ -235,6 +235,7 @@ def _heads_a_date_line(blocks: list[Block], i: int, names: list[str]) -> bool:
         and MIN_HEADLINE_WORDS <= words <= _MAX_STYLED_WORDS
         and not block.text.endswith(".")
         and split_date_line(block.text) is None
+        and DATE_FIELD_LABEL.fullmatch(block.text) is None
         and (
             split_date_line(below) is not None
             or (len(below) <= 100 and DATE_LINE.fullmatch(below) is not None)

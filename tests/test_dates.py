@@ -175,3 +175,124 @@ def test_a_utc_stamp_is_vietnam_time_and_yields_to_the_time_the_page_shows(
         body=paragraphs_html(PARAGRAPHS[:3]),
     )
     assert extract(html)["published_at"] == local.isoformat()
+
+
+# -- labelled dates: zones after the time, labels that name the page's posting (issue 10, review 10h) ----------
+
+WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    moment=moments,
+    zone=st.sampled_from(["[GMT+7]", "(GMT+7)", "GMT+07:00", "[UTC+7]", "(GMT +7)", "[GMT+07:00]"]),
+    shape=st.sampled_from(["{w}, {d}, {t} {z}", "{d} {t} {z}", "{t} {d} {z}", "{w}, {d} - {t} {z}"]),
+)
+def test_a_zone_after_the_time_bare_or_bracketed_leaves_the_date_line_readable(
+    moment: datetime, zone: str, shape: str
+) -> None:
+    """The provincial e-newspapers print "Thứ Sáu, 13/12/2024, 06:48 [GMT+7]" under the headline."""
+    shown = shape.format(w=WEEKDAYS_VI[moment.weekday()], d=f"{moment:%d/%m/%Y}", t=f"{moment:%H:%M}", z=zone)
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        under=f'<div class="date-detail">{shown}</div>',
+        body=paragraphs_html(PARAGRAPHS[:3]),
+    )
+    assert extract(html)["published_at"] == moment.replace(tzinfo=VN).isoformat()
+
+
+def page_with_line(line: str, place: str, headline: str = HEADLINES[2]) -> str:
+    """An article with line just under its headline ("under") or just below its body ("tail")."""
+    return portal_page(
+        headline=f"<h1>{headline}</h1>",
+        under=line if place == "under" else "",
+        body=paragraphs_html(PARAGRAPHS[:3]),
+        tail=line if place == "tail" else "",
+    )
+
+
+POSTING_LABELS = ["Ngày đăng", "Ngày đăng tin", "Đăng", "Ngày xuất bản", "Ngày tạo"]
+UPDATE_LABELS = ["Ngày cập nhật", "Cập nhật"]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    label=st.sampled_from([*POSTING_LABELS, "Ngày gửi"]),
+    moment=moments,
+    credit=st.sampled_from(["Viết bởi Hữu Phước | ", "Tác giả: Hữu Phước - ", ""]),
+    count=st.sampled_from([" | Số lần đọc: 96", " - Lượt xem: 96", ""]),
+    place=st.sampled_from(["under", "tail"]),
+)
+def test_a_date_after_a_label_of_its_posting_or_creation_is_read_under_the_headline_or_below_the_body(
+    label: str, moment: datetime, credit: str, count: str, place: str
+) -> None:
+    """Joomla's "Ngày tạo: 22-10-2024 14:08", a poster line "Người đăng: … - Ngày đăng: …" below the body."""
+    line = f"<div><i>{credit}{label}: {moment:%d-%m-%Y %H:%M}{count}</i></div>"
+    html = page_with_line(line, place)
+    assert extract(html)["published_at"] == moment.replace(tzinfo=VN).isoformat()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    posted=moments,
+    updated=moments,
+    posting=st.sampled_from(POSTING_LABELS),
+    update=st.sampled_from(UPDATE_LABELS),
+    update_first=st.booleans(),
+    glue=st.sampled_from([" | ", " - ", "</span><br><span>", "</div><div>"]),
+    place=st.sampled_from(["under", "tail"]),
+)
+def test_the_posting_date_beats_an_update_date_whatever_their_order(
+    posted: datetime,
+    updated: datetime,
+    posting: str,
+    update: str,
+    update_first: bool,
+    glue: str,
+    place: str,
+) -> None:
+    parts = [f"{posting}: {posted:%d/%m/%Y %H:%M}", f"{update}: {updated:%d/%m/%Y %H:%M}"]
+    line = f"<div><span>{glue.join(parts[::-1] if update_first else parts)}</span></div>"
+    html = page_with_line(line, place, HEADLINES[4])
+    assert extract(html)["published_at"] == posted.replace(tzinfo=VN).isoformat()
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    asked=st.dates(date(2015, 1, 1), date(2026, 6, 1)),
+    wait=st.integers(0, 60),
+    asked_label=st.sampled_from(["Ngày hỏi", "Ngày gửi"]),
+    answer_shape=st.sampled_from(["({label}: {d} - Đơn vị trả lời: Phòng Tư pháp huyện)", "{label}: {d}"]),
+)
+def test_a_question_and_answer_page_is_dated_by_its_answer(
+    asked: date, wait: int, asked_label: str, answer_shape: str
+) -> None:
+    """A hỏi đáp page: the citizen's question, then the answer; the page is published with its answer."""
+    answered = asked + timedelta(days=wait)
+    answer_line = answer_shape.format(label="Ngày trả lời", d=f"{answered:%d/%m/%Y}")
+    html = portal_page(
+        headline=f'<h2 class="hd-title">{HEADLINES[5]}</h2>',
+        under=f'<div class="hd-info">Người hỏi: <b>Nguyễn Thị Mai</b> - Địa chỉ: xã Triệu Thượng &nbsp; '
+        f"{asked_label}: {asked:%d/%m/%Y}</div>",
+        body=f"<div><b>Câu hỏi:</b> {PARAGRAPHS[0]}</div><div><b>Trả lời:</b> {answer_line}"
+        f"{paragraphs_html(PARAGRAPHS[1:3])}</div>",
+    )
+    assert extract(html)["published_at"] == answered.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("shown", "place"),
+    [
+        ("Ngày đăng: 31/02/2025 10:00", "under"),
+        ("Ngày đăng: 31/02/2025 10:00", "tail"),
+        ("Cập nhật: 30/13/2024", "tail"),
+        ("Ngày đăng: 14/01/2099 08:30", "tail"),
+        ("Thứ Hai, 12/05/2098 - 09:00", "under"),
+    ],
+    ids=["no-such-day", "no-such-day-below-the-body", "no-such-month", "future", "future-unlabelled"],
+)
+def test_a_date_line_holding_no_valid_date_leaves_the_field_null_with_its_reason(
+    shown: str, place: str
+) -> None:
+    got = extract(page_with_line(f"<p>{shown}</p>", place, HEADLINES[0]))
+    assert (got["published_at"], got["sources"].get("published_at")) == (None, "rejected:no-valid-date")

@@ -1808,6 +1808,76 @@ def test_a_labelled_date_with_its_time_after_a_dash_is_read_on_the_seed_family(
     assert (got["title"], got["published_at"]) == (HEADLINES[2], "2025-06-03T07:30:00+07:00")
 
 
+@SETTINGS
+@given(
+    day=days,
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    shape=st.sampled_from(
+        [
+            "<em>(Cập nhật lúc {t} ngày {d})</em>",
+            "(Cập nhật: {d} {t})",
+            "<i>[Ngày cập nhật: {d}]</i>",
+            "Đăng lúc {t} ngày {d}",
+            "({d} {t})",
+        ]
+    ),
+    paragraphs=body_paragraphs,
+    url=st.sampled_from([SEED_URL, None]),
+)
+def test_a_line_that_only_dates_the_page_between_headline_and_date_line_is_no_headline(
+    day: date, hour: int, minute: int, shape: str, paragraphs: list[str], url: str | None
+) -> None:
+    under = "<div>" + shape.format(t=f"{hour}:{minute:02d}", d=f"{day:%d/%m/%Y}") + "</div>"
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    html = seed_page(
+        HEADLINES[1],
+        f"9:5, {weekday}, {day.day}-{day.month}-{day.year}",
+        paragraphs_html(paragraphs),
+        under=under,
+    )
+    got = extract(html, url=url)
+    assert (got["title"], got["published_at"]) == (HEADLINES[1], f"{day.isoformat()}T09:05:00+07:00")
+
+
+DOCUMENT_ROWS = [
+    ("Số ký hiệu", "15/2025/QĐ-UBND"),
+    ("Ngày hiệu lực", "20/01/2025"),
+    ("Loại văn bản", "Quyết định"),
+    ("Cơ quan ban hành", "UBND tỉnh"),
+    ("Người ký", "Võ Văn Hưng"),
+]
+
+
+@SETTINGS
+@given(
+    issued=days,
+    label=st.sampled_from(["Trích yếu", "Trích yếu nội dung", "Tên văn bản", "Trích yếu:"]),
+    name=st.sampled_from(
+        [
+            "Quyết định ban hành Quy định phân cấp quản lý nhà nước về an toàn thực phẩm trên địa bàn tỉnh",
+            "Kế hoạch triển khai công tác chuyển đổi số năm 2025",
+            "Về việc tăng cường công tác phòng, chống thiên tai",
+        ]
+    ),
+    place=st.integers(0, len(DOCUMENT_ROWS)),
+    heading=st.sampled_from(["<h2>Chi tiết văn bản</h2>", "<h3>Chi tiết</h3>", ""]),
+)
+def test_a_document_page_under_a_page_label_is_titled_by_its_labelled_name(
+    issued: date, label: str, name: str, place: int, heading: str
+) -> None:
+    """A "Chi tiết văn bản" page: no headline, the document's name only in the table's "Trích yếu" row."""
+    rows = [*DOCUMENT_ROWS, ("Ngày ban hành", f"{issued:%d/%m/%Y}")]
+    rows.insert(place, (label, name))
+    table = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+    html = portal_page(
+        head="<title>Chi tiết văn bản - UBND tỉnh Quảng Trị</title>", body=f"{heading}<table>{table}</table>"
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"], got["author"]) == (name, issued.isoformat(), None)
+    assert got["body"].split("\n\n") == [f"{k} {v}" for k, v in rows]
+
+
 @pytest.mark.parametrize("site", ["Thị xã Quảng Trị", "UBND huyện Hải Lăng", "Cổng TTĐT tỉnh"])
 @pytest.mark.parametrize("label", ["Chi tiết tin", "Chi tiết tin tức", "Chi tiết bài viết"])
 def test_the_rest_of_a_title_after_a_detail_label_is_the_site_name_never_a_title(
