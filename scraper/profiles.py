@@ -99,7 +99,7 @@ PUBLICATION_WORDS = re.compile(r"(?:Báo|Tạp chí|Đài Phát thanh|Đài PT-T
 _LEVELS = r"(?:xã|phường|thị trấn|thị xã|huyện|quận|thành phố|TP\.?|tỉnh)"  # levels of local government
 GOVERNMENT_NAME = re.compile(
     rf"(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân|Đảng bộ)\s+{_LEVELS}\s+"
-    r"(?P<place>(?:[^\W\d_]\w*\s*){1,4})",
+    r"(?P<place>(?:[^\W\d_]\w*+\s*+){1,4})",  # possessive: a word is never split (CLOSING_DATE_LINE's why)
     re.I,
 )
 DOMAIN_NAME = re.compile(r"(?:[\w-]+\.)+(?:vn|com|net|org|info|gov)\.?", re.I)
