@@ -18,9 +18,11 @@ from .profiles import (
     AUTHOR_LINE,
     CHROME_SEPARATORS,
     CLOSING_DATE_LINE,
+    COURTESY_LINE,
     CREDIT_LABEL,
     DOMAIN_NAME,
     EDITORIAL_BOARD,
+    FAMILY_NAMES,
     FOOTER_LABELS,
     GOVERNMENT_NAME,
     LEGAL_DOCUMENT,
@@ -135,6 +137,8 @@ def _is_name(text: str, limit: int) -> bool:
     if len(text) > limit or not 1 <= len(words) <= 6:
         return False
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in core) or _OUTLINE_NUMBER.match(core):
+        return False
+    if COURTESY_LINE.match(core):
         return False
     if all(w[0].isupper() for w in words if w[0].isalpha()):
         return True
@@ -270,10 +274,13 @@ def _is_capitalised(text: str) -> bool:
 
 
 def _is_lead_byline(block: Block) -> bool:
-    """A short line of 2-4 capitalised words, letters only, that names no box, place or unit."""
+    """A short line of 2-4 capitalised words, letters only, opening with a family name, that names no box,
+    place or unit."""
     text = block.text
     words = text.split()
     if block.links or block.tag in _HEADING_TAGS or not 2 <= len(words) <= MAX_LEAD_BYLINE_WORDS:
+        return False
+    if words[0].casefold() not in FAMILY_NAMES:
         return False
     if not all(
         word.isalpha() and word[0].isupper() and word.casefold() not in SENTENCE_WORDS for word in words

@@ -151,6 +151,16 @@ SENTENCE_WORDS = frozenset((
     "the", "of", "and", "a", "an", "in", "to", "for", "on", "with", "at", "is", "are",
 ))
 # fmt: on
+# Vietnamese family names, the most common (with their variants): a bare name under the lead starts with one; a
+# capitalised sub-heading ("GIẢI PHÁP ĐỒNG BỘ") or a place ("VĨNH LINH") in that spot does not (review 10i).
+# fmt: off
+FAMILY_NAMES = frozenset(name.casefold() for name in (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Lương", "Đinh", "Trương", "Đoàn", "Đào", "Cao", "Lâm", "Mai", "Trịnh", "Tô", "Hà", "Tạ",
+    "Chu", "Châu", "La", "Lưu", "Kiều", "Thái", "Phùng", "Quách", "Đàm", "Triệu", "Hứa", "Tăng", "Từ", "Lại",
+    "Mạc", "Giang", "Thân", "Nghiêm", "Đồng", "Vương", "Doãn", "Tống", "Ông", "Âu", "Khổng", "Lã", "Văn", "Tôn",
+))
+# fmt: on
 # The editorial board signs with its common name, all in lower case after "Ban".
 EDITORIAL_BOARD = re.compile(r"Ban biên tập|BBT", re.I)
 
@@ -268,8 +278,12 @@ def _alternation(phrases: Iterable[str]) -> str:
 
 
 _DATE_LABELS = _alternation(label for rank in DATE_LABEL_RANKS for label in rank if label != "Đăng")
+# Words that make "Ngày đăng" another date: registration ("Ngày đăng ký"), a notice's own upload ("đăng tải")
+# or an inspection ("đăng kiểm"), whose dates lie in a story's text (review 10i).
+_NOT_A_DATE_LABEL = r"(?!\s+(?:ký|kí|tải|kiểm)\b)"
 DATE_LABEL = re.compile(
-    rf"(?:(?P<label>{_DATE_LABELS})\s*:?|(?<!\w)(?<!người )(?P<colon_label>Đăng)\s*:)", re.I
+    rf"(?:(?P<label>{_DATE_LABELS}){_NOT_A_DATE_LABEL}\s*:?|(?<!\w)(?<!người )(?P<colon_label>Đăng)\s*:)",
+    re.I,
 )
 _DATE_LABEL_RANK = {
     label.casefold(): rank for rank, labels in enumerate(DATE_LABEL_RANKS) for label in labels
@@ -314,9 +328,15 @@ FOOTER_LABELS = re.compile(
 NOT_A_NAME = re.compile(
     r"\b(?:tin|bài|liên quan|thống kê|truy cập|chuyên mục|bình luận|ý kiến|liên kết|văn bản|hình ảnh|video"
     r"|thông báo|sự kiện|nổi bật|mới nhất|đọc nhiều|xem nhiều|huyện|xã|tỉnh|phường|thị trấn|thành phố|ubnd"
-    r"|cổng|website|tags?|từ khóa|từ khoá|chia sẻ|share)\b",
+    r"|cổng|website|tags?|từ khóa|từ khoá|chia sẻ|share"
+    # English box titles and a schedule's weekdays (review 10i).
+    r"|statistics|gallery|photos?|links|poll|calendar|weather|contacts?|visitors|archives?"
+    r"|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|chủ nhật)\b",
     re.I,
 )
+# A wish or a courtesy closing a story or a notice ("Chúc Mừng Năm Mới", "Xin Trân Trọng Thông Báo"): capitalised
+# like a name, signed by no one.
+COURTESY_LINE = re.compile(r"(?:Chúc|Kính|Xin|Trân trọng|Thân ái|Cảm ơn|Xin cảm ơn)\b", re.I)
 SOURCE_LINE = re.compile(rf"(?:{_SOURCE_LABELS})\s*:\s*(.+)", re.I)
 # What precedes a date without naming anyone: "Đăng lúc 08:30 ngày 12/03/2025", "Cập nhật 14/01/2025".
 POSTING_WORDS = re.compile(

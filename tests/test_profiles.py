@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.profiles import VIEW_COUNT, search_view_count
+from scraper.profiles import DATE_LABEL, VIEW_COUNT, search_view_count
 
 # The labels as VIEW_COUNT spells them: a label added there without a piece in VIEW_LABEL_PIECES fails here.
 LABELS = VIEW_COUNT.pattern.removeprefix("(?:").split(")")[0].split("|")
@@ -60,3 +60,30 @@ def test_search_view_count_finds_what_the_whole_pattern_finds(labelled: str, oth
         assert (whole and (whole.start(), whole.group(1))) == (
             windowed and (windowed.start(), windowed.group(1))
         )
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("Ngày đăng: 10/03/2025", "Ngày đăng"),
+        ("Ngày đăng 14/06/2018", "Ngày đăng"),
+        ("Ngày đăng tin: 14/06/2023", "Ngày đăng tin"),
+        ("Ngày đăng ký: 20/03/2025", None),
+        ("Ngày đăng kí kết hôn: 08/03/2025", None),
+        ("Ngày đăng tải hồ sơ mời thầu: 18/03/2025", None),
+        ("Ngày đăng kiểm: 01/02/2025", None),
+    ],
+    ids=[
+        "posting",
+        "posting-no-colon",
+        "posting-news",
+        "registration",
+        "registration-ki",
+        "upload",
+        "inspection",
+    ],
+)
+def test_a_registration_or_upload_date_is_no_posting_label(line: str, label: str | None) -> None:
+    """ "Ngày đăng ký: …" in a story begins like "Ngày đăng" and took the posting date's place (review 10i)."""
+    match = DATE_LABEL.match(line)
+    assert (match["label"] if match else None) == label
