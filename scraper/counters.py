@@ -149,11 +149,12 @@ def checked_count(text: str, name: str, sources: dict[str, str] | None) -> int |
 
 
 def find_site_visits(
-    blocks: list[Block], sources: dict[str, str] | None = None, lowered: str | None = None
+    blocks: list[Block], sources: dict[str, str] | None = None, labelled: list[int] | None = None
 ) -> SiteVisits | None:
-    """The site-wide visitor counter, label and number in one element or in neighbouring ones (lowered: the
-    blocks' `lowered_text`, when the caller has it)."""
-    labelled = _labelled(blocks, lowered_text(blocks) if lowered is None else lowered)
+    """The site-wide visitor counter, label and number in one element or in neighbouring ones (labelled: the
+    blocks' `labelled_blocks`, when the caller has them)."""
+    if labelled is None:
+        labelled = labelled_blocks(blocks, lowered_text(blocks))
     if not labelled:
         return None
     if others := _other_boxes(blocks, labelled):
@@ -228,8 +229,8 @@ def _box_row(text: str) -> bool:
     return COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", text)) is not None
 
 
-def _labelled(blocks: list[Block], lowered: str) -> list[int]:
-    """The indexes of the blocks holding a counter label, in order.
+def labelled_blocks(blocks: list[Block], lowered: str) -> list[int]:
+    """The indexes of the blocks holding a counter label, in order (lowered: the blocks' `lowered_text`).
 
     Found in the page's lower-cased text by C scans (str.find), then mapped to blocks: most blocks of most
     pages hold no counter, and reading every block with the label patterns cost a tenth of extraction on our
@@ -343,12 +344,17 @@ def site_visits_of(html: str) -> SiteVisits | None:
 
 
 def counter_columns(
-    root: LexborNode, blocks: list[Block], sources: dict[str, str] | None = None
+    root: LexborNode,
+    blocks: list[Block],
+    sources: dict[str, str] | None = None,
+    labelled: list[int] | None = None,
 ) -> SiteVisits | None:
     """Labels in one row of elements and their numbers, in the same order, in the next row
     (`<span>Hôm nay</span>…<div><b>2.004</b>…</div>`): the blocks run them together, so the elements are read.
     Counts found so take back find_site_visits' notes that its labels' numbers could not be paired."""
-    visits = _counter_columns(root, blocks)
+    if labelled is None:
+        labelled = labelled_blocks(blocks, lowered_text(blocks))
+    visits = _counter_columns(root, [blocks[i] for i in labelled])
     if visits is not None and sources is not None:
         for key in KEYS:
             if sources.get(f"site_visits.{key}") == UNPAIRED:
@@ -356,12 +362,12 @@ def counter_columns(
     return visits
 
 
-def _counter_columns(root: LexborNode, blocks: list[Block]) -> SiteVisits | None:
-    if not any(_ANY_COUNTER_LABEL.match(b.text) and _DIGIT.search(b.text) is None for b in blocks):
+def _counter_columns(root: LexborNode, labelled: list[Block]) -> SiteVisits | None:
+    if not any(_ANY_COUNTER_LABEL.match(b.text) and _DIGIT.search(b.text) is None for b in labelled):
         return None  # most pages: no label stands alone, and the tree is not walked
     for row in root.css("div, tr, ul, p"):
-        numbers = _element_texts(row)
-        if len(numbers) < 2 or not all(_NUMBER_ONLY.fullmatch(text) for text in numbers):
+        numbers = _number_cells(row)
+        if len(numbers) < 2:
             continue
         found = _paired(_siblings_before(row), numbers) or _paired(_cells_before(row, len(numbers)), numbers)
         if found:
@@ -392,6 +398,17 @@ def _odometers(root: LexborNode) -> dict[str, int | None]:
             alts = (child.attributes.get("alt") or "" for child in parent.iter() if child.tag == "img")
             found[key] = parse_count("".join(alt for alt in alts if _ONE_DIGIT.fullmatch(alt)))
     return found
+
+
+def _number_cells(row: LexborNode) -> list[str]:
+    """The texts of row's child elements when each is a number, else []: read up to the first that is not."""
+    numbers = []
+    for child in row.iter(include_text=False):
+        text = child.text(separator=" ").strip()
+        if _NUMBER_ONLY.fullmatch(text) is None:
+            return []
+        numbers.append(text)
+    return numbers
 
 
 def _element_texts(node: LexborNode) -> list[str]:

@@ -39,6 +39,7 @@ from .counters import (
     checked_count,
     counter_columns,
     find_site_visits,
+    labelled_blocks,
     views_by_icon,
     views_in,
     views_near,
@@ -136,9 +137,10 @@ def extract_article(
             raise
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
-    article = _finish(fields, blocks, lowered, chosen, url)
+    labelled = labelled_blocks(blocks, lowered)
+    article = _finish(fields, blocks, labelled, chosen, url)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
-    if (visits := counter_columns(root, blocks, article.sources)) is not None:
+    if (visits := counter_columns(root, blocks, article.sources, labelled)) is not None:
         article = replace(article, site_visits=visits)
     flags = text_flags(article.title + "\n" + article.body, html[:20000])
     return replace(article, flags=flags) if flags else article
@@ -172,6 +174,7 @@ def _read(page: _Page, profile: Profile, weak: bool) -> tuple[_Fields, Profile]:
 
 
 _ALL_MARKERS = ", ".join(marker for profile in PROFILES.values() for marker in profile.markers)
+_MARKERS = {name: ", ".join(profile.markers) for name, profile in PROFILES.items()}  # one query a profile
 
 
 def choose_profile(
@@ -189,7 +192,7 @@ def choose_profile(
     tests: tuple[Callable[[Profile], bool], ...] = (
         lambda p: bool(url) and any(rx.search(url or "") for rx in p.article_urls),
         lambda p: bool(generator) and any(rx.search(generator) for rx in p.generators),
-        lambda p: any_marker and any(tree.css_first(marker) is not None for marker in p.markers),
+        lambda p: any_marker and bool(p.markers) and tree.css_first(_MARKERS[p.name]) is not None,
         lambda p: bool(p.date_lines) and _find_date_line(blocks, p) is not None,
     )
     for test in tests:
@@ -883,7 +886,9 @@ def _attachments(body: list[Block], url: str | None) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
-def _finish(fields: _Fields, blocks: list[Block], lowered: str, profile: Profile, url: str | None) -> Article:
+def _finish(
+    fields: _Fields, blocks: list[Block], labelled: list[int], profile: Profile, url: str | None
+) -> Article:
     title = clean_line(fields.title)
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ExtractError("missing_field:title")
@@ -896,7 +901,7 @@ def _finish(fields: _Fields, blocks: list[Block], lowered: str, profile: Profile
         published_at=fields.published_at,
         author=clean_line(fields.author) if fields.author else None,
         body=body,
-        site_visits=find_site_visits(blocks, fields.sources, lowered),
+        site_visits=find_site_visits(blocks, fields.sources, labelled),
         views=fields.views,
         profile=profile.name,
         attachments=_attachments(fields.body, url),
