@@ -340,7 +340,8 @@ def site_visits_of(html: str) -> SiteVisits | None:
     if root is None:
         return None
     blocks = blocks_of(root)
-    return counter_columns(root, blocks) or find_site_visits(blocks)
+    labelled = labelled_blocks(blocks, lowered_text(blocks))
+    return counter_columns(root, blocks, labelled=labelled) or find_site_visits(blocks, labelled=labelled)
 
 
 def counter_columns(

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from functools import cache
 
 from .blocks import Block
 from .counters import COUNTER_LINE
 from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
-MIN_ITEMS_ALONE = (
-    2  # teasers with leads, when no other text on the page reaches a lead's length (a last page)
-)
+# Teasers with leads, when no other text on the page reaches a lead's length (a category's last page).
+MIN_ITEMS_ALONE = 2
 MIN_ITEMS_WITH_PAGER = 2  # the last page of a listing holds a few items, under a pager
 MIN_HEADLINE_WORDS = 4
 MIN_BARE_ITEMS = 8  # headline links with no lead under them: a list of titles, when no body sits beside it
@@ -55,13 +55,7 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
     # A category of three teasers and nothing else: no line of text outside them reaches a lead's length.
     if len(leads) >= MIN_ITEMS_ALONE and _longest_plain_run(blocks, at_leads) < MIN_LEAD_CHARS:
         return True
-    paged: list[bool] = []  # has_pager, asked once at most: it reads every line
-
-    def pager() -> bool:
-        if not paged:
-            paged.append(has_pager(blocks))
-        return paged[0]
-
+    pager = cache(lambda: has_pager(blocks))  # asked once at most: it reads every line
     if len(leads) < (MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and pager() else MIN_ITEMS):
         # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
         # Under a pager, a grid of cards (headline and date, no lead) is a listing from MIN_ITEMS on.
