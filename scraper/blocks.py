@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborNode
 
+from .compiled import RawLink, RawRun, compiled_blocks, compiled_tag_stats
 from .errors import ExtractError
 from .text import clean_line
 
@@ -93,12 +94,6 @@ class Block:
     links: tuple[Link, ...] = ()
 
 
-def _block(parts: list[str], tag: str, links: list[Link]) -> Block | None:
-    """The block of one run of text pieces, or None when they clean to nothing."""
-    text = clean_line("".join(parts))
-    return Block(text, tag, tuple(links)) if text else None
-
-
 def block_container(node: LexborNode) -> LexborNode | None:
     """The nearest block-level ancestor of a node."""
     parent = node.parent
@@ -143,14 +138,10 @@ def check_nesting(html: str) -> None:
     """Raise ExtractError("too_complex") when block elements nest deeper than MAX_NESTING, or a tag has more
     than MAX_ATTRIBUTES attributes: lexbor's parse time grows with the square of either (120,000 attributes on
     one <h1>, a 1.2 MB page, held a crawl for minutes), and no real page comes near them."""
-    # One split in C gives every tag's length and the count of "<": 30 % cheaper than a regex for long tags
-    # and a count (0.28 against 0.41 ms a page on the ScrapingHub benchmark).
-    pieces = html.split("<")
-    if max(map(len, pieces)) > _LONG_TAG:
-        for piece in pieces[1:]:  # the first piece is the text before any "<"
-            if _too_many_attributes(piece):
-                raise ExtractError("too_complex")
-    if len(pieces) - 1 <= MAX_NESTING:  # the exact scan below only runs on big pages
+    count, crowded = (compiled_tag_stats() or _tag_stats)(html, _LONG_TAG, MAX_ATTRIBUTES)
+    if crowded:
+        raise ExtractError("too_complex")
+    if count <= MAX_NESTING:  # the exact scan below only runs on big pages
         return
     depth = 0
     for match in _NESTING_TAG.finditer(html):
@@ -159,12 +150,24 @@ def check_nesting(html: str) -> None:
             raise ExtractError("too_complex")
 
 
-def _too_many_attributes(piece: str) -> bool:
-    """Whether the text after a "<" opens a tag longer than _LONG_TAG with more than MAX_ATTRIBUTES "="."""
-    if len(piece) <= _LONG_TAG or not (piece[0].isascii() and piece[0].isalpha()):
+def _tag_stats(html: str, long_tag: int, most: int) -> tuple[int, bool]:
+    """The count of "<" in html, and whether a tag is longer than long_tag characters with more than most "="."""
+    # One split in C gives every tag's length and the count of "<": 30 % cheaper than a regex (0.28 against
+    # 0.41 ms a page on the ScrapingHub benchmark). The compiled scan (scraper/_blocks.c) costs 0.05 ms.
+    pieces = html.split("<")
+    if max(map(len, pieces)) > long_tag:
+        # The first piece is the text before any "<".
+        crowded = any(_too_many_attributes(piece, long_tag, most) for piece in pieces[1:])
+        return len(pieces) - 1, crowded
+    return len(pieces) - 1, False
+
+
+def _too_many_attributes(piece: str, long_tag: int, most: int) -> bool:
+    """Whether the text after a "<" opens a tag longer than long_tag with more than most "="."""
+    if len(piece) <= long_tag or not (piece[0].isascii() and piece[0].isalpha()):
         return False
     end = piece.find(">")
-    return end > _LONG_TAG and piece.count("=", 0, end) > MAX_ATTRIBUTES
+    return end > long_tag and piece.count("=", 0, end) > most
 
 
 def is_inside(node: LexborNode, outer: LexborNode) -> bool:
@@ -179,15 +182,39 @@ def is_inside(node: LexborNode, outer: LexborNode) -> bool:
 
 def blocks_of(root: LexborNode) -> list[Block]:
     """The text blocks under root, in document order; ExtractError("too_complex") past MAX_WALK_NODES nodes."""
+    walk = compiled_blocks(BLOCK_TAGS, (Block, Link), _blocks_in_python) or _blocks_in_python
+    found: list[Block] | None = walk(root, MAX_WALK_NODES)
+    if found is None:
+        raise ExtractError("too_complex")
+    return found
+
+
+def _blocks_in_python(root: LexborNode, max_nodes: int) -> list[Block] | None:
+    """blocks_of without the compiled walk; None past max_nodes nodes."""
+    runs = _runs_in_python(root, max_nodes)
+    if runs is None:
+        return None
     found: list[Block] = []
+    for raw, tag, raw_links in runs:
+        if text := clean_line(raw):
+            links = (
+                tuple(Link(href.strip(), clean_line(words)) for href, words in raw_links) if raw_links else ()
+            )
+            found.append(Block(text, tag, links))
+    return found
+
+
+def _runs_in_python(root: LexborNode, max_nodes: int) -> list[RawRun] | None:
+    """The runs of text under root, before clean-up (scraper/_blockwalk.c does the same in C); None past
+    max_nodes nodes."""
+    found: list[RawRun] = []
     parts: list[str] = []  # the current run's text, from its first piece that is not white space
-    links: list[Link] = []
+    links: list[RawLink] = []
     key, block_tag, broken = -1, "", False
     opened: LexborNode | None = None  # the last link opened before any text of its run
     cache: _Containers = {}
-    # This loop runs on every node of every page (a third of extraction time): the container look-up and the
-    # end of a run are inlined, a run's lists are renewed only when used, and white space opening a run is not
-    # kept (clean_line drops it): 5 % fewer instructions than a builder object (callgrind, ScrapingHub pages).
+    # The container look-up and the end of a run are inlined, a run's lists are renewed only when used, and
+    # white space opening a run is not kept (clean_line drops it).
     for steps, node in enumerate(root.traverse(include_text=True)):
         tag = node.tag
         if tag == "-text":
@@ -204,8 +231,8 @@ def blocks_of(root: LexborNode) -> list[Block]:
                 broken = True
             continue
         else:
-            if steps > MAX_WALK_NODES:
-                raise ExtractError("too_complex")
+            if steps > max_nodes:
+                return None
             continue
         parent = node.parent
         known = cache.get(parent_id := parent.mem_id) if parent is not None else _NONE
@@ -218,8 +245,7 @@ def blocks_of(root: LexborNode) -> list[Block]:
             container = _container(parent, cache)
         if broken or container[0] != key:
             if parts:
-                if text := clean_line("".join(parts)):
-                    found.append(Block(text, block_tag, tuple(links) if links else ()))
+                found.append(("".join(parts), block_tag, links or None))
                 parts = []
                 links = []
             elif container[0] != key and links and not (opened and is_inside(node, opened)):
@@ -230,12 +256,12 @@ def blocks_of(root: LexborNode) -> list[Block]:
             key, block_tag = container
             broken = False
         if tag == "a":
-            links.append(Link((href or "").strip(), clean_line(node.text())))
+            links.append((href or "", node.text()))
             opened = None if parts else node
         elif parts or not piece.isspace():
             parts.append(piece)
-    if parts and (block := _block(parts, block_tag, links)):
-        found.append(block)
+    if parts:
+        found.append(("".join(parts), block_tag, links or None))
     return found
 
 

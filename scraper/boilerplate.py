@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
 from .counters import COUNTER_LINE
 from .dates import parse_datetime
+from .prefilter import css
 from .profiles import FOOTER_LABELS
 
 # Elements that are never the article's text wherever they sit.
@@ -216,7 +217,7 @@ def drop_chrome(node: LexborNode) -> None:
     """
     own = paragraph_text(node)
     removed: set[int] = set()
-    for chrome in node.css(_CHROME_SELECTOR):
+    for chrome in css(node, _CHROME_SELECTOR):
         if chrome.mem_id == node.mem_id or _under(chrome, node, removed):
             continue
         # len(text) bounds paragraph_text from above and costs one C call: most chrome is short.
@@ -338,7 +339,7 @@ def _class_weight(node: LexborNode) -> float:
 def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:
     """A lead marked as such (sapo, summary) outside the body's container, or None."""
     near = body.parent.parent if body.parent is not None and body.parent.parent is not None else body
-    for node in near.css(LEAD_SELECTOR):
+    for node in css(near, LEAD_SELECTOR):
         if node.tag in ("html", "body") or is_inside(node, body) or is_inside(body, node):
             continue
         if not _before(node, body, near):

@@ -49,6 +49,7 @@ from .dates import parse_datetime, placeholder_day, split_date_line, split_date_
 from .errors import ExtractError
 from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
+from .prefilter import css, css_first
 from .profiles import (
     ATTACHMENT_URL,
     CATEGORY_LINE,
@@ -188,11 +189,11 @@ def choose_profile(
     generator_node = (tree.head or tree.root or tree).css_first('meta[name="generator"]')
     generator = (generator_node.attributes.get("content") or "") if generator_node else ""
     # One walk of the tree for every family's markers: most pages have none, and each query walks it all.
-    any_marker = tree.css_first(_ALL_MARKERS) is not None
+    any_marker = css_first(tree, _ALL_MARKERS) is not None
     tests: tuple[Callable[[Profile], bool], ...] = (
         lambda p: bool(url) and any(rx.search(url or "") for rx in p.article_urls),
         lambda p: bool(generator) and any(rx.search(generator) for rx in p.generators),
-        lambda p: any_marker and bool(p.markers) and tree.css_first(_MARKERS[p.name]) is not None,
+        lambda p: any_marker and bool(p.markers) and css_first(tree, _MARKERS[p.name]) is not None,
         lambda p: bool(p.date_lines) and _find_date_line(blocks, p) is not None,
     )
     for test in tests:
@@ -325,7 +326,7 @@ def _find_end(blocks: list[Block], after: int, profile: Profile) -> int:
 def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     tree, blocks, linked, now = page.tree, page.blocks, page.linked, page.now
     for selector in profile.drop:
-        for node in tree.css(selector):
+        for node in css(tree, selector):
             node.decompose()
     generic = PROFILES["generic"].selectors
     own = {} if profile.name == "generic" else profile.selectors  # then JSON-LD, then generic tags
@@ -685,7 +686,7 @@ def _first_value(
     tree: LexborHTMLParser, selectors: Iterable[str], sources: dict[str, str], name: str
 ) -> str | None:
     for selector in selectors:
-        node = tree.css_first(selector)
+        node = css_first(tree, selector)
         value = (_title_value(node) if name == "title" else _node_value(node)) if node is not None else ""
         if value:
             sources[name] = f"css:{selector}"
@@ -714,7 +715,7 @@ def _body_blocks(
     tree: LexborHTMLParser, selectors: Iterable[str], sources: dict[str, str]
 ) -> tuple[LexborNode | None, list[Block]]:
     for selector in selectors:
-        nodes = _outermost(tree.css(selector))
+        nodes = _outermost(css(tree, selector))
         # A family's container holds the related-news box some editors paste mid-text (issue 10 review).
         found = without_related([block for node in nodes for block in blocks_of(node)])
         if found:

@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .blocks import Block, Link
 from .bylines import names_the_site
 from .dates import split_date_line
+from .prefilter import css
 from .profiles import DATE_FIELD_LABEL, DATE_LINE, DETAIL_TITLE, GENERIC_TITLES, PROMINENT_SELECTOR, either
 from .text import clean_line, dedup_key
 
@@ -143,7 +144,7 @@ def meta_titles(tree: LexborHTMLParser, linked: dict[str, Any], names: list[str]
 def prominent_lines(tree: LexborHTMLParser) -> frozenset[str]:
     """Keys of the short texts shown in a title-like or bold element: headlines outside <h1>-<h6>."""
     lines = set()
-    for node in (tree.body or tree).css(PROMINENT_SELECTOR):
+    for node in css(tree.body or tree, PROMINENT_SELECTOR):
         text = clean_line(node.text(separator=" "))
         if text and len(text) <= MAX_TITLE_CHARS:
             lines.add(dedup_key(text))

@@ -40,6 +40,9 @@ MODULES: dict[str, tuple[str, str]] = {
     # extract: from a page's text to an Article
     "scraper.extractor": ("stage", "extract"),
     "scraper.blocks": ("stage", "extract"),
+    "scraper.compiled": ("stage", "extract"),  # blocks.py's hot loops in C (_blocks.c), checked before use
+    "scraper.prefilter": ("stage", "extract"),
+    "scraper._blocks": ("stage", "extract"),  # compiled from _blocks.c
     "scraper.boilerplate": ("stage", "extract"),
     "scraper.bylines": ("stage", "extract"),
     "scraper.titles": ("stage", "extract"),
@@ -182,7 +185,7 @@ def arrows() -> list[tuple[str, str, int]]:
 
 
 def test_every_module_has_a_place_in_the_map() -> None:
-    modules = {module_name(path) for path in PACKAGE.rglob("*.py")}
+    modules = {module_name(path) for path in [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.c")]}
     assert sorted(m for m in modules if m not in MODULES) == [], "give the new module a layer in MODULES"
     assert sorted(m for m in MODULES if m not in modules) == [], "a module in MODULES is gone"
 

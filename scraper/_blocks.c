@@ -1,0 +1,723 @@
+/* scraper/blocks.py's two hot loops in C: the block walk over the tree selectolax's lexbor parser built, and the
+ * tag statistics of check_nesting.
+ *
+ * Why C: walking the tree through selectolax's Python properties creates a Python object for every node and
+ * every parent step, a quarter of extraction time on the ScrapingHub benchmark (BENCHMARKS.md). This module
+ * reads lexbor's structures directly. It mirrors `blocks._runs_in_python` step for step; scraper/compiled.py
+ * checks the structure layout against selectolax's own answers before it is ever used, and the tests compare
+ * the two walks on every fixture and on generated pages.
+ *
+ * The structures below copy lexbor's (source/lexbor/dom/interfaces/node.h, character_data.h, element.h,
+ * attr.h; stable since lexbor 1.0). No lexbor header is needed to build this file.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#ifndef SOURCE_DIGEST
+#define SOURCE_DIGEST "" /* setup.py defines it: the first 16 hex digits of this file's SHA-256 */
+#endif
+
+typedef struct {
+    unsigned char *data;
+    size_t length;
+} lstr_t;
+
+typedef struct node_s node_t;
+struct node_s {
+    void *events;
+    uintptr_t local_name;
+    uintptr_t prefix;
+    uintptr_t ns;
+    void *owner_document;
+    node_t *next;
+    node_t *prev;
+    node_t *parent;
+    node_t *first_child;
+    node_t *last_child;
+    void *user;
+    int type;
+};
+
+typedef struct {
+    node_t node;
+    lstr_t data;
+} chardata_t;
+
+typedef struct attr_s attr_t;
+typedef struct {
+    node_t node;
+    uintptr_t upper_name;
+    uintptr_t qualified_name;
+    lstr_t *is_value;
+    attr_t *first_attr;
+    attr_t *last_attr;
+    attr_t *attr_id;
+    attr_t *attr_class;
+} element_t;
+
+struct attr_s {
+    node_t node;
+    uintptr_t upper_name;
+    uintptr_t qualified_name;
+    lstr_t *value;
+    element_t *owner;
+    attr_t *next;
+    attr_t *prev;
+};
+
+#define NODE_ELEMENT 1
+#define NODE_TEXT 3
+#define MAX_TAG_ID 4096
+
+/* Set by configure(): tag ids of lexbor's tag table, read from real parsed nodes at import. */
+static PyObject *block_names[MAX_TAG_ID]; /* the tag name of a block element, NULL for any other tag */
+static char heading[MAX_TAG_ID];
+static uintptr_t text_id, a_id, br_id, img_id, hr_id, href_id;
+static int configured = 0;
+
+static PyObject *empty_str; /* "" */
+static PyObject *empty_tuple;
+static PyObject *normalize, *nfc; /* unicodedata.normalize and "NFC" */
+static PyObject *block_type, *link_type; /* blocks.Block and blocks.Link */
+static PyObject *text_name, *tag_name, *links_name, *href_name; /* their field names */
+
+static int is_block(uintptr_t id) { return id < MAX_TAG_ID && block_names[id] != NULL; }
+
+static PyObject *decode(const lstr_t *s)
+{
+    if (s == NULL || s->data == NULL)
+        return PyUnicode_FromStringAndSize(NULL, 0);
+    return PyUnicode_DecodeUTF8((const char *)s->data, (Py_ssize_t)s->length, "replace");
+}
+
+/* str.isspace(): false for "", else every character Unicode white space. */
+static int is_space(PyObject *s)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (n == 0)
+        return 0;
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The value of an element's href attribute when it is not empty, else NULL (selectolax's attributes.get). */
+static const lstr_t *href_of(const node_t *node)
+{
+    const lstr_t *found = NULL;
+    for (const attr_t *attr = ((const element_t *)node)->first_attr; attr != NULL; attr = attr->next) {
+        uintptr_t name = attr->qualified_name ? attr->qualified_name : attr->node.local_name;
+        if (name == href_id)
+            found = attr->value; /* a dict keeps the last of two equal keys */
+    }
+    return (found != NULL && found->data != NULL && found->length > 0) ? found : NULL;
+}
+
+/* The text of every text node under node, joined and decoded once, like selectolax's node.text(). */
+static PyObject *deep_text(const node_t *root)
+{
+    PyObject *buffer = PyByteArray_FromStringAndSize(NULL, 0);
+    if (buffer == NULL)
+        return NULL;
+    const node_t *node = root->first_child;
+    while (node != NULL) {
+        if (node->local_name == text_id) {
+            const lstr_t *s = &((const chardata_t *)node)->data;
+            if (s->data != NULL && s->length > 0) {
+                Py_ssize_t at = PyByteArray_GET_SIZE(buffer);
+                if (PyByteArray_Resize(buffer, at + (Py_ssize_t)s->length) < 0) {
+                    Py_DECREF(buffer);
+                    return NULL;
+                }
+                memcpy(PyByteArray_AS_STRING(buffer) + at, s->data, s->length);
+            }
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    PyObject *text = PyUnicode_DecodeUTF8(PyByteArray_AS_STRING(buffer), PyByteArray_GET_SIZE(buffer), "replace");
+    Py_DECREF(buffer);
+    return text;
+}
+
+static int is_zero_width(Py_UCS4 c)
+{
+    return c == 0x200b || c == 0x200c || c == 0x200d || c == 0x2060 || c == 0xfeff;
+}
+
+/* text.clean_line: NFC (non-ASCII text only), zero-width characters dropped, white space collapsed to single
+ * spaces, as " ".join(text.split()) does (str.split's white space is Py_UNICODE_ISSPACE). */
+static PyObject *clean(PyObject *text)
+{
+    int ascii = PyUnicode_IS_ASCII(text);
+    PyObject *source = ascii ? (Py_INCREF(text), text) : PyObject_CallFunctionObjArgs(normalize, nfc, text, NULL);
+    if (source == NULL)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(source), kept = 0;
+    int kind = PyUnicode_KIND(source), changed = 0, pending = 0;
+    const void *data = PyUnicode_DATA(source);
+    Py_UCS4 *out = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    if (out == NULL) {
+        Py_DECREF(source);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!ascii && is_zero_width(c)) {
+            changed = 1;
+        }
+        else if (Py_UNICODE_ISSPACE(c)) {
+            changed |= c != ' ' || pending || kept == 0;
+            pending = kept > 0;
+        }
+        else {
+            if (pending)
+                out[kept++] = ' ';
+            pending = 0;
+            out[kept++] = c;
+        }
+    }
+    changed |= pending; /* white space at the end */
+    PyObject *cleaned = source;
+    if (changed) {
+        cleaned = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+        Py_DECREF(source);
+    }
+    PyMem_Free(out);
+    return cleaned;
+}
+
+/* str.strip(). */
+static PyObject *strip(PyObject *text)
+{
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))
+        start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1)))
+        end--;
+    return PyUnicode_Substring(text, start, end);
+}
+
+/* An instance of a frozen dataclass with its fields set, as object.__new__ and object.__setattr__ would: its
+ * __init__ costs more than the walk itself (0.55 us a block). */
+static PyObject *record(PyObject *type, PyObject **names, PyObject **values, int count)
+{
+    PyObject *made = ((PyTypeObject *)type)->tp_new((PyTypeObject *)type, empty_tuple, NULL);
+    for (int i = 0; made != NULL && i < count; i++) {
+        if (PyObject_GenericSetAttr(made, names[i], values[i]) < 0)
+            Py_CLEAR(made);
+    }
+    return made;
+}
+
+/* The Link of a raw (href, text) pair. */
+static PyObject *link_of(PyObject *pair)
+{
+    PyObject *values[2] = {strip(PyTuple_GET_ITEM(pair, 0)), clean(PyTuple_GET_ITEM(pair, 1))};
+    PyObject *names[2] = {href_name, text_name};
+    PyObject *made = (values[0] && values[1]) ? record(link_type, names, values, 2) : NULL;
+    Py_XDECREF(values[0]);
+    Py_XDECREF(values[1]);
+    return made;
+}
+
+/* The Block of a raw run, or Py_None (a new reference) when its text cleans to nothing. */
+static PyObject *block_of(PyObject *run)
+{
+    PyObject *text = clean(PyTuple_GET_ITEM(run, 0));
+    if (text == NULL || PyUnicode_GET_LENGTH(text) == 0) {
+        if (text != NULL)
+            {
+                Py_DECREF(text);
+                Py_RETURN_NONE;
+            }
+        return NULL;
+    }
+    PyObject *raw_links = PyTuple_GET_ITEM(run, 2);
+    PyObject *links = empty_tuple;
+    Py_INCREF(links);
+    if (raw_links != Py_None) {
+        Py_ssize_t count = PyList_GET_SIZE(raw_links);
+        Py_SETREF(links, PyTuple_New(count));
+        for (Py_ssize_t i = 0; links != NULL && i < count; i++) {
+            PyObject *link = link_of(PyList_GET_ITEM(raw_links, i));
+            if (link == NULL)
+                Py_CLEAR(links);
+            else
+                PyTuple_SET_ITEM(links, i, link);
+        }
+    }
+    PyObject *values[3] = {text, PyTuple_GET_ITEM(run, 1), links};
+    PyObject *names[3] = {text_name, tag_name, links_name};
+    PyObject *made = links ? record(block_type, names, values, 3) : NULL;
+    Py_DECREF(text);
+    Py_XDECREF(links);
+    return made;
+}
+
+static int is_inside(const node_t *node, const node_t *outer)
+{
+    for (const node_t *parent = node->parent; parent != NULL; parent = parent->parent) {
+        if (parent == outer)
+            return 1;
+    }
+    return 0;
+}
+
+/* The nearest block element from node up, or NULL. */
+static const node_t *container_from(const node_t *node)
+{
+    while (node != NULL && !is_block(node->local_name))
+        node = node->parent;
+    return node;
+}
+
+typedef struct {
+    PyObject *found; /* list of (text, tag, links or None) */
+    PyObject *parts; /* the current run's pieces, or NULL when empty */
+    PyObject *links; /* the current run's (href, text) pairs, or NULL when empty */
+    const node_t *key;
+    uintptr_t key_tag;
+    int broken;
+    const node_t *opened;
+} walk_t;
+
+static int emit(walk_t *w)
+{
+    PyObject *text = PyUnicode_Join(empty_str, w->parts);
+    if (text == NULL)
+        return -1;
+    PyObject *tag = w->key ? block_names[w->key_tag] : empty_str;
+    PyObject *links = w->links ? w->links : Py_None;
+    PyObject *run = PyTuple_Pack(3, text, tag, links);
+    Py_DECREF(text);
+    if (run == NULL)
+        return -1;
+    int failed = PyList_Append(w->found, run);
+    Py_DECREF(run);
+    Py_CLEAR(w->parts);
+    Py_CLEAR(w->links);
+    return failed;
+}
+
+static int append_new(PyObject **list, PyObject *item)
+{
+    if (*list == NULL && (*list = PyList_New(0)) == NULL)
+        return -1;
+    return PyList_Append(*list, item);
+}
+
+/* One text piece or link at node, whose container is container: the loop body of blocks._runs_in_python. */
+static int visit(walk_t *w, const node_t *node, const node_t *container, PyObject *piece, const lstr_t *href)
+{
+    if (w->broken || container != w->key) {
+        if (w->parts != NULL) {
+            if (emit(w) < 0)
+                return -1;
+        }
+        else if (container != w->key && w->links != NULL && !(w->opened && is_inside(node, w->opened))) {
+            Py_CLEAR(w->links);
+        }
+        w->key = container;
+        w->key_tag = container ? container->local_name : 0;
+        w->broken = 0;
+    }
+    if (href != NULL) {
+        PyObject *href_text = decode(href);
+        PyObject *link_text = href_text ? deep_text(node) : NULL;
+        PyObject *pair = link_text ? PyTuple_Pack(2, href_text, link_text) : NULL;
+        Py_XDECREF(href_text);
+        Py_XDECREF(link_text);
+        if (pair == NULL)
+            return -1;
+        int failed = append_new(&w->links, pair);
+        Py_DECREF(pair);
+        w->opened = w->parts ? NULL : node;
+        return failed;
+    }
+    if (w->parts != NULL || !is_space(piece))
+        return append_new(&w->parts, piece);
+    return 0;
+}
+
+/* containers[d + 1]: the container of the children of the node at depth d; containers[0]: the root's. */
+typedef struct {
+    const node_t **items;
+    size_t size;
+} stack_t;
+
+static int stack_set(stack_t *s, size_t at, const node_t *value)
+{
+    if (at >= s->size) {
+        size_t size = s->size ? s->size * 2 : 256;
+        while (size <= at)
+            size *= 2;
+        const node_t **items = PyMem_Realloc(s->items, size * sizeof(*items));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        s->items = items;
+        s->size = size;
+    }
+    s->items[at] = value;
+    return 0;
+}
+
+static int walk(walk_t *w, const node_t *root, Py_ssize_t max_nodes, int *too_complex)
+{
+    stack_t containers = {NULL, 0};
+    int failed = stack_set(&containers, 0, container_from(root->parent));
+    const node_t *node = root;
+    size_t depth = 0;
+    Py_ssize_t steps = 0;
+    for (; failed == 0 && node != NULL; steps++) {
+        const node_t *container = containers.items[depth];
+        const lstr_t *href;
+        uintptr_t id = node->local_name;
+        if (id == text_id) {
+            PyObject *piece = decode(&((const chardata_t *)node)->data);
+            if (piece == NULL) {
+                failed = -1;
+                break;
+            }
+            if (w->parts != NULL || !is_space(piece))
+                failed = visit(w, node, container, piece, NULL);
+            Py_DECREF(piece);
+        }
+        else if (id == a_id && node->type == NODE_ELEMENT && (href = href_of(node)) != NULL) {
+            failed = visit(w, node, container, NULL, href);
+        }
+        else if (id == br_id || id == img_id || id == hr_id) {
+            if (id == br_id && w->key_tag < MAX_TAG_ID && heading[w->key_tag] && w->key != NULL) {
+                /* A headline cut by <br> for the layout is one line. */
+                PyObject *space = PyUnicode_FromString(" ");
+                failed = space ? append_new(&w->parts, space) : -1;
+                Py_XDECREF(space);
+            }
+            else {
+                w->broken = 1;
+            }
+        }
+        else if (steps > max_nodes) {
+            *too_complex = 1;
+            break;
+        }
+        if (failed)
+            break;
+        /* Next node in document order, as selectolax's traverse() goes. */
+        if (node->first_child != NULL) {
+            failed = stack_set(&containers, depth + 1, is_block(id) ? node : container);
+            node = node->first_child;
+            depth++;
+            continue;
+        }
+        while (node != root && node->next == NULL) {
+            node = node->parent;
+            depth--;
+        }
+        node = (node == root) ? NULL : node->next;
+    }
+    PyMem_Free(containers.items);
+    return failed;
+}
+
+static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    Py_ssize_t max_nodes;
+    if (!PyArg_ParseTuple(args, "Kn", &address, &max_nodes))
+        return NULL;
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    walk_t w = {PyList_New(0), NULL, NULL, (const node_t *)(uintptr_t)-1, 0, 0, NULL};
+    if (w.found == NULL)
+        return NULL;
+    int too_complex = 0;
+    int failed = walk(&w, (const node_t *)(uintptr_t)address, max_nodes, &too_complex);
+    if (failed == 0 && !too_complex && w.parts != NULL)
+        failed = emit(&w);
+    Py_XDECREF(w.parts);
+    Py_XDECREF(w.links);
+    if (failed || too_complex) {
+        Py_DECREF(w.found);
+        if (failed)
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    return w.found;
+}
+
+/* The Blocks under the node at an address, built as blocks.blocks_of builds them from the runs. */
+static PyObject *blocks(PyObject *self, PyObject *args)
+{
+    PyObject *found = runs(self, args);
+    if (found == NULL || found == Py_None)
+        return found;
+    Py_ssize_t count = PyList_GET_SIZE(found), kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *block = block_of(PyList_GET_ITEM(found, i));
+        if (block == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (block == Py_None) {
+            Py_DECREF(block);
+            continue;
+        }
+        PyList_SetItem(found, kept++, block); /* steals block, drops the run */
+    }
+    if (PyList_SetSlice(found, kept, count, NULL) < 0)
+        Py_CLEAR(found);
+    return found;
+}
+
+static PyObject *clean_line(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "str expected");
+        return NULL;
+    }
+    return clean(text);
+}
+
+/* Whether the tag opened at html[start] (after its "<", up to before the next "<" at stop) is longer than
+ * long_tag with more than most "=" in it: blocks._too_many_attributes. */
+static int crowded(int kind, const void *data, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t long_tag, Py_ssize_t most)
+{
+    if (stop - start <= long_tag)
+        return 0;
+    Py_UCS4 first = PyUnicode_READ(kind, data, start);
+    if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z')))
+        return 0;
+    Py_ssize_t equals = 0;
+    for (Py_ssize_t i = start; i < stop; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '>')
+            return i - start > long_tag && equals > most;
+        equals += c == '=';
+    }
+    return 0;
+}
+
+/* The count of "<" and the crowded-tag answer over one kind of string: a loop per character width, because
+ * PyUnicode_READ's switch on the kind cost 13 instructions a character (callgrind). */
+#define TAG_STATS_LOOP(TYPE)                                                                                     \
+    {                                                                                                          \
+        const TYPE *chars = (const TYPE *)data;                                                                \
+        for (Py_ssize_t i = 0; i < n; i++) {                                                                   \
+            if (chars[i] != '<')                                                                               \
+                continue;                                                                                      \
+            if (i - last - 1 > long_tag && last >= 0 && !found)                                                \
+                found = crowded(kind, data, last + 1, i, long_tag, most);                                      \
+            last = i;                                                                                          \
+            count++;                                                                                           \
+        }                                                                                                      \
+    }
+
+/* (the count of "<", whether a tag is longer than long_tag with more than most "="): check_nesting's question. */
+static PyObject *tag_stats(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    PyObject *html;
+    Py_ssize_t long_tag, most;
+    if (!PyArg_ParseTuple(args, "Unn", &html, &long_tag, &most))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(html), count = 0, last = -1;
+    int kind = PyUnicode_KIND(html), found = 0;
+    const void *data = PyUnicode_DATA(html);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *start = (const char *)data, *at = start, *end = start + n;
+        while ((at = memchr(at, '<', (size_t)(end - at))) != NULL) {
+            Py_ssize_t i = at - start;
+            if (i - last - 1 > long_tag && last >= 0 && !found)
+                found = crowded(kind, data, last + 1, i, long_tag, most);
+            last = i;
+            count++;
+            at++;
+        }
+    }
+    else if (kind == PyUnicode_2BYTE_KIND)
+        TAG_STATS_LOOP(Py_UCS2)
+    else
+        TAG_STATS_LOOP(Py_UCS4)
+    if (last >= 0 && !found)
+        found = crowded(kind, data, last + 1, n, long_tag, most);
+    return Py_BuildValue("(nO)", count, found ? Py_True : Py_False);
+}
+
+/* Append an attribute's value, ASCII lower-cased as lexbor compares names in quirks mode, and a newline. */
+static int append_lowered(PyObject *buffer, const attr_t *attr)
+{
+    if (attr == NULL || attr->value == NULL || attr->value->data == NULL)
+        return 0;
+    Py_ssize_t at = PyByteArray_GET_SIZE(buffer), length = (Py_ssize_t)attr->value->length;
+    if (PyByteArray_Resize(buffer, at + length + 1) < 0)
+        return -1;
+    char *out = PyByteArray_AS_STRING(buffer) + at;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = attr->value->data[i];
+        out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    out[length] = '\n';
+    return 0;
+}
+
+/* The class and id values of every element under the node at an address, lower-cased, a line each. */
+static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address))
+        return NULL;
+    PyObject *buffer = PyByteArray_FromStringAndSize(NULL, 0);
+    const node_t *root = (const node_t *)(uintptr_t)address, *node = root;
+    while (buffer != NULL && node != NULL) {
+        if (node->type == NODE_ELEMENT) {
+            const element_t *element = (const element_t *)node;
+            if (append_lowered(buffer, element->attr_class) < 0 || append_lowered(buffer, element->attr_id) < 0)
+                Py_CLEAR(buffer);
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    if (buffer == NULL)
+        return NULL;
+    PyObject *text = PyUnicode_DecodeUTF8(PyByteArray_AS_STRING(buffer), PyByteArray_GET_SIZE(buffer), "replace");
+    Py_DECREF(buffer);
+    return text;
+}
+
+/* (type, local_name, parent, first_child, next, prev, last_child) of a node: the layout check's view. */
+static PyObject *node_fields(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address))
+        return NULL;
+    const node_t *node = (const node_t *)(uintptr_t)address;
+    return Py_BuildValue("(iKKKKKK)", node->type, (unsigned long long)node->local_name,
+                         (unsigned long long)(uintptr_t)node->parent, (unsigned long long)(uintptr_t)node->first_child,
+                         (unsigned long long)(uintptr_t)node->next, (unsigned long long)(uintptr_t)node->prev,
+                         (unsigned long long)(uintptr_t)node->last_child);
+}
+
+/* (first_attr, last_attr, attr_id, attr_class) of an element, as addresses. */
+static PyObject *element_attrs(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address))
+        return NULL;
+    const element_t *element = (const element_t *)(uintptr_t)address;
+    return Py_BuildValue("(KKKK)", (unsigned long long)(uintptr_t)element->first_attr,
+                         (unsigned long long)(uintptr_t)element->last_attr,
+                         (unsigned long long)(uintptr_t)element->attr_id,
+                         (unsigned long long)(uintptr_t)element->attr_class);
+}
+
+/* (name id, owner address) of an attribute. */
+static PyObject *attr_fields(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address))
+        return NULL;
+    const attr_t *attr = (const attr_t *)(uintptr_t)address;
+    uintptr_t name = attr->qualified_name ? attr->qualified_name : attr->node.local_name;
+    return Py_BuildValue("(KK)", (unsigned long long)name, (unsigned long long)(uintptr_t)attr->owner);
+}
+
+/* The byte length of a text node's data. */
+static PyObject *text_length(PyObject *self, PyObject *args)
+{
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address))
+        return NULL;
+    return PyLong_FromSize_t(((const chardata_t *)(uintptr_t)address)->data.length);
+}
+
+static PyObject *configure(PyObject *self, PyObject *args)
+{
+    PyObject *blocks, *headings, *block, *link, *normalizer;
+    unsigned long long text, a, br, img, hr, href;
+    if (!PyArg_ParseTuple(args, "O!O!KKKKKKO!O!O", &PyDict_Type, &blocks, &PyFrozenSet_Type, &headings, &text, &a,
+                          &br, &img, &hr, &href, &PyType_Type, &block, &PyType_Type, &link, &normalizer))
+        return NULL;
+    Py_INCREF(block);
+    Py_XSETREF(block_type, block);
+    Py_INCREF(link);
+    Py_XSETREF(link_type, link);
+    Py_INCREF(normalizer);
+    Py_XSETREF(normalize, normalizer);
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    for (int i = 0; i < MAX_TAG_ID; i++) {
+        Py_CLEAR(block_names[i]);
+        heading[i] = 0;
+    }
+    while (PyDict_Next(blocks, &pos, &key, &value)) {
+        unsigned long long id = PyLong_AsUnsignedLongLong(key);
+        if (PyErr_Occurred())
+            return NULL;
+        if (id >= MAX_TAG_ID || !PyUnicode_Check(value)) {
+            PyErr_SetString(PyExc_ValueError, "tag id out of range");
+            return NULL;
+        }
+        Py_INCREF(value);
+        block_names[id] = value;
+        heading[id] = (char)PySet_Contains(headings, value);
+    }
+    text_id = text, a_id = a, br_id = br, img_id = img, hr_id = hr, href_id = href;
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"runs", runs, METH_VARARGS, "The raw runs (text, tag, links or None) under the node at an address, or None."},
+    {"blocks", blocks, METH_VARARGS, "The Blocks under the node at an address, or None past the node limit."},
+    {"clean_line", clean_line, METH_O, "text.clean_line."},
+    {"tag_stats", tag_stats, METH_VARARGS, "(count of '<', whether a long tag has too many '=')."},
+    {"names", names, METH_VARARGS, "The class and id values under the node at an address, lower-cased, a line each."},
+    {"configure", configure, METH_VARARGS, "Set the tag and attribute ids read from the parser."},
+    {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
+    {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},
+    {"attr_fields", attr_fields, METH_VARARGS, "(name id, owner) of an attribute."},
+    {"text_length", text_length, METH_VARARGS, "The byte length of a text node's data."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_blocks", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__blocks(void)
+{
+    empty_str = PyUnicode_FromStringAndSize(NULL, 0);
+    empty_tuple = PyTuple_New(0);
+    nfc = PyUnicode_InternFromString("NFC");
+    text_name = PyUnicode_InternFromString("text");
+    tag_name = PyUnicode_InternFromString("tag");
+    links_name = PyUnicode_InternFromString("links");
+    href_name = PyUnicode_InternFromString("href");
+    if (!empty_str || !empty_tuple || !nfc || !text_name || !tag_name || !links_name || !href_name)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,161 @@
+"""blocks.py's hot loops compiled (scraper/_blocks.c), checked before use. The block walk reads lexbor's
+structures directly, so it is trusted only when its reading of a probe page agrees with selectolax's, field for
+field, and its blocks with the Python walk's.
+
+Each getter answers None when the extension was not built (no C compiler at install), was built from another
+version of _blocks.c, or disagrees; blocks.py then runs its Python loops, which give the same results.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+RawLink = tuple[str, str]  # href and link text, both as in the page
+RawRun = tuple[str, str, list[RawLink] | None]  # text pieces joined, block tag, links
+# The blocks under a node, or None past the node limit (blocks.Block is not imported here: blocks imports us).
+Walk = Callable[[LexborNode, int], list[Any] | None]
+
+# Every block tag in a context the parser keeps it in, links, breaks and attributes on the elements the layout
+# check reads. Text and white space on both sides of every kind of boundary.
+PROBE_PAGE = """<!DOCTYPE html><html><head><title>t</title></head><body>
+<div id="d" class="c"><p id="q">Một <b>hai</b> ba<br>bốn<a href=" /x ">năm <i>sáu</i></a></p>
+<h1>Tiêu đề<br>dòng hai</h1><h2>h2</h2><h3>h3</h3><h4>h4</h4><h5>h5</h5><h6>h6</h6>
+<address>a</address><article>b</article><aside>c</aside><blockquote>d</blockquote><center>e</center>
+<details><summary>s</summary>f</details><dl><dt>g</dt><dd>h</dd></dl><fieldset>i</fieldset>
+<figure><img src="i.jpg"><figcaption>j</figcaption></figure><footer>k</footer><form>l</form><header>m</header>
+<hr><main>n</main><nav><ul><li><a href="/y"><img src="y.png"><span>o</span></a></li></ul></nav>
+<ol><li>p</li></ol><pre>q  r</pre><section>s<a>no href</a><a href="">empty</a></section>
+<table><caption>u</caption><thead><tr><th>v</th></tr></thead><tbody><tr><td>w<span>x</span></td></tr></tbody>
+<tfoot><tr><td>y</td></tr></tfoot></table><span> \u00a0 </span><a href="/z"><h5>z</h5></a>tail</div>
+</body></html>"""
+
+
+def _nodes(root: LexborNode) -> Iterator[LexborNode]:
+    yield from root.traverse(include_text=True)
+
+
+def _address(node: LexborNode | None) -> int:
+    return 0 if node is None else node.mem_id
+
+
+def _layout_agrees(module: ModuleType, tree: LexborHTMLParser) -> bool:
+    """Whether the extension reads every node's links and every text's length as selectolax does."""
+    assert tree.root is not None
+    for node in _nodes(tree.root):
+        fields = module.node_fields(node.mem_id)
+        expected = (node.parent, node.first_child, node.next, node.prev, node.last_child)
+        if fields[2:] != tuple(_address(other) for other in expected):
+            return False
+        if node.tag == "-text" and (
+            fields[0] != 3 or module.text_length(node.mem_id) != len((node.text_content or "").encode())
+        ):
+            return False
+    # The attribute pointers are followed only after they are seen to agree (<p id>: first = last = id; <div
+    # id class>: first = id, last = class).
+    paragraph, division = tree.css_first("p#q"), tree.css_first("div#d")
+    assert paragraph is not None and division is not None
+    first, last, id_attr, _ = module.element_attrs(paragraph.mem_id)
+    if not (first and first == last == id_attr and module.attr_fields(first)[1] == paragraph.mem_id):
+        return False
+    first, last, id_attr, class_attr = module.element_attrs(division.mem_id)
+    return bool(first and last) and first == id_attr and last == class_attr != first
+
+
+def _configure(
+    module: ModuleType, tree: LexborHTMLParser, block_tags: frozenset[str], types: tuple[type, type]
+) -> None:
+    """Hand the extension the parser's ids of the tags and the attribute the walk asks about, and the types it
+    builds."""
+    assert tree.root is not None
+    ids: dict[str, int] = {}
+    for node in _nodes(tree.root):
+        ids.setdefault(node.tag or "", module.node_fields(node.mem_id)[1])
+    link = tree.css_first('a[href="/y"]')
+    assert link is not None
+    href = module.attr_fields(module.element_attrs(link.mem_id)[0])[0]
+    blocks = {ids[tag]: tag for tag in block_tags}
+    headings = frozenset({"h1", "h2", "h3", "h4"})
+    module.configure(
+        blocks,
+        headings,
+        ids["-text"],
+        ids["a"],
+        ids["br"],
+        ids["img"],
+        ids["hr"],
+        href,
+        *types,
+        unicodedata.normalize,
+    )
+
+
+@functools.cache
+def _extension() -> ModuleType | None:
+    """The compiled module, when it was built from the _blocks.c beside it (setup.py compiles its digest in)."""
+    try:
+        _blocks = importlib.import_module("scraper._blocks")
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_blocks.c")
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16] if source.exists() else None
+    return _blocks if digest == getattr(_blocks, "SOURCE_DIGEST", "") else None
+
+
+@functools.cache
+def compiled_blocks(block_tags: frozenset[str], types: tuple[type, type], python_walk: Walk) -> Walk | None:
+    """The extension's block walk building `types` (Block, Link), when it agrees with python_walk on the probe
+    page."""
+    module = _extension()
+    if module is None:
+        return None
+    tree = LexborHTMLParser(PROBE_PAGE)
+    if not _layout_agrees(module, tree):
+        return None
+    _configure(module, tree, block_tags, types)
+
+    def walk(root: LexborNode, max_nodes: int) -> list[Any] | None:
+        found: list[Any] | None = module.blocks(root.mem_id, max_nodes)
+        return found
+
+    assert tree.body is not None
+    return walk if walk(tree.body, 10**6) == python_walk(tree.body, 10**6) else None
+
+
+@functools.cache
+def compiled_names() -> Callable[[LexborNode], str] | None:
+    """The extension's reading of the class and id values under a node, lower-cased, a line each; checked on the
+    probe page against selectolax's attributes."""
+    module = _extension()
+    if module is None:
+        return None
+    tree = LexborHTMLParser(PROBE_PAGE)
+    if not _layout_agrees(module, tree) or tree.root is None:
+        return None
+    expected = "".join(
+        f"{node.attributes[name]}\n".lower()
+        for node in tree.root.traverse()
+        for name in ("class", "id")
+        if node.attributes.get(name) is not None
+    )
+
+    def read(node: LexborNode) -> str:
+        names: str = module.names(node.mem_id)
+        return names
+
+    return read if read(tree.root) == expected else None
+
+
+@functools.cache
+def compiled_tag_stats() -> Callable[[str, int, int], tuple[int, bool]] | None:
+    """The extension's blocks._tag_stats, when it is built."""
+    module = _extension()
+    return None if module is None else module.tag_stats

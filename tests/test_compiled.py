@@ -1,0 +1,158 @@
+"""The compiled loops of blocks.py (scraper/_blocks.c) give exactly what its Python loops give, or are not used."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper import compiled
+from scraper.blocks import BLOCK_TAGS, STRIPPED_TAGS, Block, Link, _blocks_in_python, _tag_stats, blocks_of
+from scraper.text import clean_line
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BENCHMARK = Path(__file__).parents[2] / "shared" / "benchmarks" / "article-extraction-benchmark" / "html"
+HAS_COMPILER = any(shutil.which(name) for name in ("cc", "gcc", "clang"))
+
+
+def _walk() -> compiled.Walk:
+    walk = compiled.compiled_blocks(BLOCK_TAGS, (Block, Link), _blocks_in_python)
+    if walk is None:
+        pytest.skip("the C part of blocks.py is not built here (no compiler at install)")
+    return walk
+
+
+def _extension() -> object:
+    module = compiled._extension()
+    if module is None:
+        pytest.skip("the C part of blocks.py is not built here (no compiler at install)")
+    return module
+
+
+@pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler: pip installs scraper without its C part")
+def test_an_install_with_a_compiler_builds_the_c_part_and_uses_it() -> None:
+    assert compiled._extension() is not None, (
+        "pip install -e . again: scraper/_blocks.c changed since its build"
+    )
+    assert compiled.compiled_blocks(BLOCK_TAGS, (Block, Link), _blocks_in_python) is not None
+
+
+def _trees() -> list[tuple[str, LexborHTMLParser]]:
+    pages = [(path.name, path.read_bytes()) for path in sorted(FIXTURES.rglob("*.htm*"))]
+    pages += [
+        (path.name, gzip.decompress(path.read_bytes())) for path in sorted(BENCHMARK.glob("*.html.gz"))[:40]
+    ]
+    trees = []
+    for name, raw in pages:
+        tree = LexborHTMLParser(raw.decode("utf-8", "replace"))
+        tree.strip_tags(STRIPPED_TAGS)
+        trees.append((name, tree))
+    return trees
+
+
+def test_every_fixture_page_and_its_subtrees_give_the_same_blocks_both_ways() -> None:
+    walk = _walk()
+    trees = _trees()
+    assert len(trees) > 40
+    compared = 0
+    for name, tree in trees:
+        assert tree.body is not None
+        for root in [tree.body, *tree.css("div, td, article, section, li, p, a")[:150]]:
+            got = walk(root, 10**6)
+            assert got == _blocks_in_python(root, 10**6), name
+            assert all(type(block) is Block for block in got or [])
+            compared += 1
+    assert compared > 1000
+
+
+@pytest.mark.parametrize("limit", [0, 1, 40, 400])
+def test_a_walk_over_its_node_limit_stops_at_the_same_node_both_ways(limit: int) -> None:
+    walk = _walk()
+    for _, tree in _trees()[:20]:
+        assert tree.body is not None
+        assert walk(tree.body, limit) == _blocks_in_python(tree.body, limit)
+
+
+_TAG = st.sampled_from(
+    ["div", "p", "span", "b", "a", "h1", "h3", "li", "ul", "td", "tr", "table", "section", "font"]
+)
+_TEXT = st.text(alphabet=" \t\n\xa0\u200babcÀệ\u0301ạ.:|0123", max_size=6)
+_LEAF = st.one_of(
+    _TEXT,
+    st.sampled_from(["<br>", "<img src=x>", "<hr>", "<!-- c -->", '<a href=" /h ">', "<a href>", "</a>"]),
+)
+
+
+def _element(children: list[str], tag: str, href: str) -> str:
+    attributes = f' href="{href}"' if tag == "a" and href else ""
+    return f"<{tag}{attributes}>{''.join(children)}</{tag}>"
+
+
+_HTML = st.recursive(
+    _LEAF,
+    lambda inner: st.builds(
+        _element, st.lists(inner, max_size=4), _TAG, st.sampled_from(["", "/x", " \xa0"])
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HTML, max_size=5).map("".join))
+def test_generated_markup_gives_the_same_blocks_both_ways(html: str) -> None:
+    walk = _walk()
+    tree = LexborHTMLParser(f"<html><body>{html}</body></html>")
+    for root in [tree.body, *tree.css("*")]:
+        assert root is not None
+        assert walk(root, 10**6) == _blocks_in_python(root, 10**6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\u200c\u200d\u2060\ufeffaAệe\u0301\u0323Ω",
+        max_size=12,
+    )
+)
+def test_the_c_clean_line_is_text_clean_line(text: str) -> None:
+    module = _extension()
+    assert module.clean_line(text) == clean_line(text)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="<>=aZệ1 \n", max_size=40), st.integers(0, 6), st.integers(0, 3))
+def test_the_c_tag_stats_are_the_python_ones(html: str, long_tag: int, most: int) -> None:
+    module = _extension()
+    assert module.tag_stats(html, long_tag, most) == _tag_stats(html, long_tag, most)  # type: ignore[attr-defined]
+
+
+def test_a_module_that_reads_the_structures_otherwise_is_not_trusted() -> None:
+    module = _extension()
+    tree = LexborHTMLParser(compiled.PROBE_PAGE)
+    assert compiled._layout_agrees(module, tree)  # type: ignore[arg-type]
+
+    def shifted(address: int) -> tuple[int, ...]:
+        fields: tuple[int, ...] = module.node_fields(address)  # type: ignore[attr-defined]
+        return fields[:2] + fields[3:] + fields[2:3]  # parent read where first_child is
+
+    liar = SimpleNamespace(
+        **{name: getattr(module, name) for name in dir(module) if not name.startswith("_")}
+    )
+    liar.node_fields = shifted
+    assert not compiled._layout_agrees(liar, tree)  # type: ignore[arg-type]
+
+
+def test_blocks_of_uses_the_c_walk_when_it_is_built() -> None:
+    _walk()
+    tree = LexborHTMLParser("<html><body><p>Một <a href=' /x '>hai</a></p><h1>Ba<br>bốn</h1></body></html>")
+    assert tree.body is not None
+    assert blocks_of(tree.body) == [
+        Block("Một hai", "p", (Link("/x", "hai"),)),
+        Block("Ba bốn", "h1"),
+    ]

@@ -1,0 +1,90 @@
+"""Selector queries that skip the parts naming classes or ids a page lacks find exactly what lexbor finds."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.compiled import compiled_names
+from scraper.prefilter import css, css_first, present
+
+needs_compiled = pytest.mark.skipif(
+    compiled_names() is None, reason="the C part of blocks.py is not built here"
+)
+
+_NAME = st.sampled_from(
+    ["share", "Share", "entry-content", "sapo", "news_column", "x1", "lead", "tin-lienquan"]
+)
+_TAG = st.sampled_from(["div", "p", "span", "article", "section", "a"])
+
+
+def _element(tag: str, classes: list[str], id_: str | None, children: list[str]) -> str:
+    attributes = f' class="{" ".join(classes)}"' if classes else ""
+    attributes += f' id="{id_}"' if id_ else ""
+    return f"<{tag}{attributes}>t{''.join(children)}</{tag}>"
+
+
+_MARKUP = st.recursive(
+    st.just(""),
+    lambda inner: st.builds(
+        _element, _TAG, st.lists(_NAME, max_size=3), st.none() | _NAME, st.lists(inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_PART = st.one_of(
+    st.builds(lambda name: f".{name}", _NAME),
+    st.builds(lambda name: f"#{name}", _NAME),
+    st.builds(lambda tag, name: f"{tag}.{name}", _TAG, _NAME),
+    st.builds(lambda a, b: f".{a} .{b}", _NAME, _NAME),
+    st.builds(
+        lambda attr, word: f'[{attr}*="{word}"]',
+        st.sampled_from(["class", "id"]),
+        st.sampled_from(["har", "Entry", "lien", "ead"]),
+    ),
+    st.builds(lambda name: f"div:not(.{name})", _NAME),
+    _TAG,
+)
+
+
+@needs_compiled
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_MARKUP, min_size=1, max_size=4).map("".join),
+    st.lists(_PART, min_size=1, max_size=5).map(", ".join),
+    st.booleans(),
+)
+def test_a_filtered_query_finds_what_the_whole_query_finds(
+    markup: str, selector: str, standards: bool
+) -> None:
+    # Without a doctype lexbor is in quirks mode, where class and id names match case-blind.
+    tree = LexborHTMLParser(("<!DOCTYPE html>" if standards else "") + f"<html><body>{markup}</body></html>")
+    whole = [node.mem_id for node in tree.css(selector)]
+    assert [node.mem_id for node in css(tree, selector)] == whole
+    first = css_first(tree, selector)
+    assert (first.mem_id if first is not None else None) == (whole[0] if whole else None)
+    assert tree.body is not None
+    assert [node.mem_id for node in css(tree.body, selector)] == [
+        node.mem_id for node in tree.body.css(selector)
+    ]
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("selector", "kept"),
+    [
+        (".entry-content, .td-post-content", ".entry-content"),
+        ('[class*="share"], [id*="related"]', '[class*="share"]'),
+        ("#news-bodyhtml, article.the-article", "article.the-article"),
+        ("div:not(.absent), .absent", "div:not(.absent)"),
+        ('meta[property="og:title"], h1', 'meta[property="og:title"], h1'),
+        (".absent, #absent", ""),
+    ],
+    ids=["class", "substring", "id-and-tag", "function-kept", "attributes-kept", "none"],
+)
+def test_parts_naming_absent_classes_are_dropped(selector: str, kept: str) -> None:
+    tree = LexborHTMLParser(
+        '<div class="Entry-Content SHARE-box"><article class="the-article">x</article></div>'
+    )
+    assert present(selector, tree) == kept
