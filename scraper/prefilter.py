@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -20,7 +20,7 @@ from .compiled import compiled_names
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _NAMED = re.compile(r"[.#](-?[A-Za-z_][\w-]*)")
-# [class*="share"], [id^=news], [class~="x"]: the value must lie inside some class or id value.
+# [class*="share"], [id^=news], [class~="x"]: the value (never white space) must lie inside a class or id name.
 _NAME_VALUE = re.compile(r"""\[\s*(?:class|id)\s*[*^$|~]?=\s*["']?([^"'\]\s]+)["']?\s*\]""")
 
 
@@ -35,10 +35,19 @@ class _Part:
 
 @dataclass(frozen=True)
 class _Names:
-    """A page's class and id values, lower-cased: each value a line, and every name in them."""
+    """A page's class and id names, lower-cased, and what was already decided about them on this page."""
 
-    lines: str
     names: frozenset[str]
+    joined: str  # the distinct names, a line each: a text inside a class value lies inside one of its names
+    inside: dict[str, bool] = field(default_factory=dict)  # text -> whether it lies inside a name
+    kept: dict[str, str] = field(default_factory=dict)  # selector -> its parts that may match
+
+    def holds(self, text: str) -> bool:
+        """Whether text lies inside one of the names."""
+        found = self.inside.get(text)
+        if found is None:
+            found = self.inside[text] = text in self.joined
+        return found
 
 
 @functools.cache
@@ -62,8 +71,8 @@ def _page_names(tree: LexborHTMLParser) -> _Names | None:
     read = compiled_names()
     if read is None or tree.root is None:
         return None
-    lines = read(tree.root)
-    return _Names("\n" + lines, frozenset(lines.split()))
+    names = frozenset(read(tree.root).split())
+    return _Names(names, "\n".join(names))
 
 
 def present(selector: str, scope: LexborHTMLParser | LexborNode) -> str:
@@ -72,12 +81,13 @@ def present(selector: str, scope: LexborHTMLParser | LexborNode) -> str:
     page = _page_names(tree)
     if page is None:
         return selector
-    kept = [
-        part.text
-        for part in _parts(selector)
-        if part.names <= page.names and all(value in page.lines for value in part.inside)
-    ]
-    return ", ".join(kept)
+    kept = page.kept.get(selector)
+    if kept is None:
+        parts = _parts(selector)
+        kept = page.kept[selector] = ", ".join(
+            part.text for part in parts if part.names <= page.names and all(map(page.holds, part.inside))
+        )
+    return kept
 
 
 def css(scope: LexborHTMLParser | LexborNode, selector: str) -> list[LexborNode]:
