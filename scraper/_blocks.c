@@ -514,20 +514,36 @@ static int crowded(int kind, const void *data, Py_ssize_t start, Py_ssize_t stop
     return 0;
 }
 
-/* The count of "<" and the crowded-tag answer over one kind of string: a loop per character width, because
- * PyUnicode_READ's switch on the kind cost 13 instructions a character (callgrind). */
-#define TAG_STATS_LOOP(TYPE)                                                                                     \
-    {                                                                                                          \
-        const TYPE *chars = (const TYPE *)data;                                                                \
-        for (Py_ssize_t i = 0; i < n; i++) {                                                                   \
-            if (chars[i] != '<')                                                                               \
-                continue;                                                                                      \
-            if (i - last - 1 > long_tag && last >= 0 && !found)                                                \
-                found = crowded(kind, data, last + 1, i, long_tag, most);                                      \
-            last = i;                                                                                          \
-            count++;                                                                                           \
-        }                                                                                                      \
+/* The index of the first "<" at or after i, or n. Two-byte strings (most pages: Vietnamese text) are read four
+ * characters a step (a zero lane of x ^ "<<<<" found by the usual bit trick): a plain loop cost 10 instructions
+ * a character (callgrind), this one under 2. */
+static Py_ssize_t next_lt(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *start = (const char *)data, *at = i < n ? memchr(start + i, '<', (size_t)(n - i)) : NULL;
+        return at ? at - start : n;
     }
+    if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *chars = (const Py_UCS2 *)data;
+        const uint64_t pattern = 0x003C003C003C003CULL, ones = 0x0001000100010001ULL, highs = 0x8000800080008000ULL;
+        for (; i + 4 <= n; i += 4) {
+            uint64_t lanes;
+            memcpy(&lanes, chars + i, sizeof(lanes));
+            lanes ^= pattern;
+            if ((lanes - ones) & ~lanes & highs)
+                break;
+        }
+        for (; i < n; i++) {
+            if (chars[i] == '<')
+                return i;
+        }
+        return n;
+    }
+    const Py_UCS4 *chars = (const Py_UCS4 *)data;
+    while (i < n && chars[i] != '<')
+        i++;
+    return i;
+}
 
 /* (the count of "<", whether a tag is longer than long_tag with more than most "="): check_nesting's question. */
 static PyObject *tag_stats(PyObject *Py_UNUSED(self), PyObject *args)
@@ -539,21 +555,12 @@ static PyObject *tag_stats(PyObject *Py_UNUSED(self), PyObject *args)
     Py_ssize_t n = PyUnicode_GET_LENGTH(html), count = 0, last = -1;
     int kind = PyUnicode_KIND(html), found = 0;
     const void *data = PyUnicode_DATA(html);
-    if (kind == PyUnicode_1BYTE_KIND) {
-        const char *start = (const char *)data, *at = start, *end = start + n;
-        while ((at = memchr(at, '<', (size_t)(end - at))) != NULL) {
-            Py_ssize_t i = at - start;
-            if (i - last - 1 > long_tag && last >= 0 && !found)
-                found = crowded(kind, data, last + 1, i, long_tag, most);
-            last = i;
-            count++;
-            at++;
-        }
+    for (Py_ssize_t i = next_lt(kind, data, 0, n); i < n; i = next_lt(kind, data, i + 1, n)) {
+        if (i - last - 1 > long_tag && last >= 0 && !found)
+            found = crowded(kind, data, last + 1, i, long_tag, most);
+        last = i;
+        count++;
     }
-    else if (kind == PyUnicode_2BYTE_KIND)
-        TAG_STATS_LOOP(Py_UCS2)
-    else
-        TAG_STATS_LOOP(Py_UCS4)
     if (last >= 0 && !found)
         found = crowded(kind, data, last + 1, n, long_tag, most);
     return Py_BuildValue("(nO)", count, found ? Py_True : Py_False);
