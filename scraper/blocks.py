@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .compiled import RawLink, RawRun, compiled_blocks, compiled_tag_stats
+from .compiled import RawLink, RawRun, compiled_blocks, compiled_tag_stats, compiled_utf8
 from .errors import ExtractError
 from .text import clean_line
 
@@ -168,6 +168,13 @@ def _too_many_attributes(piece: str, long_tag: int, most: int) -> bool:
         return False
     end = piece.find(">")
     return end > long_tag and piece.count("=", 0, end) > most
+
+
+def parse(html: str) -> LexborHTMLParser:
+    """The tree of a page (lexbor reads UTF-8: the compiled encoder hands it the bytes, selectolax's own does
+    otherwise, both as str.encode("utf-8", "ignore"))."""
+    encode = compiled_utf8()
+    return LexborHTMLParser(encode(html) if encode is not None else html)
 
 
 def is_inside(node: LexborNode, outer: LexborNode) -> bool:

@@ -155,6 +155,13 @@ def compiled_names() -> Callable[[LexborNode], str] | None:
 
 
 @functools.cache
+def compiled_utf8() -> Callable[[str], bytes] | None:
+    """The extension's str.encode("utf-8", "ignore"), when it is built."""
+    module = _extension()
+    return None if module is None else module.utf8
+
+
+@functools.cache
 def compiled_tag_stats() -> Callable[[str, int, int], tuple[int, bool]] | None:
     """The extension's blocks._tag_stats, when it is built."""
     module = _extension()

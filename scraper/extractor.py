@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting, lowered_text
+from .blocks import STRIPPED_TAGS, Block, blocks_of, check_nesting, lowered_text, parse
 from .boilerplate import lead_before, main_body, without_related
 from .bylines import (
     Credits,
@@ -113,7 +113,7 @@ def extract_article(
 ) -> Article:
     """Extract an Article from decoded HTML; raises ExtractError when the page holds none."""
     check_nesting(html)
-    tree = LexborHTMLParser(html)
+    tree = parse(html)
     # Before scripts are stripped: JSON-LD lives in <script>. Its type is looked for in the text first (three C
     # scans against a query of the whole tree, 2 % of extraction; the query matches the type in any case).
     has_json = "+json" in html or "+JSON" in html or "+Json" in html

@@ -136,6 +136,13 @@ def test_the_c_tag_stats_are_the_python_ones(html: str, long_tag: int, most: int
     assert module.tag_stats(html, long_tag, most) == _tag_stats(html, long_tag, most)  # type: ignore[attr-defined]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="a<\x7f\x80\xffệ\u07ff\u0800\ud800\udfff\uffff\U0001f600", max_size=40))
+def test_the_c_utf8_encoder_is_str_encode_ignoring_lone_surrogates(text: str) -> None:
+    module = _extension()
+    assert module.utf8(text) == text.encode("utf-8", "ignore")  # type: ignore[attr-defined]
+
+
 def test_a_module_that_reads_the_structures_otherwise_is_not_trusted() -> None:
     module = _extension()
     tree = LexborHTMLParser(compiled.PROBE_PAGE)
