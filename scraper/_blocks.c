@@ -634,36 +634,122 @@ static PyObject *utf8(PyObject *Py_UNUSED(self), PyObject *text)
     return encoded;
 }
 
-/* Append an attribute's value, ASCII lower-cased as lexbor compares names in quirks mode, and a newline. */
-static int append_lowered(PyObject *buffer, const attr_t *attr)
+/* The distinct names of a page's class and id values (split at ASCII white space, as lexbor splits them,
+ * and ASCII lower-cased, as lexbor compares them in quirks mode), a line each. Collected in a hash set here:
+ * returning every value and splitting in Python cost 0.1 ms a page (3,000 names, 300 distinct). */
+typedef struct {
+    char *text;      /* the distinct names, each followed by a newline */
+    size_t size, capacity;
+    size_t *slots;   /* 1 + the offset of a name in text, 0 for an empty slot */
+    size_t slot_count, used;
+} name_set_t;
+
+static uint64_t hash_bytes(const char *data, size_t length)
 {
-    if (attr == NULL || attr->value == NULL || attr->value->data == NULL)
-        return 0;
-    Py_ssize_t at = PyByteArray_GET_SIZE(buffer), length = (Py_ssize_t)attr->value->length;
-    if (PyByteArray_Resize(buffer, at + length + 1) < 0)
+    uint64_t hash = 1469598103934665603ULL;
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ (unsigned char)data[i]) * 1099511628211ULL;
+    return hash;
+}
+
+static int name_set_grow(name_set_t *set)
+{
+    size_t count = set->slot_count ? set->slot_count * 2 : 1024;
+    size_t *slots = PyMem_Calloc(count, sizeof(size_t));
+    if (slots == NULL)
         return -1;
-    char *out = PyByteArray_AS_STRING(buffer) + at;
-    for (Py_ssize_t i = 0; i < length; i++) {
-        unsigned char c = attr->value->data[i];
-        out[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    for (size_t i = 0; i < set->slot_count; i++) {
+        size_t entry = set->slots[i];
+        if (entry == 0)
+            continue;
+        const char *name = set->text + entry - 1;
+        size_t length = (size_t)((const char *)memchr(name, '\n', set->size - entry + 1) - name);
+        size_t at = hash_bytes(name, length) & (count - 1);
+        while (slots[at] != 0)
+            at = (at + 1) & (count - 1);
+        slots[at] = entry;
     }
-    out[length] = '\n';
+    PyMem_Free(set->slots);
+    set->slots = slots;
+    set->slot_count = count;
     return 0;
 }
 
-/* The class and id values of every element under the node at an address, lower-cased, a line each. */
+/* Add one name (already lower-cased) unless it is there. */
+static int name_set_add(name_set_t *set, const char *name, size_t length)
+{
+    if ((set->used + 1) * 2 > set->slot_count && name_set_grow(set) < 0)
+        return -1;
+    size_t at = hash_bytes(name, length) & (set->slot_count - 1);
+    for (; set->slots[at] != 0; at = (at + 1) & (set->slot_count - 1)) {
+        size_t offset = set->slots[at] - 1;
+        const char *other = set->text + offset;
+        if (offset + length < set->size && other[length] == '\n' && memcmp(other, name, length) == 0)
+            return 0;
+    }
+    if (set->size + length + 1 > set->capacity) {
+        size_t capacity = (set->capacity + length + 1) * 2;
+        char *text = PyMem_Realloc(set->text, capacity);
+        if (text == NULL)
+            return -1;
+        set->text = text;
+        set->capacity = capacity;
+    }
+    memcpy(set->text + set->size, name, length);
+    set->text[set->size + length] = '\n';
+    set->slots[at] = set->size + 1;
+    set->size += length + 1;
+    set->used++;
+    return 0;
+}
+
+static int is_ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+
+/* Add the names of one attribute value, lower-cased in scratch (as long as the value). */
+static int name_set_add_value(name_set_t *set, const attr_t *attr, char **scratch, size_t *scratch_size)
+{
+    if (attr == NULL || attr->value == NULL || attr->value->data == NULL)
+        return 0;
+    const unsigned char *value = attr->value->data;
+    size_t length = attr->value->length, i = 0;
+    if (length > *scratch_size) {
+        char *grown = PyMem_Realloc(*scratch, length);
+        if (grown == NULL)
+            return -1;
+        *scratch = grown;
+        *scratch_size = length;
+    }
+    char *lowered = *scratch;
+    for (size_t k = 0; k < length; k++)
+        lowered[k] = (char)((value[k] >= 'A' && value[k] <= 'Z') ? value[k] + 32 : value[k]);
+    while (i < length) {
+        while (i < length && is_ascii_space(value[i]))
+            i++;
+        size_t start = i;
+        while (i < length && !is_ascii_space(value[i]))
+            i++;
+        if (i > start && name_set_add(set, lowered + start, i - start) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The distinct class and id names under the node at an address, lower-cased, a line each. */
 static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
 {
     unsigned long long address;
     if (!PyArg_ParseTuple(args, "K", &address))
         return NULL;
-    PyObject *buffer = PyByteArray_FromStringAndSize(NULL, 0);
+    name_set_t set = {NULL, 0, 0, NULL, 0, 0};
+    char *scratch = NULL;
+    size_t scratch_size = 0;
+    int failed = 0;
     const node_t *root = (const node_t *)(uintptr_t)address, *node = root;
-    while (buffer != NULL && node != NULL) {
+    while (!failed && node != NULL) {
         if (node->type == NODE_ELEMENT) {
             const element_t *element = (const element_t *)node;
-            if (append_lowered(buffer, element->attr_class) < 0 || append_lowered(buffer, element->attr_id) < 0)
-                Py_CLEAR(buffer);
+            failed = name_set_add_value(&set, element->attr_class, &scratch, &scratch_size) < 0 ||
+                     name_set_add_value(&set, element->attr_id, &scratch, &scratch_size) < 0;
         }
         if (node->first_child != NULL) {
             node = node->first_child;
@@ -673,10 +759,10 @@ static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
             node = node->parent;
         node = (node == root) ? NULL : node->next;
     }
-    if (buffer == NULL)
-        return NULL;
-    PyObject *text = PyUnicode_DecodeUTF8(PyByteArray_AS_STRING(buffer), PyByteArray_GET_SIZE(buffer), "replace");
-    Py_DECREF(buffer);
+    PyObject *text = failed ? PyErr_NoMemory() : PyUnicode_DecodeUTF8(set.text ? set.text : "", (Py_ssize_t)set.size, "replace");
+    PyMem_Free(set.text);
+    PyMem_Free(set.slots);
+    PyMem_Free(scratch);
     return text;
 }
 
@@ -768,7 +854,7 @@ static PyMethodDef methods[] = {
     {"clean_line", clean_line, METH_O, "text.clean_line."},
     {"tag_stats", tag_stats, METH_VARARGS, "(count of '<', whether a long tag has too many '=')."},
     {"utf8", utf8, METH_O, "str.encode('utf-8', 'ignore')."},
-    {"names", names, METH_VARARGS, "The class and id values under the node at an address, lower-cased, a line each."},
+    {"names", names, METH_VARARGS, "The distinct class and id names under the node at an address, lower-cased."},
     {"configure", configure, METH_VARARGS, "Set the tag and attribute ids read from the parser."},
     {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
     {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},

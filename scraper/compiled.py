@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -140,18 +141,20 @@ def compiled_names() -> Callable[[LexborNode], str] | None:
     tree = LexborHTMLParser(PROBE_PAGE)
     if not _layout_agrees(module, tree) or tree.root is None:
         return None
-    expected = "".join(
-        f"{node.attributes[name]}\n".lower()
+    # Each distinct name once, in the order met, split at ASCII white space as lexbor splits class values.
+    expected = dict.fromkeys(
+        name.lower()
         for node in tree.root.traverse()
-        for name in ("class", "id")
-        if node.attributes.get(name) is not None
+        for attribute in ("class", "id")
+        for name in re.split("[ \t\n\f\r]+", node.attributes.get(attribute) or "")
+        if name
     )
 
     def read(node: LexborNode) -> str:
         names: str = module.names(node.mem_id)
         return names
 
-    return read if read(tree.root) == expected else None
+    return read if read(tree.root) == "".join(f"{name}\n" for name in expected) else None
 
 
 @functools.cache

@@ -38,7 +38,7 @@ class _Names:
     """A page's class and id names, lower-cased, and what was already decided about them on this page."""
 
     names: frozenset[str]
-    joined: str  # the distinct names, a line each: a text inside a class value lies inside one of its names
+    joined: str  # the distinct names, a line each: a text with no white space inside a class value lies inside one name
     inside: dict[str, bool] = field(default_factory=dict)  # text -> whether it lies inside a name
     kept: dict[str, str] = field(default_factory=dict)  # selector -> its parts that may match
 
@@ -71,8 +71,8 @@ def _page_names(tree: LexborHTMLParser) -> _Names | None:
     read = compiled_names()
     if read is None or tree.root is None:
         return None
-    names = frozenset(read(tree.root).split())
-    return _Names(names, "\n".join(names))
+    joined = read(tree.root)
+    return _Names(frozenset(joined.split("\n")), joined)
 
 
 def present(selector: str, scope: LexborHTMLParser | LexborNode) -> str:

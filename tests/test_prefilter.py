@@ -88,3 +88,24 @@ def test_parts_naming_absent_classes_are_dropped(selector: str, kept: str) -> No
         '<div class="Entry-Content SHARE-box"><article class="the-article">x</article></div>'
     )
     assert present(selector, tree) == kept
+
+
+@needs_compiled
+def test_the_page_names_are_every_distinct_name_once_lower_cased() -> None:
+    # Past the hash set's first 512 names, and names longer than any scratch buffer before them.
+    elements = "".join(
+        f'<p class="n{i} N{i % 7}\tshared" id="ID-{i % 3}">x</p><div class="{"L" * (i % 400)}"></div>'
+        for i in range(1500)
+    )
+    tree = LexborHTMLParser(f"<html><body>{elements}</body></html>")
+    read = compiled_names()
+    assert read is not None and tree.root is not None
+    names = read(tree.root).split("\n")[:-1]
+    expected = (
+        {f"n{i}" for i in range(1500)}
+        | {f"n{i}" for i in range(7)}
+        | {"shared"}
+        | {f"id-{i}" for i in range(3)}
+    )
+    expected |= {"l" * i for i in range(1, 400)}
+    assert len(names) == len(set(names)) and set(names) == expected
