@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
-from .counters import COUNTER_LINE
+from .counters import is_counter_line
 from .dates import parse_datetime
 from .prefilter import css
 from .profiles import FOOTER_LABELS
@@ -279,14 +279,20 @@ def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
     Readability reads every <div> for text of its own; asking for the parents of <br>s finds the same
     paragraphs at a fifth of the cost (measured on the ScrapingHub pages).
     """
-    found = root.css(tags)
+    # One walk of the tree for the three kinds (each query walks it all); `tags` never names a div or a br.
+    found: list[LexborNode] = []
+    breaks: list[LexborNode] = []
+    divs: list[LexborNode] = []
+    for node in root.css(f"{tags}, {_BROKEN_LINES}, {_LEAF_DIV}"):
+        tag = node.tag
+        (breaks if tag == "br" else divs if tag == "div" else found).append(node)
     seen = {node.mem_id for node in found}
-    for line_break in root.css(_BROKEN_LINES):
+    for line_break in breaks:
         parent = line_break.parent
         if parent is not None and parent.mem_id not in seen:
             seen.add(parent.mem_id)
             found.append(parent)
-    for div in root.css(_LEAF_DIV):
+    for div in divs:
         if div.mem_id not in seen and len(div.text(strip=True)) >= MIN_DIV_PARAGRAPH:
             seen.add(div.mem_id)
             found.append(div)
@@ -310,7 +316,7 @@ def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -
         # A site footer's lines ("Cơ quan chủ quản: …") and a visitor counter's ("Tổng lượt truy cập: 3.333")
         # score nothing: they would credit the page's <body> or the counter box over a short story's container.
         # They still make their parents candidates (a photo album has no other text).
-        widget = FOOTER_LABELS.match(text) or COUNTER_LINE.fullmatch(text)
+        widget = FOOTER_LABELS.match(text) or is_counter_line(text)
         score = 0.0 if widget else 1 + text.count(",") + min(len(text) / 100, 3)
         if deep:
             score *= max(0.0, 1 - _link_chars(paragraph) / len(text))

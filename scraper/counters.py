@@ -33,6 +33,17 @@ UNPAIRED = "rejected:unpaired-labels"
 KEYS = ("online", "today", "total")
 # A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
 COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
+
+
+def is_counter_line(text: str) -> bool:
+    """Whether text is one counter line, "label: number" (COUNTER_LINE)."""
+    # Such a line ends in a digit, "." or ",": most paragraphs are turned away on their last character, before
+    # the pattern reads 40 characters of them (\d and str.isdecimal are the same Unicode digits).
+    return (
+        bool(text) and (text[-1].isdecimal() or text[-1] in ".,") and COUNTER_LINE.fullmatch(text) is not None
+    )
+
+
 _UNIT = rf"(?:\s*(?:{'|'.join(map(re.escape, COUNTER_UNITS))}))?"
 _COUNTER_VALUE = {
     key: re.compile(rf"(?:{'|'.join(map(re.escape, labels))})\s*:?\s*(\d[\d.,\s]*?){_UNIT}", re.I)

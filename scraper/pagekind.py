@@ -12,7 +12,7 @@ from collections.abc import Container
 from functools import cache
 
 from .blocks import Block
-from .counters import COUNTER_LINE
+from .counters import is_counter_line
 from .profiles import FOOTER_LABELS, PAGER_WORDS, TIMESTAMP_WORDS
 
 MIN_ITEMS = 4
@@ -162,8 +162,8 @@ def _is_headline_link(block: Block) -> bool:
     timestamp: a comment's permalink ("November 19, 2019 at 6:34 am") heads no teaser."""
     longest = block.links[0] if len(block.links) == 1 else max(block.links, key=lambda link: len(link.text))
     return (
-        len(longest.text.split()) >= MIN_HEADLINE_WORDS
-        and len(longest.text) * 5 >= len(block.text) * 3
+        len(longest.text) * 5 >= len(block.text) * 3
+        and len(longest.text.split()) >= MIN_HEADLINE_WORDS
         and not _is_timestamp(longest.text)
     )
 
@@ -216,8 +216,11 @@ def _has_headed_text(blocks: list[Block], dated: bool = False) -> bool:
 
 def _is_page_links(block: Block) -> bool:
     """A line whose links are page numbers and pager words (or icons), one number at least."""
+    # Most linked lines hold no page number: asked first, before every link's text is case-folded.
+    if not any(link.text.strip().isdigit() for link in block.links):
+        return False
     texts = [link.text.casefold().strip() for link in block.links]
-    return any(t.isdigit() for t in texts) and all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
+    return all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
 
 
 def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:
@@ -245,4 +248,4 @@ def _breaks_a_run(block: Block) -> bool:
 
 def _is_widget_line(text: str) -> bool:
     """A counter's or a site footer's line ("Tổng lượt truy cập: 3.333", "Địa chỉ: …"): no article's text."""
-    return COUNTER_LINE.fullmatch(text) is not None or FOOTER_LABELS.match(text) is not None
+    return is_counter_line(text) or FOOTER_LABELS.match(text) is not None
