@@ -38,6 +38,7 @@ ITEMS_OVER_RUN = 3  # a page whose leads hold three times the text of its longes
 # ...unless that run is an article's body: no listing of the evaluation sets has a run of plain text over 360
 # characters, and a news site's story among sections of teasers with leads holds thousands.
 ARTICLE_BODY_CHARS = 1000
+MAX_DESCRIPTION_BLOCKS = 2  # a category's description: one or two paragraphs under its heading
 
 
 def is_listing(blocks: list[Block]) -> bool:
@@ -52,8 +53,13 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
     spans = _lead_spans(blocks, heads)
     leads = [lead for _, lead in spans if lead >= MIN_LEAD_CHARS]
     at_leads = {at for at, lead in spans if lead >= MIN_LEAD_CHARS}
-    # A category of three teasers and nothing else: no line of text outside them reaches a lead's length.
-    if len(leads) >= MIN_ITEMS_ALONE and _longest_plain_run(blocks, at_leads) < MIN_LEAD_CHARS:
+    # A category of three teasers and nothing else: no line of text outside them reaches a lead's length. Its
+    # description, between its heading and the first item, is no text outside them; with it one item is enough.
+    described = _description(blocks, min(at_leads)) if at_leads else set()
+    if (
+        len(leads) >= (1 if described else MIN_ITEMS_ALONE)
+        and _longest_plain_run(blocks, at_leads | described) < MIN_LEAD_CHARS
+    ):
         return True
     pager = cache(lambda: has_pager(blocks))  # asked once at most: it reads every line
     if len(leads) < (MIN_ITEMS_WITH_PAGER if len(leads) >= MIN_ITEMS_WITH_PAGER and pager() else MIN_ITEMS):
@@ -73,6 +79,25 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
     # A brief under its headline and date line is shorter than the related leads beside it, and no category
     # page puts a date between its heading and a paragraph.
     return listed and not _has_headed_text(blocks, dated=True)
+
+
+def _description(blocks: list[Block], lead: int) -> set[int]:
+    """The paragraphs of a category's description: one or two plain lines of text right under a plain heading,
+    the first item's headline link right under them, and no date among them or just above the heading (a
+    story's date line; a related box's title, a short line, sits between a story and its items)."""
+    head = lead - 1
+    while head >= 0 and not (blocks[head].links and _is_headline_link(blocks[head])):
+        head -= 1
+    at = head - 1
+    while at >= 0 and blocks[at].tag not in _HEADINGS and not blocks[at].links:
+        at -= 1
+    lines = range(at + 1, head)
+    if at < 0 or blocks[at].links or not 0 < len(lines) <= MAX_DESCRIPTION_BLOCKS:
+        return set()
+    if any(len(blocks[i].text) < MIN_RUN_LINE or _DATE.search(blocks[i].text) for i in lines):
+        return set()
+    above = blocks[at - 1] if at > 0 else None
+    return set() if above is not None and _is_date_only(above.text) else set(lines)
 
 
 def _is_dated_list(blocks: list[Block]) -> bool:

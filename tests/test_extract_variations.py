@@ -2707,3 +2707,76 @@ def test_a_closing_wish_or_courtesy_ending_the_story_is_no_author_and_stays_in_t
     html = portal_page(headline=f"<h1>{HEADLINES[3]}</h1>", body=paragraphs_html([*PARAGRAPHS[:3], line]))
     got = extract(html)
     assert (got["author"], got["body"].splitlines()[-1]) == (None, line)
+
+
+# -- review10i: a category's description between its heading and its items ------------------------------------
+
+DESCRIPTIONS = [
+    "Chuyên mục giới thiệu hệ thống di tích lịch sử, văn hóa trên địa bàn xã, gồm các đình làng, nhà thờ họ, bia"
+    " tưởng niệm và các địa điểm gắn với cuộc kháng chiến của quân và dân địa phương; thông tin được tổng hợp từ"
+    " hồ sơ di tích và tư liệu của các bô lão.",
+    "Nơi đăng tải các văn bản chỉ đạo, điều hành của Ủy ban nhân dân huyện về phát triển kinh tế - xã hội, quốc"
+    " phòng, an ninh và cải cách hành chính, giúp cán bộ và Nhân dân theo dõi, thực hiện kịp thời.",
+]
+
+
+@SETTINGS
+@given(
+    description=st.lists(st.sampled_from(DESCRIPTIONS), min_size=1, max_size=2, unique=True),
+    shape=st.sampled_from(
+        [*ITEM_SHAPES, '<div class="item"><h3><a href="{href}">{title}</a></h3><p>{lead}</p></div>']
+    ),
+    count=st.integers(1, 3),
+    more=st.sampled_from(["", '<a href="/tin/0.html">Xem tiếp</a>']),
+    layout=st.sampled_from(["bare", "portal"]),
+)
+def test_a_category_with_a_long_description_above_its_few_items_is_not_an_article(
+    description: list[str], shape: str, count: int, more: str, layout: str
+) -> None:
+    items = "".join(
+        shape.format(
+            href=f"/tin/{i}.html", title=HEADLINES[i], dmy=f"0{1 + i}/01/2025", lead=PARAGRAPHS[i], i=i
+        )
+        + more
+        for i in range(count)
+    )
+    intro = f'<div class="cat-desc">{paragraphs_html(description)}</div>'
+    heading = "Di tích lịch sử - văn hóa"
+    if layout == "bare":
+        html = _listing_page(heading, intro + f'<div class="list">{items}</div>', "", OWNER_FOOTERS[0])
+    else:
+        html = portal_page(
+            head=f"<title>{heading}</title>", headline=f"<h1>{heading}</h1>", under=intro, body=items
+        )
+    with pytest.raises(ExtractError, match="^not_an_article$"):
+        extract_article(html)
+
+
+@SETTINGS
+@given(
+    date_line=st.sampled_from(["", *BRIEF_DATE_LINES]),
+    paragraphs=st.lists(st.sampled_from(DESCRIPTIONS + PARAGRAPHS[:3]), min_size=1, max_size=3, unique=True),
+    count=st.integers(1, 3),
+    box_title=st.sampled_from(["", "<h3>Tin liên quan</h3>", "<div>Tin khác</div>"]),
+)
+def test_a_story_above_a_few_related_items_is_an_article(
+    date_line: str, paragraphs: list[str], count: int, box_title: str
+) -> None:
+    """Unless its text is one or two paragraphs right under the headline with no date, no box title and the
+    items straight after it: that is a category's description."""
+    if not date_line and not box_title and len(paragraphs) <= 2:
+        paragraphs = [*paragraphs, *(p for p in PARAGRAPHS[3:6] if p not in paragraphs)]
+    items = "".join(
+        ITEM_SHAPES[0].format(
+            href=f"/tin/{i}.html", title=HEADLINES[i], dmy=f"0{1 + i}/01/2025", lead=PARAGRAPHS[i], i=i
+        )
+        for i in range(count)
+    )
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[5]}</h1>",
+        under=f'<div class="date">{date_line}</div>' if date_line else "",
+        body=paragraphs_html(paragraphs),
+        tail=f'<div class="related">{box_title}{items}</div>',
+    )
+    got = extract(html)  # where the body ends above untitled items is the generic core's call, not this one's
+    assert (got["title"], got["body"].startswith("\n\n".join(paragraphs))) == (HEADLINES[5], True)
