@@ -545,7 +545,7 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
     # "14/01/2025 09:30 Lượt xem: 215": the view count shares the date's line.
     text = VIEW_COUNT.sub("", block.text).strip(" |-–")
     if DATE_LINE.fullmatch(text):  # "Ngày đăng tin: 20/02/2025 10:00"
-        if "date" not in found or date_label_rank(text) < date_label_rank(found["date"]):
+        if "date" not in found or _better_zone_date(text, found["date"]):
             found["date"] = text  # "Ngày cập nhật: … | Ngày đăng: …": the posting date
         return True
     parts = split_date_line(text) or _date_before_tools(block.text)
@@ -568,6 +568,13 @@ def _zone_part(block: Block, found: dict[str, str]) -> bool:
         found["author"] = named
         return True
     return False
+
+
+def _better_zone_date(labelled: str, found: str) -> bool:
+    """Whether a labelled date under the headline beats the one found above it: a better label, or a posting label
+    over a date line without one (a subtitle naming an event's day, "Ngày 22 tháng 3 năm 2025", review 10i)."""
+    rank = date_label_rank(labelled)
+    return rank < date_label_rank(found) or (rank == 0 and DATE_LABEL.match(found) is None)
 
 
 def _date_before_tools(text: str) -> tuple[str, str] | None:

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from scraper import extract
 from scraper.dates import parse_datetime, placeholder_day
-from tests.test_extract_variations import HEADLINES, PARAGRAPHS, paragraphs_html, portal_page
+from tests.test_extract_variations import (
+    HEADLINES,
+    PARAGRAPHS,
+    WEEKDAY_NAMES,
+    paragraphs_html,
+    portal_page,
+)
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=timezone(timedelta(hours=7)))
 
@@ -296,3 +302,21 @@ def test_a_date_line_holding_no_valid_date_leaves_the_field_null_with_its_reason
 ) -> None:
     got = extract(page_with_line(f"<p>{shown}</p>", place, HEADLINES[0]))
     assert (got["published_at"], got["sources"].get("published_at")) == (None, "rejected:no-valid-date")
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    posted=moments,
+    event=st.dates(date(2015, 1, 1), date(2026, 11, 1)),
+    subtitle=st.sampled_from(
+        ["Ngày {d:%d} tháng {d:%m} năm {d:%Y}", "{d:%d/%m/%Y}", "Thứ Bảy, {d:%d/%m/%Y}"]
+    ),
+    label=st.sampled_from(["Ngày đăng", "Ngày đăng tin", "Đăng ngày", "Thời gian đăng"]),
+)
+def test_a_labelled_posting_date_under_the_headline_beats_an_unlabelled_date_line_above_it(
+    posted: datetime, event: date, subtitle: str, label: str
+) -> None:
+    """Review 10i: a subtitle naming the event's day ("Ngày 22 tháng 3 năm 2025"), then "Ngày đăng: …"."""
+    under = f'<div class="sub">{subtitle.format(d=event, weekday=WEEKDAY_NAMES[event.weekday()])}</div><div class="date">{label}: {posted:%d/%m/%Y %H:%M}</div>'
+    html = portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under=under, body=paragraphs_html(PARAGRAPHS[:2]))
+    assert extract(html)["published_at"] == posted.replace(tzinfo=VN).isoformat()
