@@ -66,6 +66,7 @@ from .profiles import (
     VIEW_COUNT,
     Profile,
     date_label_rank,
+    dates_in_text,
     either,
     holds_view_label,
 )
@@ -353,7 +354,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         _first_value(tree, own.get("published_at", ()), sources, "published_at")
         or _linked(linked, "datePublished", sources, "published_at")
         or _first_value(tree, generic["published_at"], sources, "published_at")
-        or _labelled_date(blocks, sources)
+        or _labelled_date(blocks, sources, body_at=start)
     )
     credits = take_credits([b for b in body if b.text != title and b.text not in zone.lines])
     if date_raw is None and zone.date is None and credits.date is not None:
@@ -362,7 +363,7 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
         date_raw = _labelled_date(blocks, sources, ISSUED_LINE, "label:issued-line")
     if zone.date is not None and (date_raw is None or _shown_wins(date_raw, zone.date, now)):
         date_raw, sources["published_at"] = zone.date, "anchor:near-headline"
-        date_raw = _better_labelled(blocks, title_at, date_raw, sources)
+        date_raw = _better_labelled(blocks, title_at, start, date_raw, sources)
     following = _after_body(blocks, body, start)
     after = credits_after(following)
     if credits.author is None and after.author is not None:
@@ -386,13 +387,16 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     )
 
 
-def _better_labelled(blocks: list[Block], title_at: int | None, shown: str, sources: dict[str, str]) -> str:
+def _better_labelled(
+    blocks: list[Block], title_at: int | None, start: int | None, shown: str, sources: dict[str, str]
+) -> str:
     """A date with a better label (date_label_rank) a few lines below the one under the headline: a Q&A page's
     answer date below its question's, a posting date below an update date."""
     if title_at is None or date_label_rank(shown) == 0:
         return shown
     probe: dict[str, str] = {}
-    found = _labelled_date(blocks[title_at + 1 :], probe)
+    body_at = start - title_at - 1 if start is not None else None
+    found = _labelled_date(blocks[title_at + 1 :], probe, body_at=body_at)
     if found is None or date_label_rank(found) >= date_label_rank(shown):
         return shown
     sources.update(probe)
@@ -789,19 +793,23 @@ def _labelled_date(
     sources: dict[str, str],
     label: re.Pattern[str] = DATE_LINE,
     source: str = "label:date-line",
+    body_at: int | None = None,
 ) -> str | None:
     """The first labelled date of the page, unless a better label (date_label_rank) follows within a few lines:
-    "Ngày cập nhật: 02/05/2025 | Ngày đăng: 29/04/2025" is posted on 29/04."""
+    "Ngày cập nhật: 02/05/2025 | Ngày đăng: 29/04/2025" is posted on 29/04. Below the body's first line (body_at)
+    a better label dates the story's text, not a page dated above it (profiles.DATE_LABELS_IN_TEXT aside)."""
     best: tuple[int, str] | None = None
     first_at = 0
     for i, block in enumerate(blocks):
         if best is not None and (best[0] == 0 or i > first_at + _DATE_LABEL_WINDOW):
             break
+        in_text = best is not None and body_at is not None and first_at < body_at < i
         for part in _date_candidates(block.text, blocks[i + 1].text if i + 1 < len(blocks) else ""):
             if (
                 len(part) <= 100
                 and label.fullmatch(part)
                 and (best is None or date_label_rank(part) < best[0])
+                and not (in_text and not dates_in_text(part))
             ):
                 first_at = i if best is None else first_at
                 best = (date_label_rank(part), part)

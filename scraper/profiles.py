@@ -258,6 +258,9 @@ DATE_LABEL_RANKS: tuple[tuple[str, ...], ...] = (
     ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật"),
 )
 # fmt: on
+# Labels whose date stands in the text it dates, below the page's first date: a Q&A page's answer, under its
+# question. Any other better label inside the story's text is the story's (a book's "Ngày xuất bản", review 10i).
+DATE_LABELS_IN_TEXT = ("Ngày trả lời",)
 
 
 def _alternation(phrases: Iterable[str]) -> str:
@@ -288,8 +291,16 @@ DATE_LABEL = re.compile(
 _DATE_LABEL_RANK = {
     label.casefold(): rank for rank, labels in enumerate(DATE_LABEL_RANKS) for label in labels
 }
+_IN_TEXT = frozenset(label.casefold() for label in DATE_LABELS_IN_TEXT)
 # Pieces of every date label, lower-cased: a line holding none of them holds no labelled date.
 DATE_LABEL_PIECES = ("ngày", "ngay dang", "đăng", "cập nhật", "post date", "publish date")
+
+
+def dates_in_text(text: str) -> bool:
+    """Whether the label opening text is one whose date stands in the text it dates (DATE_LABELS_IN_TEXT)."""
+    match = DATE_LABEL.match(text)
+    label = (match["label"] or match["colon_label"]) if match is not None else ""
+    return " ".join(label.casefold().split()) in _IN_TEXT
 
 
 def date_label_rank(text: str) -> int:

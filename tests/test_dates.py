@@ -320,3 +320,28 @@ def test_a_labelled_posting_date_under_the_headline_beats_an_unlabelled_date_lin
     under = f'<div class="sub">{subtitle.format(d=event, weekday=WEEKDAY_NAMES[event.weekday()])}</div><div class="date">{label}: {posted:%d/%m/%Y %H:%M}</div>'
     html = portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", under=under, body=paragraphs_html(PARAGRAPHS[:2]))
     assert extract(html)["published_at"] == posted.replace(tzinfo=VN).isoformat()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    updated=moments,
+    book=st.dates(date(2000, 1, 1), date(2026, 1, 1)),
+    shown=st.sampled_from(
+        ["Cập nhật: {:%d/%m/%Y %H:%M}", "Ngày cập nhật: {:%d/%m/%Y %H:%M}", "{:%d/%m/%Y %H:%M}"]
+    ),
+    label=st.sampled_from(["Ngày xuất bản", "Thời gian đăng", "Publish date"]),
+    facts=st.integers(0, 2),
+)
+def test_a_posting_label_inside_the_story_does_not_date_the_page(
+    updated: datetime, book: date, shown: str, label: str, facts: int
+) -> None:
+    """Review 10i: a book review's "Ngày xuất bản: 20/12/2024" a few lines into its text is the book's date; the
+    page's is the one under its headline."""
+    lines = [PARAGRAPHS[0], "Tác giả: Ban Chấp hành Đảng bộ xã", "Nhà xuất bản: Chính trị quốc gia Sự thật"]
+    lines = [*lines[: 1 + facts], f"{label}: {book:%d/%m/%Y}", PARAGRAPHS[1]]
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        under=f'<div class="date">{shown.format(updated)}</div>',
+        body=paragraphs_html(lines),
+    )
+    assert extract(html)["published_at"] == updated.replace(tzinfo=VN).isoformat()
