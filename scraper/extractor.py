@@ -45,7 +45,7 @@ from .counters import (
     views_near,
     views_on_date_line,
 )
-from .dates import parse_datetime, placeholder_day, split_date_line, split_date_run
+from .dates import TIME, parse_datetime, placeholder_day, split_date_line, split_date_run
 from .errors import ExtractError
 from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
@@ -797,7 +797,8 @@ def _labelled_date(
 ) -> str | None:
     """The first labelled date of the page, unless a better label (date_label_rank) follows within a few lines:
     "Ngày cập nhật: 02/05/2025 | Ngày đăng: 29/04/2025" is posted on 29/04. Below the body's first line (body_at)
-    a better label dates the story's text, not a page dated above it (profiles.DATE_LABELS_IN_TEXT aside)."""
+    a better label's day without a time dates something in the story (a book's "Ngày xuất bản: 20/12/2024"), not
+    a page dated above it: a page's stamp is to the minute, and a Q&A's answer date (DATE_LABELS_IN_TEXT) a day."""
     best: tuple[int, str] | None = None
     first_at = 0
     for i, block in enumerate(blocks):
@@ -809,7 +810,7 @@ def _labelled_date(
                 len(part) <= 100
                 and label.fullmatch(part)
                 and (best is None or date_label_rank(part) < best[0])
-                and not (in_text and not dates_in_text(part))
+                and not (in_text and not dates_in_text(part) and TIME.search(part) is None)
             ):
                 first_at = i if best is None else first_at
                 best = (date_label_rank(part), part)

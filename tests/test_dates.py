@@ -345,3 +345,19 @@ def test_a_posting_label_inside_the_story_does_not_date_the_page(
         body=paragraphs_html(lines),
     )
     assert extract(html)["published_at"] == updated.replace(tzinfo=VN).isoformat()
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(posted=moments, wait=st.integers(0, 30), label=st.sampled_from(["Thời gian đăng", "Ngày xuất bản"]))
+def test_a_posting_stamp_with_its_time_a_line_into_the_text_still_beats_an_update_date(
+    posted: datetime, wait: int, label: str
+) -> None:
+    """Review 10i's probe: "Cập nhật: …" under the headline, "Ngày đăng: 28/03/2025 11:30" under the first paragraph."""
+    updated = posted + timedelta(days=wait, hours=2)
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[3]}</h1>",
+        under=f'<div class="date">Cập nhật: {updated:%d/%m/%Y %H:%M}</div>',
+        body=paragraphs_html([PARAGRAPHS[0], f"{label}: {posted:%d/%m/%Y %H:%M}", PARAGRAPHS[1]]),
+    )
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (HEADLINES[3], posted.replace(tzinfo=VN).isoformat())
