@@ -28,6 +28,7 @@ from .profiles import (
     LEGAL_DOCUMENT,
     NOISE_LINES,
     NOT_A_NAME,
+    OFFICE_LINE,
     PHOTO_LINE,
     PUBLICATION_WORDS,
     SENTENCE_WORDS,
@@ -177,9 +178,10 @@ def credits_after(following: list[Block]) -> Credits:
 
 
 def _bare_byline(following: list[Block]) -> str | None:
-    """A name alone on the first line after the body: not a box title, a place, a unit, or a footer's first line
-    (the site owner's name in capitals above "Cơ quan chủ quản: …", "Địa chỉ: …", in the same kind of element:
-    "PV" in a table cell above a footer <div> is the table layout's byline)."""
+    """A name alone on the first line after the body: not a box title, a place, a unit, a leader's card (an office
+    on the next line), or a footer's first line (the site owner's name in capitals above "Cơ quan chủ quản: …",
+    "Địa chỉ: …", in the same kind of element: "PV" in a table cell above a footer <div> is the table layout's
+    byline)."""
     block = following[0]
     # "Trần Minh - Trung tâm VH-TT-TT huyện": the name is judged, the unit after it may name a place.
     pair = _PAIR.fullmatch(block.text)
@@ -187,7 +189,8 @@ def _bare_byline(following: list[Block]) -> str | None:
     if block.tag in _HEADING_TAGS or not is_byline(name) or NOT_A_NAME.search(name.text):
         return None
     footer = any(FOOTER_LABELS.match(b.text) and b.tag == block.tag for b in following[1:2])
-    if UNIT_WORDS.match(name.text.title()) or footer:
+    card = any(OFFICE_LINE.match(b.text) for b in following[1:2])  # a leader's card: name, then office
+    if UNIT_WORDS.match(name.text.title()) or footer or card:
         return None
     return byline_author(block)
 

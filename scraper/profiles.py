@@ -345,6 +345,13 @@ NOT_A_NAME = re.compile(
     r"|thứ hai|thứ ba|thứ tư|thứ năm|thứ sáu|thứ bảy|chủ nhật)\b",
     re.I,
 )
+# An office opening the line under a name: a leader's card ("Nguyễn Văn Hùng" / "Chủ tịch UBND xã", a sidebar's
+# first box, review 10i), never a byline; a signature puts the office above the name.
+OFFICE_LINE = re.compile(
+    r"(?:Phó\s+)?(?:Chủ tịch|Bí thư|Giám đốc|Trưởng phòng|Trưởng ban|Chánh Văn phòng|Chánh án|Viện trưởng"
+    r"|Tổng Biên tập|Chỉ huy trưởng|Thủ trưởng|Hiệu trưởng|Trưởng Công an|Trưởng thôn|Trưởng khóm)\b",
+    re.I,
+)
 # A wish or a courtesy closing a story or a notice ("Chúc Mừng Năm Mới", "Xin Trân Trọng Thông Báo"): capitalised
 # like a name, signed by no one.
 COURTESY_LINE = re.compile(r"(?:Chúc|Kính|Xin|Trân trọng|Thân ái|Cảm ơn|Xin cảm ơn)\b", re.I)

@@ -2780,3 +2780,35 @@ def test_a_story_above_a_few_related_items_is_an_article(
     )
     got = extract(html)  # where the body ends above untitled items is the generic core's call, not this one's
     assert (got["title"], got["body"].startswith("\n\n".join(paragraphs))) == (HEADLINES[5], True)
+
+
+# -- review10i: a leader's card (photo, name, office) just after the body is no byline ---------------------------
+
+OFFICES = [
+    "Chủ tịch UBND xã",
+    "Bí thư Đảng ủy xã",
+    "Phó Chủ tịch HĐND huyện",
+    "Giám đốc Sở Nội vụ",
+    "Trưởng phòng",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from(NAMES),
+    office=st.sampled_from(OFFICES),
+    wrap=st.sampled_from(["<p>{}</p>", "<div><b>{}</b></div>", '<span class="name">{}</span><br>']),
+    photo=st.booleans(),
+)
+def test_a_name_above_an_office_just_after_the_body_is_a_persons_card_not_a_byline(
+    paragraphs: list[str], name: str, office: str, wrap: str, photo: bool
+) -> None:
+    card = (
+        '<div class="box"><div class="box-body">'
+        + ('<img src="/img/lanh-dao.jpg" alt="">' if photo else "")
+        + f"{wrap.format(name)}<p>{office}</p></div></div>"
+    )
+    html = portal_page(headline=f"<h1>{HEADLINES[2]}</h1>", body=paragraphs_html(paragraphs), tail=card)
+    got = extract(html)
+    assert (got["author"], got["body"]) == (None, "\n\n".join(paragraphs))
