@@ -216,7 +216,10 @@ def take_credits(body: list[Block]) -> Credits:
         if not credits and CLOSING_DATE_LINE.fullmatch(body[-1].text):
             date = date or body[-1].text
         body = body[:-1]
-    if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
+    if author is None and len(body) >= 3 and (pair := _byline_then_theo(body[-2], body[-1])) is not None:
+        (author, outlet), how, body = pair, "anchor:last-short-line", body[:-2]
+        source = source or outlet
+    elif author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
         author, how, body = bare, "anchor:last-short-line", body[:-1]
         if len(body) >= 2 and date is None and CLOSING_DATE_LINE.fullmatch(body[-1].text):
             date, body = body[-1].text, body[:-1]  # the place and date above the signature
@@ -227,6 +230,19 @@ def take_credits(body: list[Block]) -> Credits:
     if author is None and photo is not None:
         author, how = photo, "label:photo-line"
     return Credits(author, source, body, how, date)
+
+
+def _byline_then_theo(line: Block, last: Block) -> tuple[str, str] | None:
+    """(author, source) for a bare byline above a last line "(Theo X)": the name wrote it, X is where it was
+    first published ("HOÀNG TÁO" / "(Theo Báo Quảng Trị)", review 10h)."""
+    theo = _THEO.fullmatch(_unwrapped(last.text))
+    if theo is None or not theo.group(0).casefold().startswith("theo") or last.links:
+        return None
+    outlet = theo.group(1)
+    if not _is_credited(outlet) or LEGAL_DOCUMENT.match(outlet) or _THEO.fullmatch(line.text):
+        return None
+    named = byline_author(line) if is_byline(line) or _PAIR.fullmatch(line.text) else None
+    return (named, outlet) if named else None
 
 
 def _glued_credit(block: Block) -> tuple[str, Block] | None:

@@ -2812,3 +2812,32 @@ def test_a_name_above_an_office_just_after_the_body_is_a_persons_card_not_a_byli
     html = portal_page(headline=f"<h1>{HEADLINES[2]}</h1>", body=paragraphs_html(paragraphs), tail=card)
     got = extract(html)
     assert (got["author"], got["body"]) == (None, "\n\n".join(paragraphs))
+
+
+# -- review10h: a byline, then "(Theo <newspaper>)" ending the body ---------------------------------------------
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    name=st.sampled_from(["HOÀNG TÁO", "PHAN ANH", "Lê Văn Tám", "Nguyễn Thị Hoa"]),
+    wrap=st.sampled_from(LEAD_BYLINES),
+    theo=st.sampled_from(
+        [
+            '<p class="nguon">(Theo {})</p>',
+            "<p><em>Theo {}</em></p>",
+            '<p style="text-align:right">(Theo {})</p>',
+        ]
+    ),
+    outlet=st.sampled_from(["Báo Quảng Trị", "baoquangtri.vn", "Trung tâm Y tế huyện Vĩnh Linh"]),
+)
+def test_a_byline_above_a_theo_credit_is_the_author_and_the_credit_the_source(
+    paragraphs: list[str], name: str, wrap: str, theo: str, outlet: str
+) -> None:
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[0]}</h1>",
+        under='<div class="date">Cập nhật: 08:15 - 15/11/2024</div>',
+        body=paragraphs_html(paragraphs) + wrap.format(name) + theo.format(outlet),
+    )
+    got = extract(html)
+    assert (got["author"], got["source"], got["body"]) == (name, outlet, "\n\n".join(paragraphs))
