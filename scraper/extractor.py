@@ -259,8 +259,13 @@ def _byline_above_date(blocks: list[Block], title_at: int) -> str | None:
 
 
 def _not_a_headline(block: Block) -> bool:
-    """A label, a byline or a linked category ("Chi tiết", "Viết bởi X", "Danh mục: Tin tức")."""
-    return is_generic(block.text, []) or is_credit_line(block) or CATEGORY_LINE.match(block.text) is not None
+    """A label, a byline, a linked category ("Chi tiết", "Viết bởi X", "Danh mục: Tin tức"), or a story's
+    sentence: a "Ngày đăng: …" line inside another portal's text follows a paragraph, never its headline."""
+    text = block.text
+    sentence = (
+        text.endswith(".") and not text.endswith("..") and len(text.split()) > _MAX_HEADLINE_SENTENCE_WORDS
+    )
+    return sentence or is_generic(text, []) or is_credit_line(block) or CATEGORY_LINE.match(text) is not None
 
 
 def _category_line(blocks: list[Block], title_at: int) -> str | None:
@@ -783,6 +788,7 @@ _TOP_HEADINGS = frozenset({"h1", "h2", "h3"})
 _BAR = re.compile(r"\s+\|\s+")
 _DOCUMENT_ROWS = 40  # blocks from the body's start where a document's detail table gives its name
 _DATE_MARKS = ("/", "-", ".", "háng")  # "14/01/2025", "2025-01-14", "14.01.2025", "14 tháng 01 năm 2025"
+_MAX_HEADLINE_SENTENCE_WORDS = 10  # a longer line ending in a full stop is a paragraph, not a headline
 _DATE_LABEL_WINDOW = 4  # lines after a page's first labelled date where a better label may still stand
 _MAX_LABELLED_LINE = 160  # characters: a longer line is a paragraph, whose dates are its story's
 _DIGIT = re.compile(r"\d")
