@@ -17,6 +17,7 @@ from .profiles import (
     ATTACHMENT_URL,
     AUTHOR_LINE,
     CHROME_SEPARATORS,
+    CLAUSE_WORDS,
     CLOSING_DATE_LINE,
     COURTESY_LINE,
     CREDIT_LABEL,
@@ -34,7 +35,9 @@ from .profiles import (
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
+    UNIT_JOINT,
     UNIT_LEVEL,
+    UNIT_PLACE_END,
     UNIT_WORDS,
     VIEW_COUNT,
     either,
@@ -57,7 +60,7 @@ _DASH_BEFORE_PART = re.compile(
 _POSTED_BY = re.compile(r"(?:(?<=\d)|(?<=[|•]))\s+(?=(?:bởi|by)\s)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 # "… giữ gìn công trình. (Theo Báo Quảng Trị)": the credit glued to the last paragraph, after its last sentence.
-_GLUED_THEO = re.compile(r"(?<=[.!?…\"”])\s*\(\s*Theo\s+([^()]{2,60}?)\s*\)$")
+_GLUED_THEO = re.compile(r"(?<=[.!?…\"”])\s*\(\s*Theo\s+([^()]{2,90}?)\s*\)$")
 # A section number of a report's outline ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II) TỒN TẠI"): a heading, not a name.
 _OUTLINE_NUMBER = re.compile(r"[IVX]{1,4}[.)]\s")
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
@@ -332,16 +335,39 @@ def _unit_signature(block: Block) -> str | None:
     text = block.text
     if not block.links and EDITORIAL_BOARD.fullmatch(text):
         return text
+    return text if not block.links and is_unit_name(text) else None
+
+
+MAX_UNIT_WORDS = 20  # "Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh" has 17
+MAX_PLAIN_UNIT_WORDS = 8  # longer, a name joins fields or ends with its place (profiles.UNIT_JOINT's why)
+
+
+def is_unit_name(text: str) -> bool:
+    """A unit's full name: a unit word, then a capitalised word or a level of government ("Công an huyện"), up
+    to 20 words ("Trung tâm Phát triển quỹ đất và Giải phóng mặt bằng thị xã": past eight, joined by "và", a comma
+    or a dash, or ending with its place), with no word only a clause has ("đã", "được": "Phòng Tư pháp đã tổ
+    chức tuyên truyền" is a sentence)."""
     match = UNIT_WORDS.match(text)
-    if block.links or match is None or len(text) > MAX_BYLINE_CHARS or len(text.split()) > 8:
-        return None
+    words = text.split()
+    if match is None or len(text) > MAX_CREDIT_CHARS or len(words) > MAX_UNIT_WORDS:
+        return False
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in text):
-        return None
+        return False
+    if any(word.casefold() in CLAUSE_WORDS for word in words):
+        return False
+    if len(words) > MAX_PLAIN_UNIT_WORDS and not (UNIT_JOINT.search(text) or _ends_with_place(text)):
+        return False
     rest = text[match.end() :]
     level = UNIT_LEVEL.fullmatch(rest)
     if level is not None and all(word[0].isupper() for word in level["place"].split()):
-        return text  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
-    return text if rest[0].isupper() else None
+        return True  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
+    return rest[0].isupper()
+
+
+def _ends_with_place(text: str) -> bool:
+    """Whether a name ends with a level of government, alone or before a capitalised place ("… thị xã")."""
+    match = UNIT_PLACE_END.search(text)
+    return match is not None and all(word[0].isupper() for word in match["place"].split())
 
 
 def is_credit_line(block: Block) -> bool:
@@ -397,6 +423,8 @@ def strip_author_label(value: str) -> str:
 def _is_credited(named: str) -> bool:
     """What "Theo X" may credit: a person, a unit ("Theo Phòng Giáo dục và Đào tạo") or a news site's domain
     ("Theo baoquangtri.vn")."""
+    if is_unit_name(named):
+        return True
     if len(named) > MAX_BYLINE_CHARS:
         return False
     return _is_name(named, MAX_BYLINE_CHARS) or _is_unit(named) or DOMAIN_NAME.fullmatch(named) is not None

@@ -132,7 +132,8 @@ PROMINENT_SELECTOR = (
 
 # Words that open a unit's name: an article signed by its unit ends with "Phòng Chuyển đổi số" (issue 10 review).
 UNIT_WORDS = re.compile(
-    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
+    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Đội|Viện|Công an|UBND|Ủy ban|Thanh tra)"
+    r"\s+(?=\w)"
 )
 # A legal document cited as a basis ("(Theo Luật Đất đai)", "(theo Nghị quyết của HĐND tỉnh)"): no one's credit.
 LEGAL_DOCUMENT = re.compile(
@@ -143,6 +144,19 @@ LEGAL_DOCUMENT = re.compile(
 # After a unit word, the level its unit serves, alone or before the place's name: "Công an huyện", "Công an xã
 # Hải Phú" sign as their unit (the place's words are checked to be capitalised).
 UNIT_LEVEL = re.compile(rf"{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})")
+# A unit's name of more than eight words runs long because it joins its fields ("Phòng Bưu chính, Viễn thông và
+# Công nghệ thông tin") or ends with its level and place ("… huyện Hải Lăng"); a caption or a sentence of that
+# length opening with a unit word ("Ban Chấp hành Đảng bộ xã khóa mới ra mắt Đại hội") does neither.
+UNIT_JOINT = re.compile(r",|\s(?:và|[-–])\s")
+UNIT_PLACE_END = re.compile(rf"\s{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})$")
+# Words that make a clause, never part of a unit's name: tense and modal markers, copulas, conjunctions of a
+# clause. "Trung tâm Y tế huyện đã tổ chức khám bệnh" is a sentence, however capitalised its start.
+# fmt: off
+CLAUSE_WORDS = frozenset((
+    "đã", "sẽ", "đang", "được", "bị", "là", "không", "chưa", "vừa", "cần", "phải", "nhằm", "nếu", "thì",
+    "rằng", "vẫn", "cũng", "rất", "hãy", "đều",
+))
+# fmt: on
 # Words of a sentence or a heading, never of a person's name: "NHỮNG CON SỐ ẤN TƯỢNG" under a lead is no byline.
 # fmt: off
 SENTENCE_WORDS = frozenset((
