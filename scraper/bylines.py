@@ -32,6 +32,7 @@ from .profiles import (
     PHOTO_LINE,
     PUBLICATION_WORDS,
     SENTENCE_WORDS,
+    SIGNATURE_LINE,
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
@@ -216,6 +217,9 @@ def take_credits(body: list[Block]) -> Credits:
         if not credits and CLOSING_DATE_LINE.fullmatch(body[-1].text):
             date = date or body[-1].text
         body = body[:-1]
+    body, signed = _signature_taken(body)
+    if signed and date is None and len(body) >= 2 and CLOSING_DATE_LINE.fullmatch(body[-1].text):
+        date, body = body[-1].text, body[:-1]  # the place and date above the signature block
     if author is None and len(body) >= 2 and (bare := byline_author(body[-1]) or _unit_signature(body[-1])):
         author, how, body = bare, "anchor:last-short-line", body[:-1]
         if len(body) >= 2 and date is None and CLOSING_DATE_LINE.fullmatch(body[-1].text):
@@ -227,6 +231,21 @@ def take_credits(body: list[Block]) -> Credits:
     if author is None and photo is not None:
         author, how = photo, "label:photo-line"
     return Credits(author, source, body, how, date)
+
+
+def _signature_taken(body: list[Block]) -> tuple[list[Block], bool]:
+    """The body without a signature block ending it ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)"), the signer's
+    name under it kept as the last line; and whether there was one."""
+    if not body:
+        return body, False
+    named = byline_author(body[-1]) is not None and SIGNATURE_LINE.fullmatch(body[-1].text) is None
+    end = len(body) - named
+    start = end
+    while start > 1 and SIGNATURE_LINE.fullmatch(body[start - 1].text):
+        start -= 1
+    if start == end:
+        return body, False
+    return body[:start] + body[end:], True
 
 
 def _glued_credit(block: Block) -> tuple[str, Block] | None:

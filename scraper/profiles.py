@@ -256,6 +256,17 @@ CLOSING_DATE_LINE = re.compile(
     r"|\(\s*(?:Ngày đăng|Đăng ngày|Ngày đăng tin|Ngày cập nhật|Cập nhật)\s*:?[^()]{4,40}\)",
     re.I,
 )
+# A signature block's lines under a notice's closing date line, above the signer's name: "TM. ỦY BAN NHÂN DÂN",
+# "KT. CHỦ TỊCH" (on behalf of, for), the office ("PHÓ CHỦ TỊCH", "GIÁM ĐỐC") and "(Đã ký)". An office signs;
+# it is no author.
+_OFFICES = (
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|TRƯỞNG CÔNG AN|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA"
+    r"|BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|TỔNG BIÊN TẬP|TRƯỞNG ĐÀI|CHỈ HUY TRƯỞNG)"
+)
+SIGNATURE_LINE = re.compile(
+    rf"(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_][^.!?]{{0,60}}|{_OFFICES}|\(\s*(?:Đã ký|Ký tên)[^()]{{0,30}}\)",
+    re.I,
+)
 # A category label above an article ("Danh mục: Tin tức - Sự kiện", Joomla's article info).
 CATEGORY_LINE = re.compile(r"(?:Danh mục|Chuyên mục|Chuyên trang)\s*:", re.I)
 

@@ -551,6 +551,46 @@ def test_a_closing_date_line_of_a_notice_is_its_date_not_body(
     assert (got["published_at"], got["body"]) == (day.isoformat(), "\n\n".join(paragraphs))
 
 
+# Review 10j: an official notice signs under its closing date line: on behalf of whom, the office, "(Đã ký)",
+# then the signer's name (or no name at all, on a notice typed from the paper).
+SIGNATURE_BLOCKS = [
+    ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+    ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+    ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"],
+    ["TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN"],
+    ["GIÁM ĐỐC"],
+]
+
+
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    offices=st.sampled_from(SIGNATURE_BLOCKS),
+    signed=st.sampled_from(["", "(Đã ký)", "(Đã ký và đóng dấu)"]),
+    signer=st.sampled_from(["", *NAMES[4:]]),
+    joined=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_closing_date_line_above_a_signature_block_is_the_date_and_the_signer_the_author(
+    day: date, offices: list[str], signed: str, signer: str, joined: bool, paragraphs: list[str]
+) -> None:
+    closing = f"Hải Phú, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    lines = [*offices, signed] if signed else offices
+    block = (
+        f'<p style="text-align:right"><strong>{"<br>".join(lines)}</strong></p>'
+        if joined
+        else "".join(f'<p style="text-align:right"><strong>{line}</strong></p>' for line in lines)
+    )
+    name = f'<p style="text-align:right"><strong>{signer}</strong></p>' if signer else ""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        body=paragraphs_html(paragraphs) + f'<p style="text-align:right"><em>{closing}</em></p>{block}{name}',
+    )
+    got = extract(html)
+    assert (got["published_at"], got["author"]) == (day.isoformat(), signer or None)
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
 @pytest.mark.parametrize(
     ("credit", "author"),
     [
