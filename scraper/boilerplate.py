@@ -59,6 +59,9 @@ CHROME_WORDS = (
     "readmore",
     "tags",
 )
+_CAPTIONS = '[class*="caption"], [id*="caption"]'
+# Of a container's text in captions: an album's captions are kept, a story's one or two dropped.
+ALBUM_CAPTION_SHARE = 0.5
 _CHROME_SELECTOR = ", ".join([CHROME_TAGS] + [f'[class*="{word}"], [id*="{word}"]' for word in CHROME_WORDS])
 # Matched against lower-cased class names: a case-blind alternation costs 6x more (13 against 2 us a name).
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|text|story|detail|noi-?dung|chi-?tiet|news")
@@ -139,6 +142,10 @@ _WHOLE_TEXT = frozenset({"p", "pre", "blockquote", "figure"})  # read deep; othe
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
 # A <div> of text alone is read as a paragraph from this length: a date or label line in a <div> is shorter.
 MIN_DIV_PARAGRAPH = 80
+# Below this score no paragraph of a story was found (one of 25 characters scores 1.25, credited to its parent):
+# the page's text, if any, is short lines.
+_WEAK_SCORE = 2.0
+MIN_SHORT_LINE = 10  # characters: a verse, a caption, a signature; a menu entry is shorter or a link
 # A <div> with no block element among its children, found by lexbor (reading each div's children in Python
 # cost a quarter more on the ScrapingHub pages).
 _LEAF_DIV = f"div:not(:has({', '.join(f'> {tag}' for tag in sorted(BLOCK_TAGS))}))"
@@ -159,7 +166,13 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     if root is None:
         return None
     # A page of short lines still has a body; a photo album's captions may be its only text.
-    best = _scored(root, MIN_PARAGRAPH) or _scored(root, 1) or _scored(root, 1, "figure")
+    scored = _scored(root, MIN_PARAGRAPH)
+    if scored is None or scored[1] < _WEAK_SCORE:
+        # A page of short lines (a photo album's captions, a poem's verses, each in its own <div>) still has a
+        # body: the container of those lines, not the header or footer that won on a line or two.
+        scored = _scored(root, 1, div_chars=MIN_SHORT_LINE) or scored
+    scored = scored or _scored(root, 1, "figure")
+    best = scored[0] if scored else None
     found = _hinted(tree, hints, best) or ((best, "score:paragraphs") if best is not None else None)
     if found is None:
         return None
@@ -213,17 +226,46 @@ def drop_chrome(node: LexborNode) -> None:
     """Remove share rows, related boxes, comments and the like under node, but never the article's text.
 
     Class names are matched as substrings (as trafilatura does), so a wrapper named "l-sidebar-fixed
-    l-article-body-segment" matches too: an element holding a large share of the paragraph text stays.
+    l-article-body-segment" matches too: an element holding a large share of the paragraph text stays, and so
+    do captions holding most of node's text (a photo album's captions are its body).
     """
     own = paragraph_text(node)
     removed: set[int] = set()
+    album: bool | None = None  # asked once, at the first caption
     for chrome in css(node, _CHROME_SELECTOR):
         if chrome.mem_id == node.mem_id or _under(chrome, node, removed):
             continue
+        if _is_caption(chrome):
+            album = _captions_hold_text(node) if album is None else album
+            if album:
+                continue
         # len(text) bounds paragraph_text from above and costs one C call: most chrome is short.
         if len(chrome.text()) <= 300 or paragraph_text(chrome) <= max(300, own // 4):
             removed.add(chrome.mem_id)
             chrome.decompose()
+
+
+def _is_caption(node: LexborNode) -> bool:
+    """Whether an element is named as a caption ("photo-caption", "captionImage")."""
+    names = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id"))))
+    return "caption" in names
+
+
+def _captions_hold_text(node: LexborNode) -> bool:
+    """Whether captions hold most of node's text: a photo album, whose captions are its body."""
+    captions = _outer_text(node.css(_CAPTIONS))
+    return captions >= ALBUM_CAPTION_SHARE * len(node.text(strip=True))
+
+
+def _outer_text(nodes: list[LexborNode]) -> int:
+    """Characters of text under nodes, a node inside an earlier one not counted twice."""
+    total = 0
+    last: LexborNode | None = None
+    for node in nodes:
+        if last is None or not is_inside(node, last):
+            total += len(node.text(strip=True))
+            last = node
+    return total
 
 
 def _under(node: LexborNode, top: LexborNode, marked: set[int]) -> bool:
@@ -272,7 +314,7 @@ def _link_chars(node: LexborNode) -> int:
     return sum(len(child.text(strip=True)) for child in node.iter() if child.tag == "a")
 
 
-def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
+def _paragraphs(root: LexborNode, tags: str, div_chars: int = MIN_DIV_PARAGRAPH) -> list[LexborNode]:
     """The elements of `tags` (<p>, <pre>, <blockquote>), the elements whose own text is cut into lines by <br>,
     and the <div>s holding a paragraph's length of text and no block inside (Word-pasted or old ASP.NET bodies).
 
@@ -293,7 +335,7 @@ def _paragraphs(root: LexborNode, tags: str) -> list[LexborNode]:
             seen.add(parent.mem_id)
             found.append(parent)
     for div in divs:
-        if div.mem_id not in seen and len(div.text(strip=True)) >= MIN_DIV_PARAGRAPH:
+        if div.mem_id not in seen and len(div.text(strip=True)) >= div_chars:
             seen.add(div.mem_id)
             found.append(div)
     return found
@@ -304,11 +346,13 @@ def _reads_deep(node: LexborNode) -> bool:
     return node.tag in _WHOLE_TEXT or not any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
-def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -> LexborNode | None:
-    """Readability's candidate: paragraph scores credited to parent (full) and grandparent (half)."""
+def _scored(
+    root: LexborNode, shortest: int, tags: str = "p, pre, blockquote", div_chars: int = MIN_DIV_PARAGRAPH
+) -> tuple[LexborNode, float] | None:
+    """Readability's candidate and its score: paragraph scores credited to parent (full) and grandparent (half)."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
-    for paragraph in _paragraphs(root, tags):
+    for paragraph in _paragraphs(root, tags, div_chars):
         deep = _reads_deep(paragraph)
         text = paragraph.text(deep=deep, strip=True)
         if len(text) < shortest:
@@ -332,7 +376,8 @@ def _scored(root: LexborNode, shortest: int, tags: str = "p, pre, blockquote") -
             ancestor = ancestor.parent
     if not scores:
         return None
-    return nodes[max(scores, key=scores.__getitem__)]
+    key = max(scores, key=scores.__getitem__)
+    return nodes[key], scores[key]
 
 
 def _class_weight(node: LexborNode) -> float:

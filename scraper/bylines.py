@@ -17,6 +17,7 @@ from .profiles import (
     ATTACHMENT_URL,
     AUTHOR_LINE,
     CHROME_SEPARATORS,
+    CLAUSE_WORDS,
     CLOSING_DATE_LINE,
     COURTESY_LINE,
     CREDIT_LABEL,
@@ -32,10 +33,13 @@ from .profiles import (
     PHOTO_LINE,
     PUBLICATION_WORDS,
     SENTENCE_WORDS,
+    SIGNATURE_LINE,
     SITE_NAME_WORDS,
     SOURCE_LINE,
     TOOL_LABELS,
+    UNIT_JOINT,
     UNIT_LEVEL,
+    UNIT_PLACE_END,
     UNIT_WORDS,
     VIEW_COUNT,
     either,
@@ -58,7 +62,7 @@ _DASH_BEFORE_PART = re.compile(
 _POSTED_BY = re.compile(r"(?:(?<=\d)|(?<=[|•]))\s+(?=(?:bởi|by)\s)", re.I)
 _BRACKETED_THEO = re.compile(r"\(\s*(Theo\s+[^()]+?)\s*\)", re.I)
 # "… giữ gìn công trình. (Theo Báo Quảng Trị)": the credit glued to the last paragraph, after its last sentence.
-_GLUED_THEO = re.compile(r"(?<=[.!?…\"”])\s*\(\s*Theo\s+([^()]{2,60}?)\s*\)$")
+_GLUED_THEO = re.compile(r"(?<=[.!?…\"”])\s*\(\s*Theo\s+([^()]{2,90}?)\s*\)$")
 # A section number of a report's outline ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II) TỒN TẠI"): a heading, not a name.
 _OUTLINE_NUMBER = re.compile(r"[IVX]{1,4}[.)]\s")
 _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
@@ -216,6 +220,9 @@ def take_credits(body: list[Block]) -> Credits:
         if not credits and CLOSING_DATE_LINE.fullmatch(body[-1].text):
             date = date or body[-1].text
         body = body[:-1]
+    body, signed = _signature_taken(body)
+    if signed and date is None and len(body) >= 2 and CLOSING_DATE_LINE.fullmatch(body[-1].text):
+        date, body = body[-1].text, body[:-1]  # the place and date above the signature block
     if author is None and len(body) >= 3 and (pair := _byline_then_theo(body[-2], body[-1])) is not None:
         (author, outlet), how, body = pair, "anchor:last-short-line", body[:-2]
         source = source or outlet
@@ -243,6 +250,21 @@ def _byline_then_theo(line: Block, last: Block) -> tuple[str, str] | None:
         return None
     named = byline_author(line) if is_byline(line) or _PAIR.fullmatch(line.text) else None
     return (named, outlet) if named else None
+
+
+def _signature_taken(body: list[Block]) -> tuple[list[Block], bool]:
+    """The body without a signature block ending it ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "(Đã ký)"), the signer's
+    name under it kept as the last line; and whether there was one."""
+    if not body:
+        return body, False
+    named = byline_author(body[-1]) is not None and SIGNATURE_LINE.fullmatch(body[-1].text) is None
+    end = len(body) - named
+    start = end
+    while start > 1 and SIGNATURE_LINE.fullmatch(body[start - 1].text):
+        start -= 1
+    if start == end:
+        return body, False
+    return body[:start] + body[end:], True
 
 
 def _glued_credit(block: Block) -> tuple[str, Block] | None:
@@ -351,16 +373,39 @@ def _unit_signature(block: Block) -> str | None:
     text = block.text
     if not block.links and EDITORIAL_BOARD.fullmatch(text):
         return text
+    return text if not block.links and is_unit_name(text) else None
+
+
+MAX_UNIT_WORDS = 20  # "Ban Quản lý dự án đầu tư xây dựng các công trình dân dụng và công nghiệp tỉnh" has 17
+MAX_PLAIN_UNIT_WORDS = 8  # longer, a name joins fields or ends with its place (profiles.UNIT_JOINT's why)
+
+
+def is_unit_name(text: str) -> bool:
+    """A unit's full name: a unit word, then a capitalised word or a level of government ("Công an huyện"), up
+    to 20 words ("Trung tâm Phát triển quỹ đất và Giải phóng mặt bằng thị xã": past eight, joined by "và", a comma
+    or a dash, or ending with its place), with no word only a clause has ("đã", "được": "Phòng Tư pháp đã tổ
+    chức tuyên truyền" is a sentence)."""
     match = UNIT_WORDS.match(text)
-    if block.links or match is None or len(text) > MAX_BYLINE_CHARS or len(text.split()) > 8:
-        return None
+    words = text.split()
+    if match is None or len(text) > MAX_CREDIT_CHARS or len(words) > MAX_UNIT_WORDS:
+        return False
     if text[-1] in ".:;!?…," or any(ch.isdigit() for ch in text):
-        return None
+        return False
+    if any(word.casefold() in CLAUSE_WORDS for word in words):
+        return False
+    if len(words) > MAX_PLAIN_UNIT_WORDS and not (UNIT_JOINT.search(text) or _ends_with_place(text)):
+        return False
     rest = text[match.end() :]
     level = UNIT_LEVEL.fullmatch(rest)
     if level is not None and all(word[0].isupper() for word in level["place"].split()):
-        return text  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
-    return text if rest[0].isupper() else None
+        return True  # "Công an huyện", "Công an xã Hải Phú": the unit of the site's own level
+    return rest[0].isupper()
+
+
+def _ends_with_place(text: str) -> bool:
+    """Whether a name ends with a level of government, alone or before a capitalised place ("… thị xã")."""
+    match = UNIT_PLACE_END.search(text)
+    return match is not None and all(word[0].isupper() for word in match["place"].split())
 
 
 def is_credit_line(block: Block) -> bool:
@@ -416,6 +461,8 @@ def strip_author_label(value: str) -> str:
 def _is_credited(named: str) -> bool:
     """What "Theo X" may credit: a person, a unit ("Theo Phòng Giáo dục và Đào tạo") or a news site's domain
     ("Theo baoquangtri.vn")."""
+    if is_unit_name(named):
+        return True
     if len(named) > MAX_BYLINE_CHARS:
         return False
     return _is_name(named, MAX_BYLINE_CHARS) or _is_unit(named) or DOMAIN_NAME.fullmatch(named) is not None

@@ -132,7 +132,8 @@ PROMINENT_SELECTOR = (
 
 # Words that open a unit's name: an article signed by its unit ends with "Phòng Chuyển đổi số" (issue 10 review).
 UNIT_WORDS = re.compile(
-    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Công an|UBND|Ủy ban|Thanh tra)\s+(?=\w)"
+    r"(?:Phòng|Ban|Trung tâm|Văn phòng|Sở|Chi cục|Cục|Đài|Hội|Liên đoàn|Đoàn|Đội|Viện|Công an|UBND|Ủy ban|Thanh tra)"
+    r"\s+(?=\w)"
 )
 # A legal document cited as a basis ("(Theo Luật Đất đai)", "(theo Nghị quyết của HĐND tỉnh)"): no one's credit.
 LEGAL_DOCUMENT = re.compile(
@@ -143,6 +144,19 @@ LEGAL_DOCUMENT = re.compile(
 # After a unit word, the level its unit serves, alone or before the place's name: "Công an huyện", "Công an xã
 # Hải Phú" sign as their unit (the place's words are checked to be capitalised).
 UNIT_LEVEL = re.compile(rf"{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})")
+# A unit's name of more than eight words runs long because it joins its fields ("Phòng Bưu chính, Viễn thông và
+# Công nghệ thông tin") or ends with its level and place ("… huyện Hải Lăng"); a caption or a sentence of that
+# length opening with a unit word ("Ban Chấp hành Đảng bộ xã khóa mới ra mắt Đại hội") does neither.
+UNIT_JOINT = re.compile(r",|\s(?:và|[-–])\s")
+UNIT_PLACE_END = re.compile(rf"\s{_LEVELS}(?P<place>(?:\s+[^\W\d_]+){{0,4}})$")
+# Words that make a clause, never part of a unit's name: tense and modal markers, copulas, conjunctions of a
+# clause. "Trung tâm Y tế huyện đã tổ chức khám bệnh" is a sentence, however capitalised its start.
+# fmt: off
+CLAUSE_WORDS = frozenset((
+    "đã", "sẽ", "đang", "được", "bị", "là", "không", "chưa", "vừa", "cần", "phải", "nhằm", "nếu", "thì",
+    "rằng", "vẫn", "cũng", "rất", "hãy", "đều",
+))
+# fmt: on
 # Words of a sentence or a heading, never of a person's name: "NHỮNG CON SỐ ẤN TƯỢNG" under a lead is no byline.
 # fmt: off
 SENTENCE_WORDS = frozenset((
@@ -240,6 +254,17 @@ COUNTER_UNITS = ("lượt truy cập", "lượt xem", "lượt", "người", "l�
 CLOSING_DATE_LINE = re.compile(
     r"(?:[^\W\d_][\w.-]*+\s*+){1,5},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
     r"|\(\s*(?:Ngày đăng|Đăng ngày|Ngày đăng tin|Ngày cập nhật|Cập nhật)\s*:?[^()]{4,40}\)",
+    re.I,
+)
+# A signature block's lines under a notice's closing date line, above the signer's name: "TM. ỦY BAN NHÂN DÂN",
+# "KT. CHỦ TỊCH" (on behalf of, for), the office ("PHÓ CHỦ TỊCH", "GIÁM ĐỐC") and "(Đã ký)". An office signs;
+# it is no author.
+_OFFICES = (
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|TRƯỞNG CÔNG AN|CHÁNH VĂN PHÒNG|CHÁNH THANH TRA"
+    r"|BÍ THƯ|THỦ TRƯỞNG|HIỆU TRƯỞNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|TỔNG BIÊN TẬP|TRƯỞNG ĐÀI|CHỈ HUY TRƯỞNG)"
+)
+SIGNATURE_LINE = re.compile(
+    rf"(?:TM|KT|TL|TUQ|Q)\.\s*[^\W\d_][^.!?]{{0,60}}|{_OFFICES}|\(\s*(?:Đã ký|Ký tên)[^()]{{0,30}}\)",
     re.I,
 )
 # A category label above an article ("Danh mục: Tin tức - Sự kiện", Joomla's article info).

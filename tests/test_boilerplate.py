@@ -438,3 +438,78 @@ def test_paragraphs_outside_p_win_over_a_visitor_counter(
 )
 def test_a_counter_boxs_heading_is_a_page_label_never_a_headline(heading: str) -> None:
     assert is_generic(heading, [])
+
+
+# -- review10j: a body made only of short lines, a photo album's captions or a poem's verses --------------------
+
+SITE_BANNER = (
+    "<div class='logo'><div class='site-title'><span>CỔNG THÔNG TIN ĐIỆN TỬ</span>"
+    "<strong>UBND HUYỆN GIO LINH</strong></div></div>"
+)
+ALBUM_CAPTIONS = (
+    "Đại biểu cắt băng khánh thành nhà văn hóa thôn Trung An",
+    "Các em học sinh biểu diễn văn nghệ chào mừng",
+    "Người dân tham quan khu trưng bày sản vật địa phương",
+    "Lãnh đạo huyện trao quà cho các gia đình chính sách",
+    "Đội văn nghệ xã biểu diễn hò khoan",
+    "Toàn cảnh buổi lễ",
+)
+VERSES = (
+    "Quê tôi có dòng sông xanh",
+    "Bốn mùa lúa chín, hương lành tỏa xa",
+    "Chiều về khói bếp quanh nhà",
+    "Mẹ ngồi vá áo, con xa nhớ về",
+    "Con đò đưa khách sang quê",
+    "Nắng vàng trải khắp triền đê xóm làng",
+)
+
+
+def short_line_page(headline: str, dated: str, holder: str) -> str:
+    """A portal page whose story is short lines only: banner, menu, headline and date, holder, labelled footer."""
+    return (
+        f"<html><head><title>{headline}</title></head><body>{SITE_BANNER}{MENU}<div class='main'>"
+        f"<h1>{headline}</h1><div class='date'>{dated}</div>{holder}</div>{SITE_FOOTERS[0]}</body></html>"
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    captions=st.lists(st.sampled_from(ALBUM_CAPTIONS), min_size=3, max_size=6, unique=True),
+    tag=st.sampled_from(["div", "p"]),
+    named=st.sampled_from(["photo-caption", "caption", "desc", "img-title"]),
+    holder=st.sampled_from(["album-photos", "gallery", "list-img", "anh"]),
+    linked=st.booleans(),
+)
+def test_a_photo_albums_captions_are_its_body(
+    captions: list[str], tag: str, named: str, holder: str, linked: bool
+) -> None:
+    def photo(i: int, caption: str) -> str:
+        image = f"<img src='/album/{i}.jpg' alt='{caption}'>"
+        shown = f"<a href='/album/{i}-full.jpg'>{image}</a>" if linked else image
+        return f"<div class='photo'>{shown}<{tag} class='{named}'>{caption}</{tag}></div>"
+
+    photos = "".join(photo(i, caption) for i, caption in enumerate(captions))
+    html = short_line_page(
+        "Album ảnh: Khánh thành nhà văn hóa thôn",
+        "Ngày đăng: 05/02/2025",
+        f"<div class='{holder}'>{photos}</div>",
+    )
+    assert body_of(html) == captions
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    verses=st.lists(st.sampled_from(VERSES), min_size=4, max_size=6, unique=True),
+    holder=st.sampled_from(["content", "tho", "noidung", "bai"]),
+    signature=st.sampled_from(["<div style='text-align:right'><b>{}</b></div>", "<div><i>{}</i></div>"]),
+    poet=st.sampled_from(["Lê Văn Thọ", "Nguyễn Thị Mai", "Hoàng Minh"]),
+)
+def test_a_poems_verses_in_divs_are_its_body_and_its_signature_the_author(
+    verses: list[str], holder: str, signature: str, poet: str
+) -> None:
+    lines = "".join(f"<div>{verse}</div>" for verse in verses) + signature.format(poet)
+    html = short_line_page(
+        "Thơ: Quê hương mùa lúa chín", "28/01/2025 06:00", f"<div class='{holder}'>{lines}</div>"
+    )
+    got = extract(html)
+    assert (got["body"].split("\n\n"), got["author"]) == (verses, poet)

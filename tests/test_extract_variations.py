@@ -551,6 +551,46 @@ def test_a_closing_date_line_of_a_notice_is_its_date_not_body(
     assert (got["published_at"], got["body"]) == (day.isoformat(), "\n\n".join(paragraphs))
 
 
+# Review 10j: an official notice signs under its closing date line: on behalf of whom, the office, "(Đã ký)",
+# then the signer's name (or no name at all, on a notice typed from the paper).
+SIGNATURE_BLOCKS = [
+    ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+    ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+    ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"],
+    ["TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN"],
+    ["GIÁM ĐỐC"],
+]
+
+
+@SETTINGS
+@given(
+    day=st.dates(min_value=date(2015, 1, 1), max_value=date(2025, 12, 31)),
+    offices=st.sampled_from(SIGNATURE_BLOCKS),
+    signed=st.sampled_from(["", "(Đã ký)", "(Đã ký và đóng dấu)"]),
+    signer=st.sampled_from(["", *NAMES[4:]]),
+    joined=st.booleans(),
+    paragraphs=body_paragraphs,
+)
+def test_a_closing_date_line_above_a_signature_block_is_the_date_and_the_signer_the_author(
+    day: date, offices: list[str], signed: str, signer: str, joined: bool, paragraphs: list[str]
+) -> None:
+    closing = f"Hải Phú, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    lines = [*offices, signed] if signed else offices
+    block = (
+        f'<p style="text-align:right"><strong>{"<br>".join(lines)}</strong></p>'
+        if joined
+        else "".join(f'<p style="text-align:right"><strong>{line}</strong></p>' for line in lines)
+    )
+    name = f'<p style="text-align:right"><strong>{signer}</strong></p>' if signer else ""
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[1]}</h1>",
+        body=paragraphs_html(paragraphs) + f'<p style="text-align:right"><em>{closing}</em></p>{block}{name}',
+    )
+    got = extract(html)
+    assert (got["published_at"], got["author"]) == (day.isoformat(), signer or None)
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
 @pytest.mark.parametrize(
     ("credit", "author"),
     [
@@ -1225,6 +1265,53 @@ def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit:
     assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
 
 
+# Review 10j: a unit's full name runs to nine words and more ("Trung tâm Phát triển quỹ đất và Giải phóng mặt bằng
+# thị xã"); a name of that length signs the article as a short one does.
+long_unit_names = st.builds(
+    "{} {} và {}{}".format,
+    st.sampled_from(["Phòng", "Trung tâm", "Ban", "Sở", "Chi cục", "Hội", "Đội"]),
+    st.sampled_from(["Phát triển quỹ đất", "Bưu chính, Viễn thông", "Kinh tế, Hạ tầng", "An ninh mạng"]),
+    st.sampled_from(
+        ["Giải phóng mặt bằng", "Công nghệ thông tin", "phòng chống tội phạm sử dụng công nghệ cao", "Đô thị"]
+    ),
+    st.sampled_from(["", " thị xã", " huyện Hải Lăng", " tỉnh Quảng Trị"]),
+).filter(lambda name: len(name.split()) >= 9)
+
+
+@SETTINGS
+@given(
+    unit=long_unit_names,
+    paragraphs=body_paragraphs,
+    shape=st.sampled_from(
+        [
+            '<p style="text-align: right;"><strong>{}</strong></p>',
+            "<p><b><i>{}</i></b></p>",
+            "<p>(Theo {})</p>",
+        ]
+    ),
+    family=st.sampled_from(["seed", "portal"]),
+)
+def test_a_long_unit_name_as_the_last_line_is_the_author(
+    unit: str, paragraphs: list[str], shape: str, family: str
+) -> None:
+    text = paragraphs_html(paragraphs) + shape.format(unit)
+    if family == "seed":
+        got = extract(seed_page(HEADLINES[3], "Post date: 06/06/2025", text), url=SEED_URL)
+    else:
+        got = extract(portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=text))
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
+@SETTINGS
+@given(unit=long_unit_names, paragraphs=body_paragraphs, space=st.sampled_from([" ", ""]))
+def test_a_long_unit_name_glued_as_theo_to_the_last_paragraph_is_the_author(
+    unit: str, paragraphs: list[str], space: str
+) -> None:
+    glued = paragraphs_html(paragraphs[:-1]) + f"<p>{paragraphs[-1]}{space}(Theo {unit})</p>"
+    got = extract(portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=glued))
+    assert (got["author"], got["body"]) == (unit, "\n\n".join(paragraphs))
+
+
 @pytest.mark.parametrize(
     "last",
     [
@@ -1232,8 +1319,19 @@ def test_a_unit_name_as_the_last_line_is_the_author(paragraphs: list[str], unit:
         "Phòng chống dịch bệnh mùa mưa",
         "Công an huyện đã vào cuộc xác minh",
         "Công an xã phối hợp tuần tra",
+        "Trung tâm Y tế huyện đã tổ chức khám bệnh miễn phí cho người dân",
+        "Phòng Tư pháp phối hợp với các xã tuyên truyền pháp luật và cần được nhân rộng",
+        "Ban Chấp hành Đảng bộ xã khóa mới ra mắt Đại hội",
     ],
-    ids=["verb", "lower-case", "level-then-sentence", "level-then-verb"],
+    ids=[
+        "verb",
+        "lower-case",
+        "level-then-sentence",
+        "level-then-verb",
+        "long-sentence",
+        "long-clause",
+        "caption",
+    ],
 )
 def test_a_last_line_opening_with_a_unit_word_but_no_name_is_body(last: str) -> None:
     html = portal_page(headline=f"<h1>{HEADLINES[0]}</h1>", body=paragraphs_html([*PARAGRAPHS[:2], last]))
