@@ -384,6 +384,10 @@ static int walk(walk_t *w, const node_t *root, Py_ssize_t max_nodes, int *too_co
     size_t depth = 0;
     Py_ssize_t steps = 0;
     for (; failed == 0 && node != NULL; steps++) {
+        if (steps > max_nodes) {
+            *too_complex = 1;
+            break;
+        }
         const node_t *container = containers.items[depth];
         const lstr_t *href;
         uintptr_t id = node->local_name;
@@ -410,10 +414,6 @@ static int walk(walk_t *w, const node_t *root, Py_ssize_t max_nodes, int *too_co
             else {
                 w->broken = 1;
             }
-        }
-        else if (steps > max_nodes) {
-            *too_complex = 1;
-            break;
         }
         if (failed)
             break;
@@ -486,8 +486,12 @@ static PyObject *blocks(PyObject *self, PyObject *args)
     return found;
 }
 
-static PyObject *clean_line(PyObject *self, PyObject *text)
+static PyObject *clean_line(PyObject *Py_UNUSED(self), PyObject *text)
 {
+    if (!configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "str expected");
         return NULL;

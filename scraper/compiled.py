@@ -111,17 +111,22 @@ def _extension() -> ModuleType | None:
     return _blocks if digest == getattr(_blocks, "SOURCE_DIGEST", "") else None
 
 
+_CONFIGURED: list[tuple[frozenset[str], tuple[type, type]]] = []
+
+
 @functools.cache
 def compiled_blocks(block_tags: frozenset[str], types: tuple[type, type], python_walk: Walk) -> Walk | None:
     """The extension's block walk building `types` (Block, Link), when it agrees with python_walk on the probe
     page."""
     module = _extension()
-    if module is None:
+    # The module holds one configuration: a second caller with other tags or types is not served.
+    if module is None or len(_CONFIGURED) > 0:
         return None
     tree = LexborHTMLParser(PROBE_PAGE)
     if not _layout_agrees(module, tree):
         return None
     _configure(module, tree, block_tags, types)
+    _CONFIGURED.append((block_tags, types))
 
     def walk(root: LexborNode, max_nodes: int) -> list[Any] | None:
         found: list[Any] | None = module.blocks(root.mem_id, max_nodes)

@@ -19,7 +19,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from .compiled import compiled_names
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
-_NAMED = re.compile(r"[.#](-?[A-Za-z_][\w-]*)")
+# In an ASCII selector a name is these characters (an escape is never read: such a list is not split).
+_NAMED = re.compile(r"[.#](-?[A-Za-z_][A-Za-z0-9_-]*)")
 # [class*="share"], [id^=news], [class~="x"]: the value (never white space) must lie inside a class or id name.
 _NAME_VALUE = re.compile(r"""\[\s*(?:class|id)\s*[*^$|~]?=\s*["']?([^"'\]\s]+)["']?\s*\]""")
 
@@ -50,14 +51,26 @@ class _Names:
         return found
 
 
+def _comma_in_quotes(selector: str) -> bool:
+    """Whether a comma of the selector lies inside a quoted attribute value."""
+    quote = ""
+    for sign in selector:
+        if quote and sign == ",":
+            return True
+        if sign in "\"'":
+            quote = "" if sign == quote else quote or sign
+    return False
+
+
 @functools.cache
 def _parts(selector: str) -> tuple[_Part, ...]:
-    """The parts of a selector list; a part with a function (":not(.x)") or an escape needs nothing."""
+    """The parts of a selector list. A list that a split at its commas might cut wrong (a function such as
+    ":is(.a, .b)", a comma in quotes, an escape) or that names a class in other than ASCII (lexbor folds only
+    ASCII case, as the page's names are folded) is one part that needs nothing."""
+    if not selector.isascii() or any(sign in selector for sign in "()\\") or _comma_in_quotes(selector):
+        return (_Part(selector, frozenset(), ()),)
     parts = []
     for text in (part.strip() for part in selector.split(",")):
-        if "(" in text or "\\" in text:
-            parts.append(_Part(text, frozenset(), ()))
-            continue
         names = frozenset(name.lower() for name in _NAMED.findall(_BRACKETS.sub("", text)))
         inside = tuple(value.lower() for value in _NAME_VALUE.findall(text))
         parts.append(_Part(text, names, inside))

@@ -212,3 +212,29 @@ def test_a_link_opening_with_an_image_or_wrapping_a_block_keeps_its_headline_in_
 def test_a_link_holding_only_an_image_lends_nothing_to_the_next_container() -> None:
     html = '<body><div><a href="/"><img src="/logo.png"></a></div><p>Nội dung bài viết.</p></body>'
     assert [(b.text, b.links) for b in blocks_of(LexborHTMLParser(html).body)] == [("Nội dung bài viết.", ())]
+
+
+def test_links_nested_through_mathml_are_stripped_not_read_again_and_again() -> None:
+    # Each nested link's text was the rest of the page: 20,000 of them took 37 s (a fresh-eyes attack).
+    page = (
+        "<html><body><h1>Tiêu đề bài viết</h1><p>"
+        + WORDS
+        + "</p><p><math>"
+        + "<a href=/x>y" * 20_000
+        + "</p></body></html>"
+    )
+    got = extract(page)
+    assert got["title"] == "Tiêu đề bài viết" and got["body"] == WORDS.strip()
+
+
+@pytest.mark.parametrize("walk", ["compiled", "python"])
+def test_every_node_counts_toward_the_walk_budget(walk: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = LexborHTMLParser("<div>" + "x<br>" * 100 + "</div>").body
+    assert root is not None
+    if walk == "python":
+        assert blocks._blocks_in_python(root, 150) is None
+        return
+    found = blocks.compiled_blocks(blocks.BLOCK_TAGS, (blocks.Block, blocks.Link), blocks._blocks_in_python)
+    if found is None:
+        pytest.skip("the C part of blocks.py is not built here")
+    assert found(root, 150) is None and found(root, 300) is not None

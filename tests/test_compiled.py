@@ -33,6 +33,7 @@ def _walk() -> compiled.Walk:
 
 
 def _extension() -> object:
+    _walk()  # configures the module
     module = compiled._extension()
     if module is None:
         pytest.skip("the C part of blocks.py is not built here (no compiler at install)")

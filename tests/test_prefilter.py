@@ -77,11 +77,24 @@ def test_a_filtered_query_finds_what_the_whole_query_finds(
         (".entry-content, .td-post-content", ".entry-content"),
         ('[class*="share"], [id*="related"]', '[class*="share"]'),
         ("#news-bodyhtml, article.the-article", "article.the-article"),
-        ("div:not(.absent), .absent", "div:not(.absent)"),
+        ("div:not(.absent), .absent", "div:not(.absent), .absent"),
         ('meta[property="og:title"], h1', 'meta[property="og:title"], h1'),
         (".absent, #absent", ""),
+        (":is(.entry-content, .absent) .absent", ":is(.entry-content, .absent) .absent"),
+        ('[title="a,b"], .absent', '[title="a,b"], .absent'),
+        (".xÄ, .absent", ".xÄ, .absent"),
     ],
-    ids=["class", "substring", "id-and-tag", "function-kept", "attributes-kept", "none"],
+    ids=[
+        "class",
+        "substring",
+        "id-and-tag",
+        "a-list-with-a-function-kept-whole",
+        "attributes-kept",
+        "none",
+        "comma-in-a-function-not-split",
+        "comma-in-quotes-not-split",
+        "non-ascii-name-not-split",
+    ],
 )
 def test_parts_naming_absent_classes_are_dropped(selector: str, kept: str) -> None:
     tree = LexborHTMLParser(
@@ -109,3 +122,21 @@ def test_the_page_names_are_every_distinct_name_once_lower_cased() -> None:
     )
     expected |= {"l" * i for i in range(1, 400)}
     assert len(names) == len(set(names)) and set(names) == expected
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("markup", "selector"),
+    [
+        ('<div class="a" title="a,b">x</div>', ":is(.a, .b) .zz"),
+        ('<div class="a" title="a,b">x</div>', '[title="a,b"]'),
+        ('<div class="xÄ">x</div>', ".xÄ"),
+        ('<div class="xÄ">x</div>', "[class*=xÄ]"),
+        ('<div class="k\u212a">x</div>', ".k\u212a"),
+        ('<div class="x·y">x</div>', ".x·y"),
+    ],
+    ids=["function", "quoted-comma", "non-ascii-class", "non-ascii-substring", "kelvin-sign", "middle-dot"],
+)
+def test_selectors_found_by_a_fresh_eyes_attack_find_what_lexbor_finds(markup: str, selector: str) -> None:
+    tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
+    assert [n.mem_id for n in css(tree, selector)] == [n.mem_id for n in tree.css(selector)]
