@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from urllib.parse import urljoin
 
@@ -51,6 +52,7 @@ from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .prefilter import css, css_first
 from .profiles import (
+    ATTACHMENT_HEADING,
     ATTACHMENT_URL,
     CATEGORY_LINE,
     DATE_LABEL,
@@ -140,7 +142,8 @@ def extract_article(
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
     labelled = labelled_blocks(blocks, lowered)
-    article = _finish(fields, blocks, labelled, chosen, url)
+    listed = _attachment_lists(blocks) if any(word in lowered for word in _ATTACHMENT_WORDS) else []
+    article = _finish(fields, blocks, labelled, chosen, url, listed)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
     if (visits := counter_columns(root, blocks, article.sources, labelled)) is not None:
         article = replace(article, site_visits=visits)
@@ -900,22 +903,60 @@ def _apply_site_selectors(
 # -- fields found the same way on every family ------------------------------------------------------------
 
 
-def _attachments(body: list[Block], url: str | None) -> tuple[Attachment, ...]:
-    found = []
-    for block in body:
+_ATTACHMENT_WORDS = ("đính kèm", "tải về", "attachment", "download")  # pieces of every ATTACHMENT_HEADING
+_MAX_ATTACHMENT_HEADING = 40  # characters besides the links: "Tài liệu đính kèm:" and a file's name
+
+
+def _attachment_lists(blocks: list[Block]) -> list[Block]:
+    """The page's attachment lists: a heading ("Tệp đính kèm:"), alone or before its links, and the lines of
+    file links under it (a list, a table, links in a box)."""
+    found: list[Block] = []
+    for i, block in enumerate(blocks):
+        heading = ATTACHMENT_HEADING.match(block.text)
+        if heading is None or (heading.end() < len(block.text) and not _file_line(block)):
+            continue
+        if len(block.text) - sum(len(link.text) for link in block.links) > _MAX_ATTACHMENT_HEADING:
+            continue
+        files = list(takewhile(_file_line, blocks[i + 1 :]))
+        if files or block.links:
+            found += [block, *files]
+    return found
+
+
+def _file_line(block: Block) -> bool:
+    """A line of links to files and little else ("KH_2025.pdf", "Tải về: Mau_01.doc")."""
+    linked = sum(len(link.text) for link in block.links)
+    return (
+        bool(block.links)
+        and all(ATTACHMENT_URL.search(link.href) for link in block.links)
+        and len(block.text) - linked <= _MAX_ATTACHMENT_HEADING
+    )
+
+
+def _attachments(blocks: Iterable[Block], url: str | None) -> tuple[Attachment, ...]:
+    found: dict[str, Attachment] = {}
+    for block in blocks:
         for link in block.links:
             if ATTACHMENT_URL.search(link.href):
-                found.append(Attachment(urljoin(url or "", link.href), link.text))
-    return tuple(found)
+                address = urljoin(url or "", link.href)
+                found.setdefault(address, Attachment(address, link.text))
+    return tuple(found.values())
 
 
 def _finish(
-    fields: _Fields, blocks: list[Block], labelled: list[int], profile: Profile, url: str | None
+    fields: _Fields,
+    blocks: list[Block],
+    labelled: list[int],
+    profile: Profile,
+    url: str | None,
+    listed: list[Block],
 ) -> Article:
+    """The Article of the fields found; the page's attachment lists (listed) leave the body, their files kept."""
     title = clean_line(fields.title)
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ExtractError("missing_field:title")
-    body = "\n\n".join(b.text for b in fields.body)
+    kept = [b for b in fields.body if b not in listed] if listed else fields.body
+    body = "\n\n".join(b.text for b in kept)
     if not body:
         raise ExtractError("missing_field:body")
     return Article(
@@ -927,7 +968,7 @@ def _finish(
         site_visits=find_site_visits(blocks, fields.sources, labelled),
         views=fields.views,
         profile=profile.name,
-        attachments=_attachments(fields.body, url),
+        attachments=_attachments([*fields.body, *listed], url),
         sources=fields.sources,
         category=clean_line(fields.category) if fields.category else None,
         source=clean_line(fields.source) if fields.source else None,

@@ -479,6 +479,16 @@ DATE_TAIL_PART = re.compile(
 
 # Links to documents that are attachments, not pages.
 ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#/])", re.I)
+# An attachment list's heading ("Tệp đính kèm:", "Tài liệu đính kèm"): the file links under it are the article's
+# attachments, never its text.
+ATTACHMENT_HEADINGS = (
+    "(?:Tệp|File|Tập tin|Tài liệu|Văn bản) đính kèm",
+    "Đính kèm",
+    "Tải về",
+    "Attachments?",
+    "Downloads?",
+)
+ATTACHMENT_HEADING = re.compile(rf"(?:{'|'.join(ATTACHMENT_HEADINGS)})\s*:?", re.I)
 
 # A date line may carry the view count: "Ngày đăng: 05-01-2026 Lượt xem: 26" (diensanh, cms-families.md §1.3).
 VIEWS_SUFFIX = r"(?:\s*\|?\s*(?:Lượt xem|View count)\s*:?\s*\d[\d.,]*)?"

@@ -2296,6 +2296,48 @@ def test_a_short_notice_beside_a_sidebar_of_dated_documents_is_an_article(
     assert (got.title, got.body) == (HEADLINES[0], notice)
 
 
+# -- review10j: attachment lists, photo credits in captions, NukeViet's print view and in-body view count -----
+
+ATTACHMENT_HEADINGS = [
+    "Tệp đính kèm:",
+    "<strong>Tệp đính kèm:</strong>",
+    "T&#224;i li&#7879;u &#273;&#237;nh k&#232;m",
+    "File đính kèm",
+    "Văn bản đính kèm:",
+]
+FILES = ["KH_thi_dua_2025.pdf", "Mau_dang_ky.doc", "TB tuyen dung.docx", "Bang_tong_hop.xlsx"]
+FILE_LISTS = [
+    "<p>{heading}</p><ul>{items}</ul>",
+    "<p>{heading}</p><table>{rows}</table>",
+    '<div class="attach"><p>{heading}</p>{links}</div>',
+    "<p>{heading} {links}</p>",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    heading=st.sampled_from(ATTACHMENT_HEADINGS),
+    files=st.lists(st.sampled_from(FILES), min_size=1, max_size=3, unique=True),
+    shape=st.sampled_from(FILE_LISTS),
+)
+def test_an_attachment_list_leaves_the_body_and_its_files_are_the_attachments(
+    paragraphs: list[str], heading: str, files: list[str], shape: str
+) -> None:
+    href = {name: f"/upload/2025/{name.replace(' ', '%20')}" for name in files}
+    links = [f'<a href="{href[name]}">{name}</a>' for name in files]
+    listed = shape.format(
+        heading=heading,
+        items="".join(f"<li>{link}</li>" for link in links),
+        rows="".join(f"<tr><td>{link}</td></tr>" for link in links),
+        links=" ".join(links),
+    )
+    html = portal_page(headline=f"<h1>{HEADLINES[2]}</h1>", body=paragraphs_html(paragraphs) + listed)
+    got = extract(html, url="https://haiphu.gov.vn/tin-tuc/1.html")
+    assert got["body"] == "\n\n".join(paragraphs)
+    assert [a["url"] for a in got["attachments"]] == [f"https://haiphu.gov.vn{href[name]}" for name in files]
+
+
 # -- a date line under the headline with tools, counts or a section after the date (review F) ---------------
 
 DATE_TAILS = [
