@@ -62,6 +62,7 @@ from .profiles import (
     DATE_TAIL_SEPARATOR,
     DOCUMENT_TITLE_LINE,
     ISSUED_LINE,
+    PHOTO_CREDIT_TAIL,
     POSTING_WORDS,
     PROFILES,
     SOURCE_LINE,
@@ -943,6 +944,13 @@ def _attachments(blocks: Iterable[Block], url: str | None) -> tuple[Attachment, 
     return tuple(found.values())
 
 
+def _caption_text(block: Block) -> str:
+    """A block's text; a figure's caption without the photo's credit (PHOTO_CREDIT_TAIL)."""
+    if block.tag != "figcaption":
+        return block.text
+    return PHOTO_CREDIT_TAIL.sub("", block.text).strip()
+
+
 def _finish(
     fields: _Fields,
     blocks: list[Block],
@@ -956,7 +964,7 @@ def _finish(
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ExtractError("missing_field:title")
     kept = [b for b in fields.body if b not in listed] if listed else fields.body
-    body = "\n\n".join(b.text for b in kept)
+    body = "\n\n".join(text for b in kept if (text := _caption_text(b)))
     if not body:
         raise ExtractError("missing_field:body")
     return Article(

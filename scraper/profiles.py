@@ -347,6 +347,15 @@ AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
 # A photographer's or a video's credit ("Ảnh: Quốc Hùng", "Video: Đài Truyền thanh - Truyền hình huyện"): the
 # author of a photo or video story, when no one else is credited.
 PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo|Video|Clip)\s*:\s*(.+)", re.I)
+# A photo's credit ending its caption: bracketed ("… cho người dân. (Ảnh: Thanh Lâm)"), or bare after the
+# caption's last stop or a dash ("… tại khu dân cư. Ảnh: Minh Đức", "… - Ảnh: T.L"); a caption may be the credit
+# alone.
+_PHOTO_WORDS = r"(?:Ảnh|Hình ảnh|Hình|Photo|Nguồn ảnh)"
+PHOTO_CREDIT_TAIL = re.compile(
+    rf"\s*[(\[]\s*{_PHOTO_WORDS}\s*:[^()\[\]]{{1,60}}[)\]]$"
+    rf"|(?:(?<=[.!?…\"”])|^|\s[-–—|])\s*{_PHOTO_WORDS}\s*:\s*(?:[^.!?()\[\]]|\.(?=\S)){{1,60}}\.?$",
+    re.I,
+)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(

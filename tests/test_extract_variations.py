@@ -2338,6 +2338,40 @@ def test_an_attachment_list_leaves_the_body_and_its_files_are_the_attachments(
     assert [a["url"] for a in got["attachments"]] == [f"https://haiphu.gov.vn{href[name]}" for name in files]
 
 
+CAPTIONS = [
+    "Nhân viên y tế phun hóa chất diệt muỗi tại khu dân cư.",
+    "Đại diện lãnh đạo xã trao thẻ cho người dân.",
+]
+PHOTO_CREDITS = [
+    "Ảnh: Minh Đức",
+    "(Ảnh: Thanh Lâm)",
+    "- Ảnh: T.L",
+    "(ảnh: TTXVN)",
+    "Ảnh: Lê Văn Tám.",
+    "Photo: Q.H",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    caption=st.sampled_from(CAPTIONS),
+    credit=st.sampled_from(PHOTO_CREDITS),
+    at=st.integers(min_value=0, max_value=2),
+    container=st.sampled_from(["div", "article"]),
+)
+def test_a_figure_captions_photo_credit_leaves_the_caption_in_its_place(
+    paragraphs: list[str], caption: str, credit: str, at: int, container: str
+) -> None:
+    figure = f'<figure><img src="/anh/1.jpg" alt=""><figcaption>{caption} {credit}</figcaption></figure>'
+    parts = [f"<p>{p}</p>" for p in paragraphs]
+    parts.insert(min(at, len(parts)), figure)
+    html = portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", body="".join(parts), container=container)
+    text = list(paragraphs)
+    text.insert(min(at, len(text)), caption)
+    assert extract(html)["body"] == "\n\n".join(text)
+
+
 # -- a date line under the headline with tools, counts or a section after the date (review F) ---------------
 
 DATE_TAILS = [
