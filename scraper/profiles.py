@@ -280,7 +280,8 @@ DATE_LABEL_RANKS: tuple[tuple[str, ...], ...] = (
     ("Ngày tạo",),
     ("Ngày trả lời",),
     ("Ngày gửi", "Ngày hỏi"),
-    ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật"),
+    # Joomla's "Cập nhật lần cuối" above its posting line: no headline of the seed family (review 10j).
+    ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật lần cuối", "Lần cập nhật cuối", "Cập nhật"),
 )
 # fmt: on
 # Labels whose date stands in the text it dates, below the page's first date: a Q&A page's answer, under its

@@ -2372,6 +2372,36 @@ def test_a_figure_captions_photo_credit_leaves_the_caption_in_its_place(
     assert extract(html)["body"] == "\n\n".join(text)
 
 
+def joomla_page(headline: str, info: list[str], body: str) -> str:
+    """Joomla's article view: the headline, then its article info (<dl>, one <dd> a line), then the text."""
+    items = "".join(f"<dd>{line}</dd>" for line in info)
+    return (
+        '<html><head><meta name="generator" content="Joomla! - Open Source Content Management"></head><body>'
+        '<header><a href="/">UBND xã Sơn Linh</a></header><main><div class="item-page">'
+        f'<div class="page-header"><h2 itemprop="headline">{headline}</h2></div>'
+        f'<dl class="article-info"><dt>Chi tiết</dt>{items}</dl><div itemprop="articleBody">{body}</div>'
+        "</div></main><footer><p>Cơ quan chủ quản: UBND xã Sơn Linh</p>"
+        "<p>Người chịu trách nhiệm: Chủ tịch UBND xã Sơn Linh</p></footer></body></html>"
+    )
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    headline=st.sampled_from(HEADLINES),
+    updated=st.sampled_from(["Cập nhật lần cuối: 02/05/2025 15:47", "Lần cập nhật cuối: 02/05/2025 15:47"]),
+    posted=st.sampled_from(["Ngày đăng: 29/04/2025 07:30", "Ngày tạo: 29/04/2025 07:30"]),
+    writer=st.sampled_from([[], ["Viết bởi Thu Hà"]]),
+)
+def test_joomlas_last_updated_line_above_the_posting_line_is_no_headline(
+    paragraphs: list[str], headline: str, updated: str, posted: str, writer: list[str]
+) -> None:
+    html = joomla_page(headline, [*writer, updated, posted], paragraphs_html(paragraphs))
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (headline, "2025-04-29T07:30:00+07:00")
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
 # -- a date line under the headline with tools, counts or a section after the date (review F) ---------------
 
 DATE_TAILS = [
