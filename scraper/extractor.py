@@ -383,13 +383,14 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
     if views is None:
         views = views_on_date_line(zone.date_line, sources)
+    # A view count inside the container changes on every visit: kept, it would make a version each time.
+    counted = [b for b in body if VIEW_COUNT.fullmatch(b.text)]
     return _Fields(
         title=title or "",
         published_at=_published(date_raw, now, sources),
         author=author,
-        # A view count inside the container changes on every visit: kept, it would make a version each time.
         body=[b for b in credits.body if not is_noise(b) and not VIEW_COUNT.fullmatch(b.text)],
-        views=views if views is not None else views_in(following, sources),
+        views=views if views is not None else views_in([*counted, *following], sources),
         sources=sources,
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
         source=credits.source or after.source or zone.source,

@@ -531,9 +531,11 @@ PROFILES: dict[str, Profile] = {
                 "published_at": (".news_column span.h5", '[itemprop="datePublished"]'),
                 "author": (".news_column p.h5.text-right", "p.text-right"),
                 # Custom themes drop .news_column but keep the lead's class (a card theme: .detail-news .hometext).
-                # A print view (/print/…) holds the story in .bodytext without #news-bodyhtml.
+                # A print view (/print/…) holds the story in .bodytext without #news-bodyhtml; the stock print.tpl
+                # in #hometext and #bodytext.
                 "body": (
-                    ".hometext, .news_column figure.article figcaption, #news-bodyhtml, .bodytext:not(#news-bodyhtml)",
+                    ".hometext, .news_column figure.article figcaption, #news-bodyhtml, .bodytext:not(#news-bodyhtml)"
+                    ", #hometext, #bodytext",
                 ),
                 "category": (".breadcrumbs-wrap .breadcrumbs li:last-child", ".breadcrumbs li:last-child"),
             },

@@ -1511,6 +1511,19 @@ LEAD_OUTSIDE = {
         " này</div></div></div></div></body></html>",
         "https://ubmttqvn.quangtri.gov.vn/index.php/news/print/hoat-dong/ngay-hoi-dai-doan-ket-5401.html",
     ),
+    # The stock theme's print.tpl (review 10j): the lead in #hometext, the story in #bodytext, the credits in #author.
+    "nukeviet-print-tpl": (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>{headline}</title></head><body>'
+        '<div id="print"><div id="hd_print"><h2>Ban Tuyên giáo Thành ủy</h2><h2>btg.cantho.gov.vn</h2></div>'
+        '<div id="content"><h1>{headline}</h1><ul class="list-inline"><li>Thứ Hai - 27/01/2025 07:45</li>'
+        '<li class="hidden-print"><a href="javascript:;">In bài viết</a></li></ul><div class="clear"></div>'
+        '<div id="hometext">{lead}</div><div id="bodytext" class="clearfix">{body}</div>'
+        '<div id="author"><p><strong>Tác giả:</strong> Minh Khoa</p></div><div id="footer" class="clearfix">'
+        '<div id="url"><strong>URL của bản tin này: </strong><a href="https://btg.cantho.gov.vn/vi/news/a-1048.html">'
+        'https://btg.cantho.gov.vn/vi/news/a-1048.html</a></div><div class="copyright">© Ban Tuyên giáo Thành ủy'
+        "</div></div></div></div></body></html>",
+        "https://btg.cantho.gov.vn/vi/news/print/sang-tac/mua-xuan-1048.html",
+    ),
 }
 
 
@@ -2400,6 +2413,30 @@ def test_joomlas_last_updated_line_above_the_posting_line_is_no_headline(
     got = extract(html)
     assert (got["title"], got["published_at"]) == (headline, "2025-04-29T07:30:00+07:00")
     assert got["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    views=st.integers(min_value=0, max_value=2_000_000),
+    label=st.sampled_from(["Đã xem: {:,}", "Lượt xem: {:,}", "Số lượt xem: {:,}"]),
+    dots=st.booleans(),
+)
+def test_a_view_count_inside_nukeviets_body_container_is_the_views_and_no_body(
+    paragraphs: list[str], views: int, label: str, dots: bool
+) -> None:
+    shown = label.format(views).replace(",", "." if dots else ",")
+    html = (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Tin tức</title></head><body>'
+        f'<div class="news_column"><div class="panel-body"><h1 class="title">{HEADLINES[0]}</h1>'
+        '<span class="h5">Thứ hai - 13/01/2025 08:15</span><div class="clearfix"><figure class="article">'
+        '<img src="/a.jpg" alt=""><figcaption>Lễ ra mắt mô hình</figcaption></figure>'
+        f'<div class="hometext">{LEAD}</div></div><div id="news-bodyhtml" class="bodytext">'
+        f"{paragraphs_html(paragraphs)}<p>{shown}</p></div></div></div></body></html>"
+    )
+    got = extract(html, url="https://haiphu.quangtri.gov.vn/vi/news/tin-tuc/dan-van-kheo-12.html")
+    assert got["views"] == views
+    assert got["body"] == "\n\n".join(["Lễ ra mắt mô hình", LEAD, *paragraphs])
 
 
 # -- a date line under the headline with tools, counts or a section after the date (review F) ---------------
