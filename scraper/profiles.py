@@ -188,6 +188,9 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
         "Đang truy cập",
         "Đang trực tuyến",
         "Đang online",
+        "Số người đang online",  # old ASP counters (review 10j)
+        "Số người online",
+        "Số người đang truy cập",
         "Khách online",
         "Đang xem",
         "Trực tuyến",
