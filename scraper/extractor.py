@@ -143,7 +143,8 @@ def extract_article(
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
     labelled = labelled_blocks(blocks, lowered)
-    listed = _attachment_lists(blocks) if any(word in lowered for word in _ATTACHMENT_WORDS) else []
+    has_lists = bool(fields.body) and any(word in lowered for word in _ATTACHMENT_WORDS)
+    listed = _attachment_lists(blocks, fields.body) if has_lists else []
     article = _finish(fields, blocks, labelled, chosen, url, listed)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
     if (visits := counter_columns(root, blocks, article.sources, labelled)) is not None:
@@ -909,11 +910,18 @@ _ATTACHMENT_WORDS = ("đính kèm", "tải về", "attachment", "download")  # p
 _MAX_ATTACHMENT_HEADING = 40  # characters besides the links: "Tài liệu đính kèm:" and a file's name
 
 
-def _attachment_lists(blocks: list[Block]) -> list[Block]:
-    """The page's attachment lists: a heading ("Tệp đính kèm:"), alone or before its links, and the lines of
-    file links under it (a list, a table, links in a box)."""
+def _attachment_lists(blocks: list[Block], body: list[Block]) -> list[Block]:
+    """The article's attachment lists: a heading ("Tệp đính kèm:"), alone or before its links, and the lines of
+    file links under it (a list, a table, links in a box), among the body's blocks or just below them (a
+    sidebar's "Tải về" box of forms is the site's, not the article's)."""
+    texts = {block.text for block in body}
+    at = [i for i, block in enumerate(blocks) if block.text in texts]
+    if not at:
+        return []
+    start, end = at[0], at[-1]
     found: list[Block] = []
-    for i, block in enumerate(blocks):
+    for i in range(start, min(end + 1 + _AFTER_BODY, len(blocks))):
+        block = blocks[i]
         heading = ATTACHMENT_HEADING.match(block.text)
         if heading is None or (heading.end() < len(block.text) and not _file_line(block)):
             continue

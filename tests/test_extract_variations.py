@@ -2333,9 +2333,10 @@ FILE_LISTS = [
     heading=st.sampled_from(ATTACHMENT_HEADINGS),
     files=st.lists(st.sampled_from(FILES), min_size=1, max_size=3, unique=True),
     shape=st.sampled_from(FILE_LISTS),
+    forms=st.booleans(),
 )
 def test_an_attachment_list_leaves_the_body_and_its_files_are_the_attachments(
-    paragraphs: list[str], heading: str, files: list[str], shape: str
+    paragraphs: list[str], heading: str, files: list[str], shape: str, forms: bool
 ) -> None:
     href = {name: f"/upload/2025/{name.replace(' ', '%20')}" for name in files}
     links = [f'<a href="{href[name]}">{name}</a>' for name in files]
@@ -2345,7 +2346,13 @@ def test_an_attachment_list_leaves_the_body_and_its_files_are_the_attachments(
         rows="".join(f"<tr><td>{link}</td></tr>" for link in links),
         links=" ".join(links),
     )
-    html = portal_page(headline=f"<h1>{HEADLINES[2]}</h1>", body=paragraphs_html(paragraphs) + listed)
+    # A sidebar's box of forms to download is the site's, never the article's.
+    box = '<div class="box"><h3>Tải về</h3><ul><li><a href="/bieu-mau/to-khai.doc">Tờ khai.doc</a></li></ul></div>'
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        body=paragraphs_html(paragraphs) + listed,
+        counter=COUNTER + (box if forms else ""),
+    )
     got = extract(html, url="https://haiphu.gov.vn/tin-tuc/1.html")
     assert got["body"] == "\n\n".join(paragraphs)
     assert [a["url"] for a in got["attachments"]] == [f"https://haiphu.gov.vn{href[name]}" for name in files]
