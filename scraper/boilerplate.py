@@ -19,7 +19,7 @@ from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
 from .counters import is_counter_line
 from .dates import parse_datetime
 from .prefilter import css
-from .profiles import FOOTER_LABELS
+from .profiles import ATTACHMENT_HEADINGS, FOOTER_LABELS
 
 # Elements that are never the article's text wherever they sit.
 CHROME_TAGS = "nav, aside, footer, button, form[role=search], dialog, figure cite"
@@ -95,7 +95,7 @@ BOILERPLATE_LINE = _phrases(
     *("Subscribe Sign In", r"Tell us what you think\.*", "Comments?", r"\d+ comments?", r"Loading\.*"),
     *(r"This slideshow requires JavaScript\.", "Ý kiến bạn đọc", "Gửi bình luận", "Bình luận"),
     # An attachment list's heading: its links to files are link lines, never body.
-    *("(?:Tệp|File|Tài liệu|Văn bản) đính kèm", "Đính kèm", "Tải về", "Attachments?", "Downloads?"),
+    *ATTACHMENT_HEADINGS,
     tail=r"\s*:?",
 )
 # Headings that open the readers' comments: the story ends above them.

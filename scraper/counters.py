@@ -31,8 +31,9 @@ from .text import clean_line, implausible_count, parse_count
 IMPLAUSIBLE = "rejected:implausible_count"
 UNPAIRED = "rejected:unpaired-labels"
 KEYS = ("online", "today", "total")
-# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45").
-COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*")
+# A visitor counter's line: a short label, then its number ("Tổng lượt truy cập: 3.333", "Hôm nay45"), whose
+# thousands may be parted by spaces ("1 204 330": a no-break space, collapsed).
+COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*(?:\s\d{3}(?!\d))*")
 
 
 def is_counter_line(text: str) -> bool:

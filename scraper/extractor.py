@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import takewhile
 from typing import Any
 from urllib.parse import urljoin
 
@@ -51,6 +52,7 @@ from .models import Article, Attachment
 from .pagekind import MIN_LEAD_CHARS, is_listing, is_lone_teaser
 from .prefilter import css, css_first
 from .profiles import (
+    ATTACHMENT_HEADING,
     ATTACHMENT_URL,
     CATEGORY_LINE,
     DATE_LABEL,
@@ -60,6 +62,7 @@ from .profiles import (
     DATE_TAIL_SEPARATOR,
     DOCUMENT_TITLE_LINE,
     ISSUED_LINE,
+    PHOTO_CREDIT_TAIL,
     POSTING_WORDS,
     PROFILES,
     SOURCE_LINE,
@@ -140,7 +143,9 @@ def extract_article(
         fields = _Fields(title="", published_at=None, author=None, body=[], views=None, sources={})
     fields = _apply_site_selectors(tree, fields, selectors, now)
     labelled = labelled_blocks(blocks, lowered)
-    article = _finish(fields, blocks, labelled, chosen, url)
+    has_lists = bool(fields.body) and any(word in lowered for word in _ATTACHMENT_WORDS)
+    listed = _attachment_lists(blocks, fields.body) if has_lists else []
+    article = _finish(fields, blocks, labelled, chosen, url, listed)
     # Labels in one row and numbers in the next are paired by the elements, which the blocks run together.
     if (visits := counter_columns(root, blocks, article.sources, labelled)) is not None:
         article = replace(article, site_visits=visits)
@@ -379,13 +384,14 @@ def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     views = _views(tree, profile, body_node, sources, labelled=holds_view_label(page.lowered))
     if views is None:
         views = views_on_date_line(zone.date_line, sources)
+    # A view count inside the container changes on every visit: kept, it would make a version each time.
+    counted = [b for b in body if VIEW_COUNT.fullmatch(b.text)]
     return _Fields(
         title=title or "",
         published_at=_published(date_raw, now, sources),
         author=author,
-        # A view count inside the container changes on every visit: kept, it would make a version each time.
         body=[b for b in credits.body if not is_noise(b) and not VIEW_COUNT.fullmatch(b.text)],
-        views=views if views is not None else views_in(following, sources),
+        views=views if views is not None else views_in([*counted, *following], sources),
         sources=sources,
         category=_first_value(tree, profile.selectors.get("category", ()), sources, "category"),
         source=credits.source or after.source or zone.source,
@@ -900,22 +906,74 @@ def _apply_site_selectors(
 # -- fields found the same way on every family ------------------------------------------------------------
 
 
-def _attachments(body: list[Block], url: str | None) -> tuple[Attachment, ...]:
-    found = []
-    for block in body:
+_ATTACHMENT_WORDS = ("đính kèm", "tải về", "attachment", "download")  # pieces of every ATTACHMENT_HEADING
+_MAX_ATTACHMENT_HEADING = 40  # characters besides the links: "Tài liệu đính kèm:" and a file's name
+
+
+def _attachment_lists(blocks: list[Block], body: list[Block]) -> list[Block]:
+    """The article's attachment lists: a heading ("Tệp đính kèm:"), alone or before its links, and the lines of
+    file links under it (a list, a table, links in a box), among the body's blocks or just below them (a
+    sidebar's "Tải về" box of forms is the site's, not the article's)."""
+    texts = {block.text for block in body}
+    at = [i for i, block in enumerate(blocks) if block.text in texts]
+    if not at:
+        return []
+    start, end = at[0], at[-1]
+    found: list[Block] = []
+    for i in range(start, min(end + 1 + _AFTER_BODY, len(blocks))):
+        block = blocks[i]
+        heading = ATTACHMENT_HEADING.match(block.text)
+        if heading is None or (heading.end() < len(block.text) and not _file_line(block)):
+            continue
+        if len(block.text) - sum(len(link.text) for link in block.links) > _MAX_ATTACHMENT_HEADING:
+            continue
+        files = list(takewhile(_file_line, blocks[i + 1 :]))
+        if files or block.links:
+            found += [block, *files]
+    return found
+
+
+def _file_line(block: Block) -> bool:
+    """A line of links to files and little else ("KH_2025.pdf", "Tải về: Mau_01.doc")."""
+    linked = sum(len(link.text) for link in block.links)
+    return (
+        bool(block.links)
+        and all(ATTACHMENT_URL.search(link.href) for link in block.links)
+        and len(block.text) - linked <= _MAX_ATTACHMENT_HEADING
+    )
+
+
+def _attachments(blocks: Iterable[Block], url: str | None) -> tuple[Attachment, ...]:
+    found: dict[str, Attachment] = {}
+    for block in blocks:
         for link in block.links:
             if ATTACHMENT_URL.search(link.href):
-                found.append(Attachment(urljoin(url or "", link.href), link.text))
-    return tuple(found)
+                address = urljoin(url or "", link.href)
+                found.setdefault(address, Attachment(address, link.text))
+    return tuple(found.values())
+
+
+def _caption_text(block: Block) -> str:
+    """A block's text; a figure's caption without the photo's credit (PHOTO_CREDIT_TAIL)."""
+    if block.tag != "figcaption":
+        return block.text
+    return PHOTO_CREDIT_TAIL.sub("", block.text).strip()
 
 
 def _finish(
-    fields: _Fields, blocks: list[Block], labelled: list[int], profile: Profile, url: str | None
+    fields: _Fields,
+    blocks: list[Block],
+    labelled: list[int],
+    profile: Profile,
+    url: str | None,
+    listed: list[Block],
 ) -> Article:
+    """The Article of the fields found; the page's attachment lists (listed) leave the body, their files kept."""
     title = clean_line(fields.title)
     if not title or len(title) > MAX_TITLE_CHARS:
         raise ExtractError("missing_field:title")
-    body = "\n\n".join(b.text for b in fields.body)
+    kept = [b for b in fields.body if b not in listed] if listed else fields.body
+    body = "\n\n".join(text for b in kept if (text := _caption_text(b)))
     if not body:
         raise ExtractError("missing_field:body")
     return Article(
@@ -927,7 +985,7 @@ def _finish(
         site_visits=find_site_visits(blocks, fields.sources, labelled),
         views=fields.views,
         profile=profile.name,
-        attachments=_attachments(fields.body, url),
+        attachments=_attachments([*fields.body, *listed], url),
         sources=fields.sources,
         category=clean_line(fields.category) if fields.category else None,
         source=clean_line(fields.source) if fields.source else None,

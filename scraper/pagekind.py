@@ -240,12 +240,14 @@ def _has_headed_text(blocks: list[Block], dated: bool = False) -> bool:
 
 
 def _is_page_links(block: Block) -> bool:
-    """A line whose links are page numbers and pager words (or icons), one number at least."""
+    """A line whose links are page numbers and pager words (or icons: "Sau »", "« Trước"), one number at least."""
     # Most linked lines hold no page number: asked first, before every link's text is case-folded.
     if not any(link.text.strip().isdigit() for link in block.links):
         return False
     texts = [link.text.casefold().strip() for link in block.links]
-    return all(t.isdigit() or t in PAGER_WORDS or not t for t in texts)
+    return all(
+        t.isdigit() or t in PAGER_WORDS or all(word in PAGER_WORDS for word in t.split()) for t in texts
+    )
 
 
 def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:

@@ -188,6 +188,9 @@ COUNTER_LABELS: dict[str, tuple[str, ...]] = {
         "Đang truy cập",
         "Đang trực tuyến",
         "Đang online",
+        "Số người đang online",  # old ASP counters (review 10j)
+        "Số người online",
+        "Số người đang truy cập",
         "Khách online",
         "Đang xem",
         "Trực tuyến",
@@ -280,7 +283,8 @@ DATE_LABEL_RANKS: tuple[tuple[str, ...], ...] = (
     ("Ngày tạo",),
     ("Ngày trả lời",),
     ("Ngày gửi", "Ngày hỏi"),
-    ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật"),
+    # Joomla's "Cập nhật lần cuối" above its posting line: no headline of the seed family (review 10j).
+    ("Ngày cập nhật", "Cập nhật ngày", "Cập nhật lần cuối", "Lần cập nhật cuối", "Cập nhật"),
 )
 # fmt: on
 # Labels whose date stands in the text it dates, below the page's first date: a Q&A page's answer, under its
@@ -347,6 +351,15 @@ AUTHOR_LINE = re.compile(rf"(?:{_AUTHOR_LABELS})\s*:\s*(.+)", re.I)
 # A photographer's or a video's credit ("Ảnh: Quốc Hùng", "Video: Đài Truyền thanh - Truyền hình huyện"): the
 # author of a photo or video story, when no one else is credited.
 PHOTO_LINE = re.compile(r"(?:Ảnh|Hình ảnh|Photo|Video|Clip)\s*:\s*(.+)", re.I)
+# A photo's credit ending its caption: bracketed ("… cho người dân. (Ảnh: Thanh Lâm)"), or bare after the
+# caption's last stop or a dash ("… tại khu dân cư. Ảnh: Minh Đức", "… - Ảnh: T.L"); a caption may be the credit
+# alone.
+_PHOTO_WORDS = r"(?:Ảnh|Hình ảnh|Hình|Photo|Nguồn ảnh)"
+PHOTO_CREDIT_TAIL = re.compile(
+    rf"\s*[(\[]\s*{_PHOTO_WORDS}\s*:[^()\[\]]{{1,60}}[)\]]$"
+    rf"|(?:(?<=[.!?…\"”])|^|\s[-–—|])\s*{_PHOTO_WORDS}\s*:\s*(?:[^.!?()\[\]]|\.(?=\S)){{1,60}}\.?$",
+    re.I,
+)
 # Where a part starts inside a line under the headline: "11/06/2025 09:45 Tác giả: Hồ Thị Na Nguồn tin: Hội
 # Nông dân xã", "Người đăng tin: Quản trị viên Ngày đăng tin: 20/02/2025 Lượt xem: 87".
 CREDIT_LABEL = re.compile(
@@ -479,6 +492,16 @@ DATE_TAIL_PART = re.compile(
 
 # Links to documents that are attachments, not pages.
 ATTACHMENT_URL = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z)(?:$|[?#/])", re.I)
+# An attachment list's heading ("Tệp đính kèm:", "Tài liệu đính kèm"): the file links under it are the article's
+# attachments, never its text.
+ATTACHMENT_HEADINGS = (
+    "(?:Tệp|File|Tập tin|Tài liệu|Văn bản) đính kèm",
+    "Đính kèm",
+    "Tải về",
+    "Attachments?",
+    "Downloads?",
+)
+ATTACHMENT_HEADING = re.compile(rf"(?:{'|'.join(ATTACHMENT_HEADINGS)})\s*:?", re.I)
 
 # A date line may carry the view count: "Ngày đăng: 05-01-2026 Lượt xem: 26" (diensanh, cms-families.md §1.3).
 VIEWS_SUFFIX = r"(?:\s*\|?\s*(?:Lượt xem|View count)\s*:?\s*\d[\d.,]*)?"
@@ -511,9 +534,11 @@ PROFILES: dict[str, Profile] = {
                 "published_at": (".news_column span.h5", '[itemprop="datePublished"]'),
                 "author": (".news_column p.h5.text-right", "p.text-right"),
                 # Custom themes drop .news_column but keep the lead's class (a card theme: .detail-news .hometext).
-                # A print view (/print/…) holds the story in .bodytext without #news-bodyhtml.
+                # A print view (/print/…) holds the story in .bodytext without #news-bodyhtml; the stock print.tpl
+                # in #hometext and #bodytext.
                 "body": (
-                    ".hometext, .news_column figure.article figcaption, #news-bodyhtml, .bodytext:not(#news-bodyhtml)",
+                    ".hometext, .news_column figure.article figcaption, #news-bodyhtml, .bodytext:not(#news-bodyhtml)"
+                    ", #hometext, #bodytext",
                 ),
                 "category": (".breadcrumbs-wrap .breadcrumbs li:last-child", ".breadcrumbs li:last-child"),
             },

@@ -203,6 +203,39 @@ def test_an_old_style_visitors_rank_is_the_total(total: int, label: str) -> None
     assert got["site_visits"] == {"online": None, "today": None, "total": total}
 
 
+@SETTINGS
+@given(
+    values=counts,
+    sep=st.sampled_from(["&nbsp;", "\u00a0", "\u202f", " "]),
+    where=st.sampled_from(["footer", "box"]),
+)
+def test_a_one_line_counter_whose_thousands_are_parted_by_spaces_gives_every_number(
+    values: dict[str, int], sep: str, where: str
+) -> None:
+    # "Đang truy cập: 6 | Hôm nay: 1 024 | Tổng lượt truy cập: 1 204 330", a no-break space between thousands.
+    line = (
+        f"Đang truy cập: {number(values['online'], sep)} | Hôm nay: {number(values['today'], sep)}"
+        f" | Tổng lượt truy cập: {number(values['total'], sep)}"
+    )
+    got = (
+        article(tail=f"<p>{line}</p>")
+        if where == "footer"
+        else article(counter=f'<div class="box">{line}</div>')
+    )
+    assert got["site_visits"] == values
+
+
+@SETTINGS
+@given(
+    online=counts.map(lambda values: values["online"]),
+    total=counts.map(lambda values: values["total"]),
+    label=st.sampled_from(["Số người đang online", "Số người online", "Số người đang truy cập"]),
+)
+def test_an_old_style_counters_people_online_is_the_online_count(online: int, total: int, label: str) -> None:
+    counter = f"<div>{label}: {online}<br>Bạn là người truy cập thứ: {number(total, '.')}</div>"
+    assert article(counter=counter)["site_visits"] == {"online": online, "today": None, "total": total}
+
+
 # -- issue 10 review 10h: labels of other widgets, other boxes, captions ---------------------------------------
 
 # Labels of widgets seen on portals (WP Statistics' "Người dùng trực tuyến"), and of English interfaces.

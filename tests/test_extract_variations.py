@@ -1511,6 +1511,19 @@ LEAD_OUTSIDE = {
         " này</div></div></div></div></body></html>",
         "https://ubmttqvn.quangtri.gov.vn/index.php/news/print/hoat-dong/ngay-hoi-dai-doan-ket-5401.html",
     ),
+    # The stock theme's print.tpl (review 10j): the lead in #hometext, the story in #bodytext, the credits in #author.
+    "nukeviet-print-tpl": (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>{headline}</title></head><body>'
+        '<div id="print"><div id="hd_print"><h2>Ban Tuyên giáo Thành ủy</h2><h2>btg.cantho.gov.vn</h2></div>'
+        '<div id="content"><h1>{headline}</h1><ul class="list-inline"><li>Thứ Hai - 27/01/2025 07:45</li>'
+        '<li class="hidden-print"><a href="javascript:;">In bài viết</a></li></ul><div class="clear"></div>'
+        '<div id="hometext">{lead}</div><div id="bodytext" class="clearfix">{body}</div>'
+        '<div id="author"><p><strong>Tác giả:</strong> Minh Khoa</p></div><div id="footer" class="clearfix">'
+        '<div id="url"><strong>URL của bản tin này: </strong><a href="https://btg.cantho.gov.vn/vi/news/a-1048.html">'
+        'https://btg.cantho.gov.vn/vi/news/a-1048.html</a></div><div class="copyright">© Ban Tuyên giáo Thành ủy'
+        "</div></div></div></div></body></html>",
+        "https://btg.cantho.gov.vn/vi/news/print/sang-tac/mua-xuan-1048.html",
+    ),
 }
 
 
@@ -2294,6 +2307,143 @@ def test_a_short_notice_beside_a_sidebar_of_dated_documents_is_an_article(
     )
     got = extract_article(html)
     assert (got.title, got.body) == (HEADLINES[0], notice)
+
+
+# -- review10j: attachment lists, photo credits in captions, NukeViet's print view and in-body view count -----
+
+ATTACHMENT_HEADINGS = [
+    "Tệp đính kèm:",
+    "<strong>Tệp đính kèm:</strong>",
+    "T&#224;i li&#7879;u &#273;&#237;nh k&#232;m",
+    "File đính kèm",
+    "Văn bản đính kèm:",
+]
+FILES = ["KH_thi_dua_2025.pdf", "Mau_dang_ky.doc", "TB tuyen dung.docx", "Bang_tong_hop.xlsx"]
+FILE_LISTS = [
+    "<p>{heading}</p><ul>{items}</ul>",
+    "<p>{heading}</p><table>{rows}</table>",
+    '<div class="attach"><p>{heading}</p>{links}</div>',
+    "<p>{heading} {links}</p>",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    heading=st.sampled_from(ATTACHMENT_HEADINGS),
+    files=st.lists(st.sampled_from(FILES), min_size=1, max_size=3, unique=True),
+    shape=st.sampled_from(FILE_LISTS),
+    forms=st.booleans(),
+)
+def test_an_attachment_list_leaves_the_body_and_its_files_are_the_attachments(
+    paragraphs: list[str], heading: str, files: list[str], shape: str, forms: bool
+) -> None:
+    href = {name: f"/upload/2025/{name.replace(' ', '%20')}" for name in files}
+    links = [f'<a href="{href[name]}">{name}</a>' for name in files]
+    listed = shape.format(
+        heading=heading,
+        items="".join(f"<li>{link}</li>" for link in links),
+        rows="".join(f"<tr><td>{link}</td></tr>" for link in links),
+        links=" ".join(links),
+    )
+    # A sidebar's box of forms to download is the site's, never the article's.
+    box = '<div class="box"><h3>Tải về</h3><ul><li><a href="/bieu-mau/to-khai.doc">Tờ khai.doc</a></li></ul></div>'
+    html = portal_page(
+        headline=f"<h1>{HEADLINES[2]}</h1>",
+        body=paragraphs_html(paragraphs) + listed,
+        counter=COUNTER + (box if forms else ""),
+    )
+    got = extract(html, url="https://haiphu.gov.vn/tin-tuc/1.html")
+    assert got["body"] == "\n\n".join(paragraphs)
+    assert [a["url"] for a in got["attachments"]] == [f"https://haiphu.gov.vn{href[name]}" for name in files]
+
+
+CAPTIONS = [
+    "Nhân viên y tế phun hóa chất diệt muỗi tại khu dân cư.",
+    "Đại diện lãnh đạo xã trao thẻ cho người dân.",
+]
+PHOTO_CREDITS = [
+    "Ảnh: Minh Đức",
+    "(Ảnh: Thanh Lâm)",
+    "- Ảnh: T.L",
+    "(ảnh: TTXVN)",
+    "Ảnh: Lê Văn Tám.",
+    "Photo: Q.H",
+]
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    caption=st.sampled_from(CAPTIONS),
+    credit=st.sampled_from(PHOTO_CREDITS),
+    at=st.integers(min_value=0, max_value=2),
+    container=st.sampled_from(["div", "article"]),
+)
+def test_a_figure_captions_photo_credit_leaves_the_caption_in_its_place(
+    paragraphs: list[str], caption: str, credit: str, at: int, container: str
+) -> None:
+    figure = f'<figure><img src="/anh/1.jpg" alt=""><figcaption>{caption} {credit}</figcaption></figure>'
+    parts = [f"<p>{p}</p>" for p in paragraphs]
+    parts.insert(min(at, len(parts)), figure)
+    html = portal_page(headline=f"<h1>{HEADLINES[1]}</h1>", body="".join(parts), container=container)
+    text = list(paragraphs)
+    text.insert(min(at, len(text)), caption)
+    assert extract(html)["body"] == "\n\n".join(text)
+
+
+def joomla_page(headline: str, info: list[str], body: str) -> str:
+    """Joomla's article view: the headline, then its article info (<dl>, one <dd> a line), then the text."""
+    items = "".join(f"<dd>{line}</dd>" for line in info)
+    return (
+        '<html><head><meta name="generator" content="Joomla! - Open Source Content Management"></head><body>'
+        '<header><a href="/">UBND xã Sơn Linh</a></header><main><div class="item-page">'
+        f'<div class="page-header"><h2 itemprop="headline">{headline}</h2></div>'
+        f'<dl class="article-info"><dt>Chi tiết</dt>{items}</dl><div itemprop="articleBody">{body}</div>'
+        "</div></main><footer><p>Cơ quan chủ quản: UBND xã Sơn Linh</p>"
+        "<p>Người chịu trách nhiệm: Chủ tịch UBND xã Sơn Linh</p></footer></body></html>"
+    )
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    headline=st.sampled_from(HEADLINES),
+    updated=st.sampled_from(["Cập nhật lần cuối: 02/05/2025 15:47", "Lần cập nhật cuối: 02/05/2025 15:47"]),
+    posted=st.sampled_from(["Ngày đăng: 29/04/2025 07:30", "Ngày tạo: 29/04/2025 07:30"]),
+    writer=st.sampled_from([[], ["Viết bởi Thu Hà"]]),
+)
+def test_joomlas_last_updated_line_above_the_posting_line_is_no_headline(
+    paragraphs: list[str], headline: str, updated: str, posted: str, writer: list[str]
+) -> None:
+    html = joomla_page(headline, [*writer, updated, posted], paragraphs_html(paragraphs))
+    got = extract(html)
+    assert (got["title"], got["published_at"]) == (headline, "2025-04-29T07:30:00+07:00")
+    assert got["body"] == "\n\n".join(paragraphs)
+
+
+@SETTINGS
+@given(
+    paragraphs=body_paragraphs,
+    views=st.integers(min_value=0, max_value=2_000_000),
+    label=st.sampled_from(["Đã xem: {:,}", "Lượt xem: {:,}", "Số lượt xem: {:,}"]),
+    dots=st.booleans(),
+)
+def test_a_view_count_inside_nukeviets_body_container_is_the_views_and_no_body(
+    paragraphs: list[str], views: int, label: str, dots: bool
+) -> None:
+    shown = label.format(views).replace(",", "." if dots else ",")
+    html = (
+        '<html><head><meta name="generator" content="NukeViet v4.5"><title>Tin tức</title></head><body>'
+        f'<div class="news_column"><div class="panel-body"><h1 class="title">{HEADLINES[0]}</h1>'
+        '<span class="h5">Thứ hai - 13/01/2025 08:15</span><div class="clearfix"><figure class="article">'
+        '<img src="/a.jpg" alt=""><figcaption>Lễ ra mắt mô hình</figcaption></figure>'
+        f'<div class="hometext">{LEAD}</div></div><div id="news-bodyhtml" class="bodytext">'
+        f"{paragraphs_html(paragraphs)}<p>{shown}</p></div></div></div></body></html>"
+    )
+    got = extract(html, url="https://haiphu.quangtri.gov.vn/vi/news/tin-tuc/dan-van-kheo-12.html")
+    assert got["views"] == views
+    assert got["body"] == "\n\n".join(["Lễ ra mắt mô hình", LEAD, *paragraphs])
 
 
 # -- a date line under the headline with tools, counts or a section after the date (review F) ---------------

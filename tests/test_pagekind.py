@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.blocks import Block, Link
+from scraper.errors import ExtractError
+from scraper.extractor import extract_article
 from scraper.pagekind import has_pager, is_listing
 
 
@@ -33,6 +37,51 @@ def test_a_line_of_page_links_is_a_pager(block: Block) -> None:
 )
 def test_a_line_with_no_run_of_page_links_is_no_pager(block: Block) -> None:
     assert not has_pager([block])
+
+
+SEARCH_HEADINGS = ["Kết quả tìm kiếm", "Tìm kiếm", "Search results"]
+NEXT_LINKS = ["Sau »", "Trang sau ›", "« Trước", "Tiếp »", "Next »", "» Cuối"]
+RESULTS = [
+    (
+        "Hội An đón 1 triệu lượt khách quốc tế trong 4 tháng",
+        "Lượng khách quốc tế đến Hội An tăng 28% so với cùng kỳ, chủ yếu từ Hàn Quốc, Mỹ và Úc.",
+    ),
+    (
+        "Ra mắt sản phẩm du lịch đêm trên sông Hoài",
+        "Chương trình biểu diễn thực cảnh kết hợp thả hoa đăng và ẩm thực đường phố vào tối thứ Bảy.",
+    ),
+    (
+        "Tập huấn kỹ năng làm du lịch cộng đồng cho người dân",
+        "Hơn 60 hộ dân làng rau Trà Quế và làng mộc Kim Bồng được hướng dẫn kỹ năng đón tiếp khách.",
+    ),
+]
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    heading=st.sampled_from(SEARCH_HEADINGS),
+    count=st.integers(min_value=2, max_value=3),
+    pages=st.lists(st.sampled_from(["2", "3", "4"]), min_size=1, max_size=3, unique=True),
+    words=st.lists(st.sampled_from(NEXT_LINKS), min_size=1, max_size=2, unique=True),
+)
+def test_a_search_results_page_under_a_pager_with_worded_links_is_not_an_article(
+    heading: str, count: int, pages: list[str], words: list[str]
+) -> None:
+    items = "".join(
+        f'<div class="item"><h3><a href="/tin/{i}.html">{title}</a></h3><p>1{i}/05/2025</p><p>{lead}</p></div>'
+        for i, (title, lead) in enumerate(RESULTS[:count])
+    )
+    pager = "".join(f'<a href="?page={page}">{page}</a>' for page in pages)
+    pager += "".join(f'<a href="?page=2">{word}</a>' for word in words)
+    html = (
+        '<html><body><div class="top">Thứ Hai, 12/05/2025 <a href="/en">English</a> <a href="/sitemap">Sơ đồ trang</a>'
+        '</div><div class="logo">CỔNG THÔNG TIN ĐIỆN TỬ UBND THÀNH PHỐ HỘI AN</div><ul><li><a href="/">Trang chủ</a></li>'
+        f'<li><a href="/tin-tuc">Tin tức</a></li></ul><main><h1>{heading}</h1><p>Tìm thấy 128 kết quả cho "du lịch"</p>'
+        f'{items}<div class="pager">{pager}</div></main><footer><p>Cơ quan chủ quản: UBND thành phố Hội An</p></footer>'
+        "</body></html>"
+    )
+    with pytest.raises(ExtractError, match="not_an_article"):
+        extract_article(html)
 
 
 FOOTER = [
