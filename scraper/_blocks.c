@@ -738,17 +738,27 @@ static int name_set_add_value(name_set_t *set, const attr_t *attr, char **scratc
     return 0;
 }
 
-/* The distinct class and id names under the node at an address, lower-cased, a line each. */
-static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
+/* The node address a probe or walk function was given, into *out; -1 with the error set when it is no integer. */
+static int address_arg(PyObject *args, const void **out)
 {
     unsigned long long address;
     if (!PyArg_ParseTuple(args, "K", &address))
+        return -1;
+    *out = (const void *)(uintptr_t)address;
+    return 0;
+}
+
+/* The distinct class and id names under the node at an address, lower-cased, a line each. */
+static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    const void *address;
+    if (address_arg(args, &address) < 0)
         return NULL;
     name_set_t set = {NULL, 0, 0, NULL, 0, 0};
     char *scratch = NULL;
     size_t scratch_size = 0;
     int failed = 0;
-    const node_t *root = (const node_t *)(uintptr_t)address, *node = root;
+    const node_t *root = address, *node = root;
     while (!failed && node != NULL) {
         if (node->type == NODE_ELEMENT) {
             const element_t *element = (const element_t *)node;
@@ -773,10 +783,9 @@ static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
 /* (type, local_name, parent, first_child, next, prev, last_child) of a node: the layout check's view. */
 static PyObject *node_fields(PyObject *self, PyObject *args)
 {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address))
+    const node_t *node;
+    if (address_arg(args, (const void **)&node) < 0)
         return NULL;
-    const node_t *node = (const node_t *)(uintptr_t)address;
     return Py_BuildValue("(iKKKKKK)", node->type, (unsigned long long)node->local_name,
                          (unsigned long long)(uintptr_t)node->parent, (unsigned long long)(uintptr_t)node->first_child,
                          (unsigned long long)(uintptr_t)node->next, (unsigned long long)(uintptr_t)node->prev,
@@ -786,10 +795,9 @@ static PyObject *node_fields(PyObject *self, PyObject *args)
 /* (first_attr, last_attr, attr_id, attr_class) of an element, as addresses. */
 static PyObject *element_attrs(PyObject *self, PyObject *args)
 {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address))
+    const element_t *element;
+    if (address_arg(args, (const void **)&element) < 0)
         return NULL;
-    const element_t *element = (const element_t *)(uintptr_t)address;
     return Py_BuildValue("(KKKK)", (unsigned long long)(uintptr_t)element->first_attr,
                          (unsigned long long)(uintptr_t)element->last_attr,
                          (unsigned long long)(uintptr_t)element->attr_id,
@@ -799,10 +807,9 @@ static PyObject *element_attrs(PyObject *self, PyObject *args)
 /* (name id, owner address) of an attribute. */
 static PyObject *attr_fields(PyObject *self, PyObject *args)
 {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address))
+    const attr_t *attr;
+    if (address_arg(args, (const void **)&attr) < 0)
         return NULL;
-    const attr_t *attr = (const attr_t *)(uintptr_t)address;
     uintptr_t name = attr->qualified_name ? attr->qualified_name : attr->node.local_name;
     return Py_BuildValue("(KK)", (unsigned long long)name, (unsigned long long)(uintptr_t)attr->owner);
 }
@@ -810,10 +817,10 @@ static PyObject *attr_fields(PyObject *self, PyObject *args)
 /* The byte length of a text node's data. */
 static PyObject *text_length(PyObject *self, PyObject *args)
 {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address))
+    const chardata_t *text;
+    if (address_arg(args, (const void **)&text) < 0)
         return NULL;
-    return PyLong_FromSize_t(((const chardata_t *)(uintptr_t)address)->data.length);
+    return PyLong_FromSize_t(text->data.length);
 }
 
 static PyObject *configure(PyObject *self, PyObject *args)

@@ -111,6 +111,13 @@ def _extension() -> ModuleType | None:
     return _blocks if digest == getattr(_blocks, "SOURCE_DIGEST", "") else None
 
 
+@functools.cache
+def _checked() -> ModuleType | None:
+    """The compiled module, when its reading of the probe page's structures agrees with selectolax's."""
+    module = _extension()
+    return module if module is not None and _layout_agrees(module, LexborHTMLParser(PROBE_PAGE)) else None
+
+
 _CONFIGURED: list[tuple[frozenset[str], tuple[type, type]]] = []
 
 
@@ -118,13 +125,11 @@ _CONFIGURED: list[tuple[frozenset[str], tuple[type, type]]] = []
 def compiled_blocks(block_tags: frozenset[str], types: tuple[type, type], python_walk: Walk) -> Walk | None:
     """The extension's block walk building `types` (Block, Link), when it agrees with python_walk on the probe
     page."""
-    module = _extension()
+    module = _checked()
     # The module holds one configuration: a second caller with other tags or types is not served.
     if module is None or len(_CONFIGURED) > 0:
         return None
     tree = LexborHTMLParser(PROBE_PAGE)
-    if not _layout_agrees(module, tree):
-        return None
     _configure(module, tree, block_tags, types)
     _CONFIGURED.append((block_tags, types))
 
@@ -140,11 +145,9 @@ def compiled_blocks(block_tags: frozenset[str], types: tuple[type, type], python
 def compiled_names() -> Callable[[LexborNode], str] | None:
     """The extension's reading of the class and id values under a node, lower-cased, a line each; checked on the
     probe page against selectolax's attributes."""
-    module = _extension()
-    if module is None:
-        return None
+    module = _checked()
     tree = LexborHTMLParser(PROBE_PAGE)
-    if not _layout_agrees(module, tree) or tree.root is None:
+    if module is None or tree.root is None:
         return None
     # Each distinct name once, in the order met, split at ASCII white space as lexbor splits class values.
     expected = dict.fromkeys(
