@@ -78,6 +78,7 @@ static int configured = 0;
 
 static PyObject *empty_str; /* "" */
 static PyObject *empty_tuple;
+static PyObject *comma; /* "," */
 static PyObject *normalize, *nfc; /* unicodedata.normalize and "NFC" */
 static PyObject *block_type, *link_type; /* blocks.Block and blocks.Link */
 static PyObject *text_name, *tag_name, *links_name, *href_name; /* their field names */
@@ -780,6 +781,435 @@ static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
     return text;
 }
 
+/* boilerplate._scored_in_python in C: Readability's paragraph scoring over the tree under a node. Why C: it read
+ * every paragraph's text and children through selectolax's Python objects, the largest Python cost left on the
+ * ScrapingHub pages (BENCHMARKS.md). Set up by configure_scoring; compiled.py checks it against the Python
+ * version on a probe page before use, and the tests compare the two on every fixture and on generated pages. */
+static struct {
+    int configured;
+    uintptr_t text, a, br, div, html;
+    char whole[MAX_TAG_ID];       /* read deep (<p>, <pre>, <blockquote>, <figure>) */
+    char block[MAX_TAG_ID];       /* a child of one of these keeps a <div> from being a paragraph of its own */
+    char line_parent[MAX_TAG_ID]; /* a <br> under one of these makes its parent a paragraph */
+    PyObject *widget, *weight;    /* callables: text -> bool (scores nothing); class and id names -> float */
+} scoring;
+
+static int in_tags(const char *tags, uintptr_t id) { return id < MAX_TAG_ID && tags[id]; }
+
+typedef struct {
+    const node_t **items;
+    size_t count, capacity;
+} node_list_t;
+
+static int node_list_add(node_list_t *list, const node_t *node)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 64;
+        const node_t **items = PyMem_Realloc(list->items, capacity * sizeof(*items));
+        if (items == NULL)
+            return -1;
+        list->items = items;
+        list->capacity = capacity;
+    }
+    list->items[list->count++] = node;
+    return 0;
+}
+
+/* Node addresses to an index (1 + the index; 0 is an empty slot), open addressing. */
+typedef struct {
+    const node_t **keys;
+    size_t *values;
+    size_t slot_count, used;
+} node_map_t;
+
+static size_t node_slot(const node_map_t *map, const node_t *node)
+{
+    size_t at = (size_t)(((uintptr_t)node >> 3) * 11400714819323198485ULL) & (map->slot_count - 1);
+    while (map->keys[at] != NULL && map->keys[at] != node)
+        at = (at + 1) & (map->slot_count - 1);
+    return at;
+}
+
+static size_t node_map_get(const node_map_t *map, const node_t *node)
+{
+    return map->slot_count ? map->values[node_slot(map, node)] : 0;
+}
+
+static int node_map_set(node_map_t *map, const node_t *node, size_t value)
+{
+    if ((map->used + 1) * 2 > map->slot_count) {
+        node_map_t grown = {NULL, NULL, map->slot_count ? map->slot_count * 2 : 256, 0};
+        grown.keys = PyMem_Calloc(grown.slot_count, sizeof(*grown.keys));
+        grown.values = PyMem_Calloc(grown.slot_count, sizeof(*grown.values));
+        if (grown.keys == NULL || grown.values == NULL) {
+            PyMem_Free(grown.keys);
+            PyMem_Free(grown.values);
+            return -1;
+        }
+        for (size_t i = 0; i < map->slot_count; i++) {
+            if (map->keys[i] != NULL) {
+                size_t at = node_slot(&grown, map->keys[i]);
+                grown.keys[at] = map->keys[i];
+                grown.values[at] = map->values[i];
+            }
+        }
+        grown.used = map->used;
+        PyMem_Free(map->keys);
+        PyMem_Free(map->values);
+        *map = grown;
+    }
+    size_t at = node_slot(map, node);
+    map->used += map->keys[at] == NULL;
+    map->keys[at] = node;
+    map->values[at] = value;
+    return 0;
+}
+
+static void node_map_free(node_map_t *map)
+{
+    PyMem_Free(map->keys);
+    PyMem_Free(map->values);
+}
+
+/* One text node's data stripped (str.strip), its length added to *length and, when parts is not NULL, the
+ * piece appended to parts, as selectolax's text(strip=True) takes each text node. */
+static int stripped_piece(const node_t *node, PyObject *parts, Py_ssize_t *length)
+{
+    const lstr_t *s = &((const chardata_t *)node)->data;
+    if (s->data == NULL)
+        return 0;
+    PyObject *raw = PyUnicode_DecodeUTF8((const char *)s->data, (Py_ssize_t)s->length, "replace");
+    PyObject *piece = raw ? strip(raw) : NULL;
+    Py_XDECREF(raw);
+    if (piece == NULL)
+        return -1;
+    *length += PyUnicode_GET_LENGTH(piece);
+    int failed = parts ? PyList_Append(parts, piece) : 0;
+    Py_DECREF(piece);
+    return failed;
+}
+
+/* node.text(deep=deep, strip=True): into parts (when not NULL) and *length. */
+static int stripped_text(const node_t *root, int deep, PyObject *parts, Py_ssize_t *length)
+{
+    const node_t *node = root->first_child;
+    while (node != NULL) {
+        int is_text = deep ? node->local_name == scoring.text : node->type == NODE_TEXT;
+        if (is_text && stripped_piece(node, parts, length) < 0)
+            return -1;
+        if (deep && node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    return 0;
+}
+
+static int has_child_in(const node_t *node, const char *tags)
+{
+    for (const node_t *child = node->first_child; child != NULL; child = child->next) {
+        if (in_tags(tags, child->local_name))
+            return 1;
+    }
+    return 0;
+}
+
+/* The paragraphs under root (root included), in boilerplate._paragraphs's order: the elements of tags, then
+ * the parents of line breaks, then the <div>s of div_chars characters or more with no block child. */
+static int paragraphs_under(const node_t *root, const char *tags, Py_ssize_t div_chars, node_list_t *found)
+{
+    node_list_t breaks = {NULL, 0, 0}, divs = {NULL, 0, 0};
+    node_map_t seen = {NULL, NULL, 0, 0};
+    int failed = 0;
+    const node_t *node = root;
+    while (!failed && node != NULL) {
+        if (node->type == NODE_ELEMENT) {
+            uintptr_t tag = node->local_name;
+            const node_t *parent = node->parent;
+            if (tag == scoring.br) {
+                if (parent != NULL && (in_tags(tags, tag) || in_tags(scoring.line_parent, parent->local_name)))
+                    failed = node_list_add(&breaks, parent) < 0;
+            }
+            else if (tag == scoring.div) {
+                if (in_tags(tags, tag) || !has_child_in(node, scoring.block))
+                    failed = node_list_add(&divs, node) < 0;
+            }
+            else if (in_tags(tags, tag)) {
+                failed = node_list_add(found, node) < 0 || node_map_set(&seen, node, 1) < 0;
+            }
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    for (size_t i = 0; !failed && i < breaks.count; i++) {
+        if (!node_map_get(&seen, breaks.items[i]))
+            failed = node_map_set(&seen, breaks.items[i], 1) < 0 || node_list_add(found, breaks.items[i]) < 0;
+    }
+    for (size_t i = 0; !failed && i < divs.count; i++) {
+        Py_ssize_t length = 0;
+        if (node_map_get(&seen, divs.items[i]))
+            continue;
+        failed = stripped_text(divs.items[i], 1, NULL, &length) < 0;
+        if (!failed && length >= div_chars)
+            failed = node_map_set(&seen, divs.items[i], 1) < 0 || node_list_add(found, divs.items[i]) < 0;
+    }
+    PyMem_Free(breaks.items);
+    PyMem_Free(divs.items);
+    node_map_free(&seen);
+    return failed ? -1 : 0;
+}
+
+/* The characters of link text among node's element children (boilerplate._link_chars). */
+static int link_chars(const node_t *node, Py_ssize_t *length)
+{
+    for (const node_t *child = node->first_child; child != NULL; child = child->next) {
+        if (child->local_name == scoring.a && stripped_text(child, 1, NULL, length) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A paragraph's score into *score: 1, or 0 when it is shorter than shortest, -1 with an error set. */
+static int paragraph_score(const node_t *paragraph, Py_ssize_t shortest, double *score)
+{
+    int deep = in_tags(scoring.whole, paragraph->local_name) || !has_child_in(paragraph, scoring.block);
+    PyObject *parts = PyList_New(0);
+    Py_ssize_t length = 0, linked = 0;
+    if (parts == NULL || stripped_text(paragraph, deep, parts, &length) < 0) {
+        Py_XDECREF(parts);
+        return -1;
+    }
+    if (length < shortest) {
+        Py_DECREF(parts);
+        return 0;
+    }
+    PyObject *text = PyUnicode_Join(empty_str, parts);
+    Py_DECREF(parts);
+    if (text == NULL)
+        return -1;
+    PyObject *verdict = PyObject_CallOneArg(scoring.widget, text);
+    int widget = verdict ? PyObject_IsTrue(verdict) : -1;
+    Py_XDECREF(verdict);
+    Py_ssize_t commas = widget ? 0 : PyUnicode_Count(text, comma, 0, PY_SSIZE_T_MAX);
+    Py_DECREF(text);
+    if (widget < 0 || commas < 0 || (deep && link_chars(paragraph, &linked) < 0))
+        return -1;
+    /* The operations of the Python version in its order, so that the doubles are equal. */
+    double share = (double)length / 100.0;
+    *score = widget ? 0.0 : (double)(1 + commas) + (share < 3.0 ? share : 3.0);
+    if (deep) {
+        double kept = 1.0 - (double)linked / (double)length;
+        *score *= kept > 0.0 ? kept : 0.0;
+    }
+    return 1;
+}
+
+/* An ancestor's class weight: the weight callable asked about its class and id values joined by a space (0.0
+ * without either, as the Python version answers without asking); -1 with an error set. */
+static int class_weight(const node_t *node, double *weight)
+{
+    *weight = 0.0;
+    if (node->type != NODE_ELEMENT)
+        return 0;
+    const element_t *element = (const element_t *)node;
+    const attr_t *attrs[2] = {element->attr_class, element->attr_id};
+    PyObject *parts = PyList_New(0);
+    for (int i = 0; parts != NULL && i < 2; i++) {
+        const lstr_t *value = attrs[i] ? attrs[i]->value : NULL;
+        if (value == NULL || value->data == NULL || value->length == 0)
+            continue;
+        PyObject *name = decode(value);
+        if (name == NULL || PyList_Append(parts, name) < 0)
+            Py_CLEAR(parts);
+        Py_XDECREF(name);
+    }
+    if (parts == NULL)
+        return -1;
+    if (PyList_GET_SIZE(parts) == 0) {
+        Py_DECREF(parts);
+        return 0;
+    }
+    PyObject *space = PyUnicode_FromOrdinal(' ');
+    PyObject *names = space ? PyUnicode_Join(space, parts) : NULL;
+    Py_XDECREF(space);
+    Py_DECREF(parts);
+    PyObject *answer = names ? PyObject_CallOneArg(scoring.weight, names) : NULL;
+    Py_XDECREF(names);
+    if (answer == NULL)
+        return -1;
+    *weight = PyFloat_AsDouble(answer);
+    Py_DECREF(answer);
+    return (*weight == -1.0 && PyErr_Occurred()) ? -1 : 0;
+}
+
+typedef struct {
+    node_list_t nodes; /* the candidates, in the order first credited */
+    double *scores;
+    node_map_t index;  /* node -> 1 + its place in nodes */
+} candidates_t;
+
+/* Credit score to node, a new candidate starting at its class weight. */
+static int credit(candidates_t *c, const node_t *node, double score)
+{
+    size_t at = node_map_get(&c->index, node);
+    if (at == 0) {
+        double weight;
+        if (class_weight(node, &weight) < 0 || node_list_add(&c->nodes, node) < 0)
+            return -1;
+        double *scores = PyMem_Realloc(c->scores, c->nodes.capacity * sizeof(double));
+        if (scores == NULL)
+            return -1;
+        c->scores = scores;
+        at = c->nodes.count;
+        c->scores[at - 1] = weight;
+        if (node_map_set(&c->index, node, at) < 0)
+            return -1;
+    }
+    c->scores[at - 1] += score;
+    return 0;
+}
+
+/* Where node lies from root: (steps up, child indices down), for compiled.py to build its selectolax node. */
+static PyObject *path_from(const node_t *root, const node_t *node)
+{
+    Py_ssize_t up = 0;
+    if (node != root && !is_inside(node, root)) {
+        for (const node_t *at = root; at != node && at != NULL; at = at->parent)
+            up++;
+        return Py_BuildValue("(n())", up);
+    }
+    PyObject *down = PyList_New(0);
+    for (const node_t *at = node; down != NULL && at != root; at = at->parent) {
+        Py_ssize_t index = 0;
+        for (const node_t *sibling = at->prev; sibling != NULL; sibling = sibling->prev)
+            index++;
+        PyObject *number = PyLong_FromSsize_t(index);
+        if (number == NULL || PyList_Append(down, number) < 0)
+            Py_CLEAR(down);
+        Py_XDECREF(number);
+    }
+    if (down == NULL || PyList_Reverse(down) < 0) {
+        Py_XDECREF(down);
+        return NULL;
+    }
+    PyObject *steps = PyList_AsTuple(down);
+    Py_DECREF(down);
+    return steps ? Py_BuildValue("(nN)", up, steps) : NULL;
+}
+
+/* scored(address, shortest, div_chars, tag ids): None, or (steps up, child indices down, address, score) of the
+ * best-scored candidate under the node at address. */
+static PyObject *scored(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    Py_ssize_t shortest, div_chars;
+    PyObject *tag_ids;
+    if (!PyArg_ParseTuple(args, "KnnO!", &address, &shortest, &div_chars, &PyTuple_Type, &tag_ids))
+        return NULL;
+    if (!scoring.configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_scoring() first");
+        return NULL;
+    }
+    char tags[MAX_TAG_ID] = {0};
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tag_ids); i++) {
+        size_t id = PyLong_AsSize_t(PyTuple_GET_ITEM(tag_ids, i));
+        if (id == (size_t)-1 && PyErr_Occurred())
+            return NULL;
+        if (id < MAX_TAG_ID)
+            tags[id] = 1;
+    }
+    const node_t *root = (const node_t *)(uintptr_t)address;
+    node_list_t paragraphs = {NULL, 0, 0};
+    candidates_t c = {{NULL, 0, 0}, NULL, {NULL, NULL, 0, 0}};
+    int failed = paragraphs_under(root, tags, div_chars, &paragraphs) < 0;
+    for (size_t i = 0; !failed && i < paragraphs.count; i++) {
+        double score = 0.0;
+        int scored = paragraph_score(paragraphs.items[i], shortest, &score);
+        failed = scored < 0;
+        if (scored <= 0)
+            continue;
+        const node_t *ancestor = paragraphs.items[i]->parent;
+        for (int level = 1; !failed && level <= 2; level++) {
+            if (ancestor == NULL || ancestor->local_name == scoring.html)
+                break;
+            failed = credit(&c, ancestor, score / (double)level) < 0;
+            ancestor = ancestor->parent;
+        }
+    }
+    PyObject *result = NULL;
+    if (!failed && c.nodes.count == 0) {
+        result = Py_None;
+        Py_INCREF(result);
+    }
+    else if (!failed) {
+        size_t best = 0; /* the first of the highest, as max() over a dict in insertion order */
+        for (size_t i = 1; i < c.nodes.count; i++) {
+            if (c.scores[i] > c.scores[best])
+                best = i;
+        }
+        PyObject *path = path_from(root, c.nodes.items[best]);
+        if (path != NULL)
+            result = Py_BuildValue("(OOKd)", PyTuple_GET_ITEM(path, 0), PyTuple_GET_ITEM(path, 1),
+                                   (unsigned long long)(uintptr_t)c.nodes.items[best], c.scores[best]);
+        Py_XDECREF(path);
+    }
+    PyMem_Free(paragraphs.items);
+    PyMem_Free(c.nodes.items);
+    PyMem_Free(c.scores);
+    node_map_free(&c.index);
+    return result;
+}
+
+static int set_tags(char *tags, PyObject *ids)
+{
+    memset(tags, 0, MAX_TAG_ID);
+    PyObject *iterator = PyObject_GetIter(ids), *item;
+    if (iterator == NULL)
+        return -1;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        size_t id = PyLong_AsSize_t(item);
+        Py_DECREF(item);
+        if (id == (size_t)-1 && PyErr_Occurred())
+            break;
+        if (id >= MAX_TAG_ID) {
+            PyErr_SetString(PyExc_ValueError, "tag id out of range");
+            break;
+        }
+        tags[id] = 1;
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* configure_scoring(text, a, br, div, html, whole ids, block ids, line parent ids, widget, weight). */
+static PyObject *configure_scoring(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long text, a, br, div, html;
+    PyObject *whole, *block, *line_parent, *widget, *weight;
+    if (!PyArg_ParseTuple(args, "KKKKKOOOOO", &text, &a, &br, &div, &html, &whole, &block, &line_parent, &widget,
+                          &weight))
+        return NULL;
+    scoring.configured = 0;
+    if (set_tags(scoring.whole, whole) < 0 || set_tags(scoring.block, block) < 0 ||
+        set_tags(scoring.line_parent, line_parent) < 0)
+        return NULL;
+    scoring.text = text, scoring.a = a, scoring.br = br, scoring.div = div, scoring.html = html;
+    Py_INCREF(widget);
+    Py_XSETREF(scoring.widget, widget);
+    Py_INCREF(weight);
+    Py_XSETREF(scoring.weight, weight);
+    scoring.configured = 1;
+    Py_RETURN_NONE;
+}
+
 /* (type, local_name, parent, first_child, next, prev, last_child) of a node: the layout check's view. */
 static PyObject *node_fields(PyObject *self, PyObject *args)
 {
@@ -867,6 +1297,8 @@ static PyMethodDef methods[] = {
     {"utf8", utf8, METH_O, "str.encode('utf-8', 'ignore')."},
     {"names", names, METH_VARARGS, "The distinct class and id names under the node at an address, lower-cased."},
     {"configure", configure, METH_VARARGS, "Set the tag and attribute ids read from the parser."},
+    {"scored", scored, METH_VARARGS, "None or (steps up, indices down, address, score) of the best candidate."},
+    {"configure_scoring", configure_scoring, METH_VARARGS, "Set the tag ids and callables the scoring uses."},
     {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
     {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},
     {"attr_fields", attr_fields, METH_VARARGS, "(name id, owner) of an attribute."},
@@ -881,11 +1313,12 @@ PyMODINIT_FUNC PyInit__blocks(void)
     empty_str = PyUnicode_FromStringAndSize(NULL, 0);
     empty_tuple = PyTuple_New(0);
     nfc = PyUnicode_InternFromString("NFC");
+    comma = PyUnicode_InternFromString(",");
     text_name = PyUnicode_InternFromString("text");
     tag_name = PyUnicode_InternFromString("tag");
     links_name = PyUnicode_InternFromString("links");
     href_name = PyUnicode_InternFromString("href");
-    if (!empty_str || !empty_tuple || !nfc || !text_name || !tag_name || !links_name || !href_name)
+    if (!empty_str || !empty_tuple || !nfc || !comma || !text_name || !tag_name || !links_name || !href_name)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (m != NULL && PyModule_AddStringConstant(m, "SOURCE_DIGEST", SOURCE_DIGEST) < 0) {

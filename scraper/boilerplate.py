@@ -9,6 +9,7 @@ Profiles hint into this core: their body selectors name the candidate containers
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
+from .compiled import compiled_scoring
 from .counters import is_counter_line
 from .dates import parse_datetime
 from .prefilter import css
@@ -136,7 +138,9 @@ OWNER_LINE = re.compile(
 )
 # A row of tool labels and separators, nothing else.
 _TOOL_ROW = re.compile(rf"(?:{TOOL_LABEL.pattern}\s*[:|•·/,-]?\s*)+", re.I)
-_BROKEN_LINES = "div > br, td > br, section > br, article > br, span > br, font > br"
+# A <br> under one of these makes its parent a paragraph.
+_LINE_PARENTS = frozenset({"div", "td", "section", "article", "span", "font"})
+_BROKEN_LINES = ", ".join(f"{tag} > br" for tag in sorted(_LINE_PARENTS))
 _MAX_HEADLINE_CHARS = 200
 _WHOLE_TEXT = frozenset({"p", "pre", "blockquote", "figure"})  # read deep; other text holders by own text
 MIN_PARAGRAPH = 25  # characters; shorter paragraphs score nothing (Readability's floor)
@@ -350,6 +354,16 @@ def _scored(
     root: LexborNode, shortest: int, tags: str = "p, pre, blockquote", div_chars: int = MIN_DIV_PARAGRAPH
 ) -> tuple[LexborNode, float] | None:
     """Readability's candidate and its score: paragraph scores credited to parent (full) and grandparent (half)."""
+    compiled = compiled_scoring(
+        BLOCK_TAGS, _WHOLE_TEXT, _LINE_PARENTS, _scores_nothing, _names_weight, _scored_in_python
+    )
+    return (compiled or _scored_in_python)(root, shortest, tags, div_chars)
+
+
+def _scored_in_python(
+    root: LexborNode, shortest: int, tags: str, div_chars: int
+) -> tuple[LexborNode, float] | None:
+    """_scored without the compiled scoring (scraper/_blocks.c does the same in C)."""
     scores: dict[int, float] = {}
     nodes: dict[int, LexborNode] = {}
     for paragraph in _paragraphs(root, tags, div_chars):
@@ -357,11 +371,7 @@ def _scored(
         text = paragraph.text(deep=deep, strip=True)
         if len(text) < shortest:
             continue
-        # A site footer's lines ("Cơ quan chủ quản: …") and a visitor counter's ("Tổng lượt truy cập: 3.333")
-        # score nothing: they would credit the page's <body> or the counter box over a short story's container.
-        # They still make their parents candidates (a photo album has no other text).
-        widget = FOOTER_LABELS.match(text) or is_counter_line(text)
-        score = 0.0 if widget else 1 + text.count(",") + min(len(text) / 100, 3)
+        score = 0.0 if _scores_nothing(text) else 1 + text.count(",") + min(len(text) / 100, 3)
         if deep:
             score *= max(0.0, 1 - _link_chars(paragraph) / len(text))
         ancestor = paragraph.parent
@@ -380,11 +390,26 @@ def _scored(
     return nodes[key], scores[key]
 
 
+def _scores_nothing(text: str) -> bool:
+    """A site footer's line ("Cơ quan chủ quản: …") or a visitor counter's ("Tổng lượt truy cập: 3.333").
+
+    They would credit the page's <body> or the counter box over a short story's container, so they score
+    nothing; they still make their parents candidates (a photo album has no other text)."""
+    return FOOTER_LABELS.match(text) is not None or is_counter_line(text)
+
+
 def _class_weight(node: LexborNode) -> float:
-    names = " ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id")))).lower()
-    if not names:
+    return _names_weight(" ".join(filter(None, (node.attributes.get("class"), node.attributes.get("id")))))
+
+
+# Class names repeat on a page and across a site's pages: a search of the two patterns cost 2 us a name.
+@functools.lru_cache(maxsize=4096)
+def _names_weight(names: str) -> float:
+    """+25 for a class or id naming content ("article-body"), -25 for chrome ("sidebar"), 0 for both or none."""
+    lowered = names.lower()
+    if not lowered:
         return 0.0
-    return 25.0 * (bool(_POSITIVE.search(names)) - bool(_NEGATIVE.search(names)))
+    return 25.0 * (bool(_POSITIVE.search(lowered)) - bool(_NEGATIVE.search(lowered)))
 
 
 def lead_before(tree: LexborHTMLParser, body: LexborNode) -> list[Block] | None:

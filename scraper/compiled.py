@@ -25,6 +25,10 @@ RawRun = tuple[str, str, list[RawLink] | None]  # text pieces joined, block tag,
 # The blocks under a node, or None past the node limit (blocks.Block is not imported here: blocks imports us).
 Walk = Callable[[LexborNode, int], list[Any] | None]
 
+Scored = tuple[LexborNode, float]
+# boilerplate._scored_in_python: (root, shortest, tags, div_chars) -> the best-scored node and its score.
+Scoring = Callable[[LexborNode, int, str, int], Scored | None]
+
 # Every block tag in a context the parser keeps it in, links, breaks and attributes on the elements the layout
 # check reads. Text and white space on both sides of every kind of boundary.
 PROBE_PAGE = """<!DOCTYPE html><html><head><title>t</title></head><body>
@@ -177,3 +181,117 @@ def compiled_tag_stats() -> Callable[[str, int, int], tuple[int, bool]] | None:
     """The extension's blocks._tag_stats, when it is built."""
     module = _extension()
     return None if module is None else module.tag_stats
+
+
+# Paragraphs of every kind boilerplate._paragraphs finds (<p>, <pre>, <blockquote>, <figure>, parents of line
+# breaks, text <div>s long and short), links inside them, class names that weigh for and against, widget lines,
+# white space and commas: the scoring is trusted when it agrees with the Python version here in every setting.
+SCORING_PROBE = """<!DOCTYPE html><html><body><p>Một đoạn văn ngắn, có dấu phẩy, ở thân trang.</p>
+<div class="article-content"><p>Đoạn một, với <a href="/a">một liên kết</a> và chữ thường, đủ dài để được tính.</p>
+<p>   Đoạn hai <b>đậm</b>, <i>nghiêng</i>, dài hơn hai mươi lăm chữ một chút. </p>
+<blockquote><p>Trích dẫn trong <a href="/b">khối</a> trích dẫn, đủ dài để tính điểm.</p></blockquote>
+<pre>mã   nguồn, giữ nguyên khoảng trắng, dài hơn hai mươi lăm</pre>
+<div>Một dòng<br>ngắt bởi br, trong một div có chữ của riêng nó, dài vừa đủ.</div>
+<table><tr><td>Ô bảng<br>có dòng ngắt, chữ dài hơn hai mươi lăm ký tự.</td></tr></table>
+<span>Chữ<br>trong span</span><font>Chữ<br>trong font, đủ dài để thành một đoạn văn nhé.</font>
+<div>Một div không có khối con nào, chỉ có chữ, dài hơn tám mươi ký tự để được đọc như một đoạn văn bản.</div>
+<div>Div ngắn, mười ký tự.</div><div><div>Div lồng nhau</div> có chữ ở ngoài.</div>
+<figure><img src="x.jpg"><figcaption>Chú thích ảnh, với dấu phẩy, dài hơn.</figcaption></figure></div>
+<div id="sidebar-related" class="Widget"><p><a href="/c">Tin liên quan dài hơn hai mươi lăm ký tự</a></p>
+<p>Tổng lượt truy cập: 3.333</p><p>Cơ quan chủ quản: Ủy ban nhân dân xã, dài hơn.</p></div>
+<section class=""><p>Đoạn trong section không tên lớp, dài hơn hai mươi lăm.</p></section>
+<div class><p>Đoạn trong div có lớp rỗng, cũng dài hơn hai mươi lăm.</p></div>
+</body></html>"""
+_SCORING_SETTINGS = [
+    (25, "p, pre, blockquote", 80),
+    (1, "p, pre, blockquote", 10),
+    (1, "figure", 80),
+]
+
+_SCORING: list[bool] = []
+
+
+@functools.cache
+def compiled_scoring(
+    block_tags: frozenset[str],
+    whole_tags: frozenset[str],
+    line_parents: frozenset[str],
+    widget: Callable[[str], bool],
+    weight: Callable[[str], float],
+    python_scored: Scoring,
+) -> Scoring | None:
+    """The extension's paragraph scoring with these tags and callables, when it agrees with python_scored on the
+    probe page in every setting the extractor uses."""
+    module = _checked()
+    # The module holds one configuration: a second caller with other tags or callables is not served.
+    if module is None or _SCORING:
+        return None
+    tree = LexborHTMLParser(SCORING_PROBE)
+    ids = _tag_ids(module, tree)
+    element_ids = {
+        tag: ids(tag) for tag in block_tags | whole_tags | line_parents | {"a", "br", "div", "html"}
+    }
+    module.configure_scoring(
+        ids("-text"),
+        element_ids["a"],
+        element_ids["br"],
+        element_ids["div"],
+        element_ids["html"],
+        [element_ids[tag] for tag in whole_tags],
+        [element_ids[tag] for tag in block_tags],
+        [element_ids[tag] for tag in line_parents],
+        widget,
+        weight,
+    )
+    _SCORING.append(True)
+    tag_lists: dict[str, tuple[int, ...]] = {}
+
+    def scored(root: LexborNode, shortest: int, tags: str, div_chars: int) -> Scored | None:
+        if tags not in tag_lists:
+            tag_lists[tags] = tuple(ids(tag.strip()) for tag in tags.split(","))
+        found = module.scored(root.mem_id, shortest, div_chars, tag_lists[tags])
+        if found is None:
+            return None
+        up, down, address, score = found
+        node = _node_at(root, up, down)
+        assert node.mem_id == address
+        return node, score
+
+    assert tree.body is not None
+    agrees = all(
+        _same_scoring(scored(tree.body, *setting), python_scored(tree.body, *setting))
+        for setting in _SCORING_SETTINGS
+    )
+    return scored if agrees else None
+
+
+def _tag_ids(module: ModuleType, tree: LexborHTMLParser) -> Callable[[str], int]:
+    """The parser's id of a tag ("-text" for text), read from a node of the tree or a new element."""
+    assert tree.body is not None
+    text = next(node for node in tree.body.traverse(include_text=True) if node.tag == "-text")
+
+    def tag_id(tag: str) -> int:
+        node = text if tag == "-text" else tree.create_node(tag)
+        found: int = module.node_fields(node.mem_id)[1]
+        return found
+
+    return tag_id
+
+
+def _node_at(root: LexborNode, up: int, down: tuple[int, ...]) -> LexborNode:
+    """The node `up` parents above root, or below root by the child indices in `down`."""
+    node: LexborNode | None = root
+    for _ in range(up):
+        node = node.parent if node is not None else None
+    for index in down:
+        node = node.first_child if node is not None else None
+        for _ in range(index):
+            node = node.next if node is not None else None
+    assert node is not None
+    return node
+
+
+def _same_scoring(ours: Scored | None, theirs: Scored | None) -> bool:
+    if ours is None or theirs is None:
+        return ours is theirs
+    return ours[0].mem_id == theirs[0].mem_id and ours[1] == theirs[1]

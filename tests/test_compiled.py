@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import compiled
+from scraper import boilerplate, compiled
 from scraper.blocks import BLOCK_TAGS, STRIPPED_TAGS, Block, Link, _blocks_in_python, _tag_stats, blocks_of
 from scraper.text import clean_line
 
@@ -168,3 +168,129 @@ def test_blocks_of_uses_the_c_walk_when_it_is_built() -> None:
         Block("Một hai", "p", (Link("/x", "hai"),)),
         Block("Ba bốn", "h1"),
     ]
+
+
+def _compiled_scoring() -> compiled.Scoring | None:
+    return compiled.compiled_scoring(
+        BLOCK_TAGS,
+        boilerplate._WHOLE_TEXT,
+        boilerplate._LINE_PARENTS,
+        boilerplate._scores_nothing,
+        boilerplate._names_weight,
+        boilerplate._scored_in_python,
+    )
+
+
+def _scoring() -> compiled.Scoring:
+    scoring = _compiled_scoring()
+    if scoring is None:
+        pytest.skip("the C part of boilerplate.py's scoring is not built here (no compiler at install)")
+    return scoring
+
+
+# The settings main_body scores with, and a loose one: every <p> and <li> of one character.
+_SETTINGS = [*compiled._SCORING_SETTINGS, (1, "p, li", 1)]
+
+
+def _same_best(root: LexborNode, setting: tuple[int, str, int]) -> bool:
+    ours, theirs = _scoring()(root, *setting), boilerplate._scored_in_python(root, *setting)
+    if ours is None or theirs is None:
+        return ours is theirs
+    return ours[0].mem_id == theirs[0].mem_id and ours[1] == theirs[1]
+
+
+@pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler: pip installs scraper without its C part")
+def test_an_install_with_a_compiler_scores_paragraphs_in_c() -> None:
+    assert _compiled_scoring() is not None, "the C scoring disagrees with the Python one on the probe page"
+
+
+def test_every_fixture_page_and_its_subtrees_score_the_same_candidate_both_ways() -> None:
+    compared = 0
+    for name, tree in _trees():
+        assert tree.body is not None
+        for root in [tree.body, *tree.css("div, td, article, section")[:30]]:
+            for setting in _SETTINGS:
+                assert _same_best(root, setting), (name, root.tag, setting)
+                compared += 1
+    assert compared > 2000
+
+
+_CLASS = st.sampled_from(
+    ["", ' class="content"', ' class="sidebar"', ' id="post-body"', ' class="a" id="menu"']
+)
+_SCORED_TAG = st.sampled_from(
+    ["div", "p", "pre", "blockquote", "figure", "td", "span", "font", "section", "a"]
+)
+_WORDS = st.sampled_from(
+    [
+        "Một câu văn, có dấu phẩy, ",
+        "chữ ",
+        "Tổng lượt truy cập: 3.333",
+        "Địa chỉ: xã A",
+        "\xa0 ",
+        "x" * 90,
+        "",
+    ]
+)
+_SCORED_LEAF = st.one_of(st.lists(_WORDS, max_size=4).map("".join), st.sampled_from(["<br>", "<img src=x>"]))
+
+
+def _scored_element(children: list[str], tag: str, attributes: str) -> str:
+    if tag in ("td",):
+        return f"<table><tr><td{attributes}>{''.join(children)}</td></tr></table>"
+    return f"<{tag}{attributes}>{''.join(children)}</{tag}>"
+
+
+_SCORED_HTML = st.recursive(
+    _SCORED_LEAF,
+    lambda inner: st.builds(_scored_element, st.lists(inner, max_size=4), _SCORED_TAG, _CLASS),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SCORED_HTML, max_size=5).map("".join))
+def test_generated_markup_scores_the_same_candidate_both_ways(html: str) -> None:
+    tree = LexborHTMLParser(f"<html><body>{html}</body></html>")
+    for root in [tree.body, *tree.css("div, td, section")[:10]]:
+        assert root is not None
+        for setting in _SETTINGS:
+            assert _same_best(root, setting), (html, root.tag, setting)
+
+
+def test_a_scoring_that_disagrees_with_the_python_one_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    _scoring()  # the module's configuration stays the same: only the Python answer is wrong
+
+    def parent_of_the_best(
+        root: LexborNode, shortest: int, tags: str, div_chars: int
+    ) -> compiled.Scored | None:
+        found = boilerplate._scored_in_python(root, shortest, tags, div_chars)
+        if found is None or found[0].parent is None:
+            return found
+        return found[0].parent, found[1]
+
+    monkeypatch.setattr(compiled, "_SCORING", [])
+    assert (
+        compiled.compiled_scoring.__wrapped__(
+            BLOCK_TAGS,
+            boilerplate._WHOLE_TEXT,
+            boilerplate._LINE_PARENTS,
+            boilerplate._scores_nothing,
+            boilerplate._names_weight,
+            parent_of_the_best,
+        )
+        is None
+    )
+
+
+def test_the_best_candidate_above_the_root_is_reached_by_its_parents() -> None:
+    tree = LexborHTMLParser(
+        "<html><body><div class='story'><p>Một câu văn dài hơn hai mươi lăm ký tự, có dấu phẩy.</p></div></body></html>"
+    )
+    paragraph = tree.css_first("p")
+    assert paragraph is not None
+    found = _scoring()(paragraph, 25, "p", 80)
+    assert found is not None
+    story = tree.css_first("div.story")
+    assert story is not None and found[0].mem_id == story.mem_id
+    assert _same_best(paragraph, (25, "p", 80))

@@ -6,12 +6,14 @@ A field the page does not tell plainly is null, never a number read from the wro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper import extract
+from scraper.counters import is_counter_line
 from tests.test_extract_variations import HEADLINES, PARAGRAPHS, RELATED, number, paragraphs_html, portal_page
 
 SETTINGS = settings(max_examples=30, deadline=None, derandomize=True)
@@ -426,3 +428,22 @@ def test_a_count_of_views_told_in_the_story_is_not_the_articles(views: int) -> N
     )
     got = article(after=story)
     assert got["views"] is None and "views" not in got["sources"]
+
+
+# The counter line's pattern as first written, with a backtracking label: the possessive one must accept the same
+# lines (a label gives back only characters that are no digit, so a shorter label never helps).
+_BACKTRACKING_COUNTER_LINE = re.compile(r"[^\W\d_][^\d:]{0,40}:?\s*\d[\d.,]*(?:\s\d{3}(?!\d))*")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.tuples(
+        # a label of any length up to past the pattern's 41 characters
+        st.integers(0, 48).flatmap(lambda n: st.text(alphabet="aĐb \t\xa0_-", min_size=n, max_size=n)),
+        st.sampled_from(["", ":", " :", "1"]),
+        st.text(alphabet=" \xa0\t", max_size=3),
+        st.text(alphabet="0123456789., \xa0b", max_size=12),  # a number, thousands parted or not
+    ).map("".join)
+)
+def test_a_counter_line_is_what_the_backtracking_pattern_accepts(text: str) -> None:
+    assert is_counter_line(text) == (bool(text) and _BACKTRACKING_COUNTER_LINE.fullmatch(text) is not None)
