@@ -787,7 +787,7 @@ static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
  * version on a probe page before use, and the tests compare the two on every fixture and on generated pages. */
 static struct {
     int configured;
-    uintptr_t text, a, br, div, html;
+    uintptr_t text, a, br, div, html, p;
     char whole[MAX_TAG_ID];       /* read deep (<p>, <pre>, <blockquote>, <figure>) */
     char block[MAX_TAG_ID];       /* a child of one of these keeps a <div> from being a paragraph of its own */
     char line_parent[MAX_TAG_ID]; /* a <br> under one of these makes its parent a paragraph */
@@ -1189,19 +1189,55 @@ static int set_tags(char *tags, PyObject *ids)
     return PyErr_Occurred() ? -1 : 0;
 }
 
-/* configure_scoring(text, a, br, div, html, whole ids, block ids, line parent ids, widget, weight). */
+/* paragraph_chars(address, shortest): the characters of paragraph text under the node at address
+ * (boilerplate._paragraph_text_in_python): every <p> from the node down of shortest characters or more, its
+ * links left out. */
+static PyObject *paragraph_chars(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    Py_ssize_t shortest, total = 0;
+    if (!PyArg_ParseTuple(args, "Kn", &address, &shortest))
+        return NULL;
+    if (!scoring.configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_scoring() first");
+        return NULL;
+    }
+    const node_t *root = (const node_t *)(uintptr_t)address, *node = root;
+    while (node != NULL) {
+        if (node->type == NODE_ELEMENT && node->local_name == scoring.p) {
+            Py_ssize_t length = 0, linked = 0;
+            if (stripped_text(node, 1, NULL, &length) < 0)
+                return NULL;
+            if (length >= shortest) {
+                if (link_chars(node, &linked) < 0)
+                    return NULL;
+                total += length - linked;
+            }
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    return PyLong_FromSsize_t(total);
+}
+
+/* configure_scoring(text, a, br, div, html, p, whole ids, block ids, line parent ids, widget, weight). */
 static PyObject *configure_scoring(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    unsigned long long text, a, br, div, html;
+    unsigned long long text, a, br, div, html, p;
     PyObject *whole, *block, *line_parent, *widget, *weight;
-    if (!PyArg_ParseTuple(args, "KKKKKOOOOO", &text, &a, &br, &div, &html, &whole, &block, &line_parent, &widget,
-                          &weight))
+    if (!PyArg_ParseTuple(args, "KKKKKKOOOOO", &text, &a, &br, &div, &html, &p, &whole, &block, &line_parent,
+                          &widget, &weight))
         return NULL;
     scoring.configured = 0;
     if (set_tags(scoring.whole, whole) < 0 || set_tags(scoring.block, block) < 0 ||
         set_tags(scoring.line_parent, line_parent) < 0)
         return NULL;
-    scoring.text = text, scoring.a = a, scoring.br = br, scoring.div = div, scoring.html = html;
+    scoring.text = text, scoring.a = a, scoring.br = br, scoring.div = div, scoring.html = html, scoring.p = p;
     Py_INCREF(widget);
     Py_XSETREF(scoring.widget, widget);
     Py_INCREF(weight);
@@ -1298,6 +1334,7 @@ static PyMethodDef methods[] = {
     {"names", names, METH_VARARGS, "The distinct class and id names under the node at an address, lower-cased."},
     {"configure", configure, METH_VARARGS, "Set the tag and attribute ids read from the parser."},
     {"scored", scored, METH_VARARGS, "None or (steps up, indices down, address, score) of the best candidate."},
+    {"paragraph_chars", paragraph_chars, METH_VARARGS, "Characters of paragraph text under a node, links left out."},
     {"configure_scoring", configure_scoring, METH_VARARGS, "Set the tag ids and callables the scoring uses."},
     {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
     {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},

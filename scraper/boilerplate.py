@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
-from .compiled import compiled_scoring
+from .compiled import Scorer, compiled_scoring
 from .counters import is_counter_line
 from .dates import parse_datetime
 from .prefilter import css
@@ -305,10 +305,15 @@ def _hinted(
 
 def paragraph_text(node: LexborNode) -> int:
     """Characters of paragraph text under node, links left out."""
+    return _scorer().paragraph_chars(node, MIN_PARAGRAPH)
+
+
+def _paragraph_text_in_python(node: LexborNode, shortest: int) -> int:
+    """paragraph_text without the compiled part, of paragraphs from `shortest` characters."""
     total = 0
     for paragraph in node.css("p"):
         text = paragraph.text(strip=True)
-        if len(text) >= MIN_PARAGRAPH:
+        if len(text) >= shortest:
             total += len(text) - _link_chars(paragraph)
     return total
 
@@ -354,10 +359,17 @@ def _scored(
     root: LexborNode, shortest: int, tags: str = "p, pre, blockquote", div_chars: int = MIN_DIV_PARAGRAPH
 ) -> tuple[LexborNode, float] | None:
     """Readability's candidate and its score: paragraph scores credited to parent (full) and grandparent (half)."""
-    compiled = compiled_scoring(
-        BLOCK_TAGS, _WHOLE_TEXT, _LINE_PARENTS, _scores_nothing, _names_weight, _scored_in_python
+    return _scorer().best(root, shortest, tags, div_chars)
+
+
+def _scorer() -> Scorer:
+    """The compiled scoring (scraper/_blocks.c), or the Python one when it is not built."""
+    return (
+        compiled_scoring(
+            BLOCK_TAGS, _WHOLE_TEXT, _LINE_PARENTS, _scores_nothing, _names_weight, _PYTHON_SCORER
+        )
+        or _PYTHON_SCORER
     )
-    return (compiled or _scored_in_python)(root, shortest, tags, div_chars)
 
 
 def _scored_in_python(
@@ -505,3 +517,6 @@ def is_chrome(block: Block) -> bool:
     if link_chars and link_chars >= 0.6 * len(text):
         return True
     return len(text) <= 80 and _TOOL_ROW.fullmatch(text) is not None
+
+
+_PYTHON_SCORER = Scorer(_scored_in_python, _paragraph_text_in_python)

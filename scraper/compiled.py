@@ -14,6 +14,7 @@ import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -28,6 +29,16 @@ Walk = Callable[[LexborNode, int], list[Any] | None]
 Scored = tuple[LexborNode, float]
 # boilerplate._scored_in_python: (root, shortest, tags, div_chars) -> the best-scored node and its score.
 Scoring = Callable[[LexborNode, int, str, int], Scored | None]
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Readability's scoring (boilerplate.py): the best-scored container under a node, and the characters of
+    paragraph text under a node (paragraphs of a shortest length, links left out)."""
+
+    best: Scoring
+    paragraph_chars: Callable[[LexborNode, int], int]
+
 
 # Every block tag in a context the parser keeps it in, links, breaks and attributes on the elements the layout
 # check reads. Text and white space on both sides of every kind of boundary.
@@ -218,10 +229,11 @@ def compiled_scoring(
     line_parents: frozenset[str],
     widget: Callable[[str], bool],
     weight: Callable[[str], float],
-    python_scored: Scoring,
-) -> Scoring | None:
-    """The extension's paragraph scoring with these tags and callables, when it agrees with python_scored on the
-    probe page in every setting the extractor uses."""
+    python: Scorer,
+) -> Scorer | None:
+    """The extension's scoring with these tags and callables, when it agrees with the Python scorer on the probe
+    page: the same best container and score in every setting the extractor uses, the same paragraph text under
+    every element."""
     module = _checked()
     # The module holds one configuration: a second caller with other tags or callables is not served.
     if module is None or _SCORING:
@@ -229,14 +241,11 @@ def compiled_scoring(
     tree = LexborHTMLParser(SCORING_PROBE)
     ids = _tag_ids(module, tree)
     element_ids = {
-        tag: ids(tag) for tag in block_tags | whole_tags | line_parents | {"a", "br", "div", "html"}
+        tag: ids(tag) for tag in block_tags | whole_tags | line_parents | {"a", "br", "div", "html", "p"}
     }
     module.configure_scoring(
         ids("-text"),
-        element_ids["a"],
-        element_ids["br"],
-        element_ids["div"],
-        element_ids["html"],
+        *(element_ids[tag] for tag in ("a", "br", "div", "html", "p")),
         [element_ids[tag] for tag in whole_tags],
         [element_ids[tag] for tag in block_tags],
         [element_ids[tag] for tag in line_parents],
@@ -246,7 +255,7 @@ def compiled_scoring(
     _SCORING.append(True)
     tag_lists: dict[str, tuple[int, ...]] = {}
 
-    def scored(root: LexborNode, shortest: int, tags: str, div_chars: int) -> Scored | None:
+    def best(root: LexborNode, shortest: int, tags: str, div_chars: int) -> Scored | None:
         if tags not in tag_lists:
             tag_lists[tags] = tuple(ids(tag.strip()) for tag in tags.split(","))
         found = module.scored(root.mem_id, shortest, div_chars, tag_lists[tags])
@@ -257,12 +266,20 @@ def compiled_scoring(
         assert node.mem_id == address
         return node, score
 
+    def paragraph_chars(node: LexborNode, shortest: int) -> int:
+        found: int = module.paragraph_chars(node.mem_id, shortest)
+        return found
+
     assert tree.body is not None
     agrees = all(
-        _same_scoring(scored(tree.body, *setting), python_scored(tree.body, *setting))
+        _same_scoring(best(tree.body, *setting), python.best(tree.body, *setting))
         for setting in _SCORING_SETTINGS
+    ) and all(
+        paragraph_chars(node, shortest) == python.paragraph_chars(node, shortest)
+        for node in tree.body.traverse()
+        for shortest in (1, 25)
     )
-    return scored if agrees else None
+    return Scorer(best, paragraph_chars) if agrees else None
 
 
 def _tag_ids(module: ModuleType, tree: LexborHTMLParser) -> Callable[[str], int]:

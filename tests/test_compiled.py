@@ -170,18 +170,18 @@ def test_blocks_of_uses_the_c_walk_when_it_is_built() -> None:
     ]
 
 
-def _compiled_scoring() -> compiled.Scoring | None:
+def _compiled_scoring() -> compiled.Scorer | None:
     return compiled.compiled_scoring(
         BLOCK_TAGS,
         boilerplate._WHOLE_TEXT,
         boilerplate._LINE_PARENTS,
         boilerplate._scores_nothing,
         boilerplate._names_weight,
-        boilerplate._scored_in_python,
+        boilerplate._PYTHON_SCORER,
     )
 
 
-def _scoring() -> compiled.Scoring:
+def _scoring() -> compiled.Scorer:
     scoring = _compiled_scoring()
     if scoring is None:
         pytest.skip("the C part of boilerplate.py's scoring is not built here (no compiler at install)")
@@ -193,7 +193,7 @@ _SETTINGS = [*compiled._SCORING_SETTINGS, (1, "p, li", 1)]
 
 
 def _same_best(root: LexborNode, setting: tuple[int, str, int]) -> bool:
-    ours, theirs = _scoring()(root, *setting), boilerplate._scored_in_python(root, *setting)
+    ours, theirs = _scoring().best(root, *setting), boilerplate._scored_in_python(root, *setting)
     if ours is None or theirs is None:
         return ours is theirs
     return ours[0].mem_id == theirs[0].mem_id and ours[1] == theirs[1]
@@ -256,6 +256,8 @@ def test_generated_markup_scores_the_same_candidate_both_ways(html: str) -> None
         assert root is not None
         for setting in _SETTINGS:
             assert _same_best(root, setting), (html, root.tag, setting)
+        expected = boilerplate._paragraph_text_in_python(root, boilerplate.MIN_PARAGRAPH)
+        assert _scoring().paragraph_chars(root, boilerplate.MIN_PARAGRAPH) == expected
 
 
 def test_a_scoring_that_disagrees_with_the_python_one_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,10 +279,45 @@ def test_a_scoring_that_disagrees_with_the_python_one_is_not_trusted(monkeypatch
             boilerplate._LINE_PARENTS,
             boilerplate._scores_nothing,
             boilerplate._names_weight,
-            parent_of_the_best,
+            compiled.Scorer(parent_of_the_best, boilerplate._paragraph_text_in_python),
         )
         is None
     )
+
+
+def test_paragraph_text_that_disagrees_with_the_python_one_is_not_trusted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _scoring()
+
+    def one_more(node: LexborNode, shortest: int) -> int:
+        return boilerplate._paragraph_text_in_python(node, shortest) + (node.tag == "p")
+
+    monkeypatch.setattr(compiled, "_SCORING", [])
+    assert (
+        compiled.compiled_scoring.__wrapped__(
+            BLOCK_TAGS,
+            boilerplate._WHOLE_TEXT,
+            boilerplate._LINE_PARENTS,
+            boilerplate._scores_nothing,
+            boilerplate._names_weight,
+            compiled.Scorer(boilerplate._scored_in_python, one_more),
+        )
+        is None
+    )
+
+
+def test_every_fixture_element_has_the_same_paragraph_text_both_ways() -> None:
+    scorer = _scoring()
+    compared = 0
+    for name, tree in _trees():
+        assert tree.body is not None
+        for node in [tree.body, *tree.css("div, td, article, section, p, span")[:60]]:
+            for shortest in (1, boilerplate.MIN_PARAGRAPH):
+                expected = boilerplate._paragraph_text_in_python(node, shortest)
+                assert scorer.paragraph_chars(node, shortest) == expected, (name, node.tag)
+                compared += 1
+    assert compared > 2000
 
 
 def test_the_best_candidate_above_the_root_is_reached_by_its_parents() -> None:
@@ -289,7 +326,7 @@ def test_the_best_candidate_above_the_root_is_reached_by_its_parents() -> None:
     )
     paragraph = tree.css_first("p")
     assert paragraph is not None
-    found = _scoring()(paragraph, 25, "p", 80)
+    found = _scoring().best(paragraph, 25, "p", 80)
     assert found is not None
     story = tree.css_first("div.story")
     assert story is not None and found[0].mem_id == story.mem_id
