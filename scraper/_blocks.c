@@ -1246,6 +1246,225 @@ static PyObject *configure_scoring(PyObject *Py_UNUSED(self), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* Simple selector lists matched here instead of by lexbor's selector engine, whose every whole-tree query cost as
+ * much as a block walk (prefilter.py's measured reason). Only what prefilter.compiled_query accepts arrives:
+ * a list of parts, each a compound (a tag and attribute tests) with at most one ancestor compound. The nodes
+ * found are made by selectolax's own LexborNode.new, read from the vtable its .pxd declares. */
+typedef PyObject *(*new_node_f)(const node_t *, PyObject *);
+static new_node_f new_node;
+
+#define ATTR_CLASS ((uintptr_t)-1)
+#define ATTR_ID ((uintptr_t)-2)
+#define OP_PRESENT 0
+#define OP_EQUALS 1
+#define OP_CONTAINS 2
+#define MAX_TESTS 4
+#define MAX_PARTS 128
+
+typedef struct {
+    uintptr_t name; /* an attribute's name id, or ATTR_CLASS, ATTR_ID */
+    int op;
+    const char *value;
+    Py_ssize_t length;
+} test_t;
+
+typedef struct {
+    uintptr_t tag; /* 0: any element */
+    int count;
+    test_t tests[MAX_TESTS];
+} compound_t;
+
+typedef struct {
+    compound_t subject;
+    int has_ancestor;
+    compound_t ancestor;
+} part_t;
+
+static const lstr_t *attr_value(const node_t *node, uintptr_t name, int *present)
+{
+    const element_t *element = (const element_t *)node;
+    const attr_t *found = NULL;
+    if (name == ATTR_CLASS)
+        found = element->attr_class;
+    else if (name == ATTR_ID)
+        found = element->attr_id;
+    else {
+        for (const attr_t *attr = element->first_attr; attr != NULL && found == NULL; attr = attr->next) {
+            if ((attr->qualified_name ? attr->qualified_name : attr->node.local_name) == name)
+                found = attr;
+        }
+    }
+    *present = found != NULL;
+    return found ? found->value : NULL;
+}
+
+static int contains(const lstr_t *value, const char *text, Py_ssize_t length)
+{
+    if (value == NULL || value->data == NULL || length == 0 || (Py_ssize_t)value->length < length)
+        return 0;
+    const unsigned char *data = value->data, *last = data + value->length - length;
+    for (const unsigned char *at = data; at <= last; at++) {
+        at = memchr(at, (unsigned char)text[0], (size_t)(last - at + 1));
+        if (at == NULL)
+            return 0;
+        if (memcmp(at, text, (size_t)length) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int matches(const node_t *node, const compound_t *compound)
+{
+    if (node->type != NODE_ELEMENT || (compound->tag && node->local_name != compound->tag))
+        return 0;
+    for (int i = 0; i < compound->count; i++) {
+        const test_t *test = &compound->tests[i];
+        int present;
+        const lstr_t *value = attr_value(node, test->name, &present);
+        if (!present)
+            return 0;
+        if (test->op == OP_EQUALS) {
+            Py_ssize_t length = (value && value->data) ? (Py_ssize_t)value->length : 0;
+            if (length != test->length || (length && memcmp(value->data, test->value, (size_t)length) != 0))
+                return 0;
+        }
+        else if (test->op == OP_CONTAINS && !contains(value, test->value, test->length))
+            return 0;
+    }
+    return 1;
+}
+
+static int part_matches(const node_t *node, const part_t *part)
+{
+    if (!matches(node, &part->subject))
+        return 0;
+    if (!part->has_ancestor)
+        return 1;
+    for (const node_t *above = node->parent; above != NULL; above = above->parent) {
+        if (matches(above, &part->ancestor))
+            return 1;
+    }
+    return 0;
+}
+
+/* A compound from (tag id, ((name, op, value bytes), ...)): a name is an attribute's id, ATTR_CLASS, ATTR_ID, or
+ * for a name outside lexbor's table (its id is the document's own) an index into document_ids, as
+ * ATTR_DOCUMENT - index. 0, or -1 with an error set. */
+#define ATTR_DOCUMENT ((uintptr_t)-16)
+static int read_compound(PyObject *spec, compound_t *compound, PyObject *document_ids)
+{
+    PyObject *tests;
+    unsigned long long tag;
+    if (!PyArg_ParseTuple(spec, "KO!", &tag, &PyTuple_Type, &tests))
+        return -1;
+    compound->tag = (uintptr_t)tag;
+    compound->count = (int)PyTuple_GET_SIZE(tests);
+    if (compound->count > MAX_TESTS) {
+        PyErr_SetString(PyExc_ValueError, "too many attribute tests");
+        return -1;
+    }
+    for (int i = 0; i < compound->count; i++) {
+        test_t *test = &compound->tests[i];
+        unsigned long long name;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(tests, i), "Kiy#", &name, &test->op, &test->value, &test->length))
+            return -1;
+        test->name = (uintptr_t)name;
+        if (test->name <= ATTR_DOCUMENT && test->name > ATTR_DOCUMENT - 64) {
+            Py_ssize_t index = (Py_ssize_t)(ATTR_DOCUMENT - test->name);
+            if (index >= PyTuple_GET_SIZE(document_ids)) {
+                PyErr_SetString(PyExc_ValueError, "no such document attribute");
+                return -1;
+            }
+            test->name = (uintptr_t)PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(document_ids, index));
+            if (PyErr_Occurred())
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* select(address, parser, parts, document ids, first): the LexborNodes under the node at address (itself
+ * included), in document order, that match one of the parts ((subject, ancestor or None), ...), each once (lexbor
+ * lists a node once for each part it matches); only the first when first. */
+static PyObject *select_nodes(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    PyObject *parser, *specs, *document_ids;
+    int first;
+    if (!PyArg_ParseTuple(args, "KOO!O!p", &address, &parser, &PyTuple_Type, &specs, &PyTuple_Type, &document_ids,
+                          &first))
+        return NULL;
+    if (new_node == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_nodes() first");
+        return NULL;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(specs);
+    if (count > MAX_PARTS) {
+        PyErr_SetString(PyExc_ValueError, "too many parts");
+        return NULL;
+    }
+    part_t parts[MAX_PARTS];
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *subject, *ancestor;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(specs, i), "O!O", &PyTuple_Type, &subject, &ancestor) ||
+            read_compound(subject, &parts[i].subject, document_ids) < 0)
+            return NULL;
+        parts[i].has_ancestor = ancestor != Py_None;
+        if (parts[i].has_ancestor && (!PyTuple_Check(ancestor) || read_compound(ancestor, &parts[i].ancestor, document_ids) < 0)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "ancestor: tuple or None");
+            return NULL;
+        }
+    }
+    PyObject *found = PyList_New(0);
+    const node_t *root = (const node_t *)(uintptr_t)address, *node = root;
+    while (found != NULL && node != NULL) {
+        int hit = 0;
+        for (Py_ssize_t i = 0; i < count && !hit; i++)
+            hit = part_matches(node, &parts[i]);
+        if (hit) {
+            PyObject *made = new_node(node, parser);
+            if (made == NULL || PyList_Append(found, made) < 0)
+                Py_CLEAR(found);
+            Py_XDECREF(made);
+            if (first)
+                break;
+        }
+        if (node->first_child != NULL) {
+            node = node->first_child;
+            continue;
+        }
+        while (node != root && node->next == NULL)
+            node = node->parent;
+        node = (node == root) ? NULL : node->next;
+    }
+    return found;
+}
+
+/* node_object(address, parser): selectolax's LexborNode for the node at address (the layout check's probe). */
+static PyObject *node_object(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    unsigned long long address;
+    PyObject *parser;
+    if (!PyArg_ParseTuple(args, "KO", &address, &parser))
+        return NULL;
+    if (new_node == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_nodes() first");
+        return NULL;
+    }
+    return new_node((const node_t *)(uintptr_t)address, parser);
+}
+
+/* configure_nodes(capsule): LexborNode's vtable, whose first slot is its static new(node, parser). */
+static PyObject *configure_nodes(PyObject *Py_UNUSED(self), PyObject *capsule)
+{
+    void *table = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule));
+    if (table == NULL)
+        return NULL;
+    new_node = *(new_node_f *)table;
+    Py_RETURN_NONE;
+}
+
 /* (type, local_name, parent, first_child, next, prev, last_child) of a node: the layout check's view. */
 static PyObject *node_fields(PyObject *self, PyObject *args)
 {
@@ -1270,14 +1489,15 @@ static PyObject *element_attrs(PyObject *self, PyObject *args)
                          (unsigned long long)(uintptr_t)element->attr_class);
 }
 
-/* (name id, owner address) of an attribute. */
+/* (name id, owner address, next attribute's address) of an attribute. */
 static PyObject *attr_fields(PyObject *self, PyObject *args)
 {
     const attr_t *attr;
     if (address_arg(args, (const void **)&attr) < 0)
         return NULL;
     uintptr_t name = attr->qualified_name ? attr->qualified_name : attr->node.local_name;
-    return Py_BuildValue("(KK)", (unsigned long long)name, (unsigned long long)(uintptr_t)attr->owner);
+    return Py_BuildValue("(KKK)", (unsigned long long)name, (unsigned long long)(uintptr_t)attr->owner,
+                         (unsigned long long)(uintptr_t)attr->next);
 }
 
 /* The byte length of a text node's data. */
@@ -1335,10 +1555,13 @@ static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "Set the tag and attribute ids read from the parser."},
     {"scored", scored, METH_VARARGS, "None or (steps up, indices down, address, score) of the best candidate."},
     {"paragraph_chars", paragraph_chars, METH_VARARGS, "Characters of paragraph text under a node, links left out."},
+    {"select", select_nodes, METH_VARARGS, "The LexborNodes under a node that match simple selector parts."},
+    {"node_object", node_object, METH_VARARGS, "selectolax's LexborNode for the node at an address."},
+    {"configure_nodes", configure_nodes, METH_O, "Read LexborNode.new from selectolax's vtable capsule."},
     {"configure_scoring", configure_scoring, METH_VARARGS, "Set the tag ids and callables the scoring uses."},
     {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
     {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},
-    {"attr_fields", attr_fields, METH_VARARGS, "(name id, owner) of an attribute."},
+    {"attr_fields", attr_fields, METH_VARARGS, "(name id, owner, next) of an attribute."},
     {"text_length", text_length, METH_VARARGS, "The byte length of a text node's data."},
     {NULL, NULL, 0, NULL},
 };

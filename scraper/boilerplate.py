@@ -20,7 +20,7 @@ from .blocks import BLOCK_TAGS, Block, blocks_of, is_inside
 from .compiled import Scorer, compiled_scoring
 from .counters import is_counter_line
 from .dates import parse_datetime
-from .prefilter import css
+from .prefilter import css, css_first
 from .profiles import ATTACHMENT_HEADINGS, FOOTER_LABELS
 
 # Elements that are never the article's text wherever they sit.
@@ -257,7 +257,7 @@ def _is_caption(node: LexborNode) -> bool:
 
 def _captions_hold_text(node: LexborNode) -> bool:
     """Whether captions hold most of node's text: a photo album, whose captions are its body."""
-    captions = _outer_text(node.css(_CAPTIONS))
+    captions = _outer_text(css(node, _CAPTIONS))
     return captions >= ALBUM_CAPTION_SHARE * len(node.text(strip=True))
 
 
@@ -290,9 +290,9 @@ def _hinted(
     Of many matches (<article> sidebars, teasers) the one holding the headline wins, else the one richest in
     paragraph text: chosen by content, never by coming first.
     """
-    headline = tree.css_first("h1")
+    headline = css_first(tree, "h1")
     for selector in hints:
-        scored = [(paragraph_text(node), node) for node in tree.css(selector)]
+        scored = [(paragraph_text(node), node) for node in css(tree, selector)]
         scored = [pair for pair in scored if pair[0] > 0]
         if not scored:
             continue

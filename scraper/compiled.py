@@ -26,6 +26,7 @@ RawRun = tuple[str, str, list[RawLink] | None]  # text pieces joined, block tag,
 # The blocks under a node, or None past the node limit (blocks.Block is not imported here: blocks imports us).
 Walk = Callable[[LexborNode, int], list[Any] | None]
 
+MAX_TAG_ID = 4096  # _blocks.c's: lexbor's own tags have ids below it
 Scored = tuple[LexborNode, float]
 # boilerplate._scored_in_python: (root, shortest, tags, div_chars) -> the best-scored node and its score.
 Scoring = Callable[[LexborNode, int, str, int], Scored | None]
@@ -312,3 +313,161 @@ def _same_scoring(ours: Scored | None, theirs: Scored | None) -> bool:
     if ours is None or theirs is None:
         return ours is theirs
     return ours[0].mem_id == theirs[0].mem_id and ours[1] == theirs[1]
+
+
+# Selector lists the extension matches itself (prefilter.py asks): parts of one compound (a tag, attribute tests)
+# or two joined by a descendant combinator, no escapes. Class and id selectors (".x", "#x") are left to lexbor:
+# it folds their case in quirks mode. Attribute values compare case-sensitively here, as lexbor compares these.
+_COMPOUND = re.compile(r"(?P<tag>\*|[A-Za-z][A-Za-z0-9]*)?(?P<tests>(?:\[[^\[\]]*\])*)")
+_TEST = re.compile(
+    r"""\[\s*(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*"""
+    r"""(?:(?P<op>\*?=)\s*(?:"(?P<double>[^"\\\s]+)"|'(?P<single>[^'\\\s]+)'|(?P<bare>[A-Za-z_][A-Za-z0-9_-]*))\s*)?\]"""
+)
+# The attributes read by name (class and id are read from the element's own pointers); none of them is one
+# whose value HTML compares case-blind (type, rel, lang, ...).
+SELECTED_ATTRIBUTES = ("style", "role", "itemprop", "alt", "href", "name", "property", "content", "datetime")
+_TESTS = {"": 0, "=": 1, "*=": 2}
+_MAX_PARTS, _MAX_TESTS = 128, 4
+_CLASS_NAME, _ID_NAME, _DOCUMENT_NAME = 2**64 - 1, 2**64 - 2, 2**64 - 16  # ATTR_CLASS, ATTR_ID, ATTR_DOCUMENT
+SELECT_PROBE = """<html><body><div id="Main" class="content share-box"><nav><a href="/a">a</a></nav>
+<p style="font-weight:bold" class="Title">x</p><figure><img src="i" alt=""><figcaption><cite>c</cite></figcaption>
+</figure><cite>d</cite><form role="search"></form><form role="Search"></form><article itemprop="articleBody">
+<h1 class="tieu-de">t</h1><span itemprop="ArticleBody" class="SHARE">s</span></article><main><ul><li>l</li></ul>
+</main><table><tr><td title="x">c</td></tr></table><aside id="related-news">r</aside></div></body></html>"""
+SELECT_PROBE_QUERIES = (
+    "p, li, td",
+    "nav, aside, footer, form[role=search], figure cite",
+    '[class*="share"], [id*="related"], [class*=Title], [style*="bold"]',
+    '[itemprop="articleBody"], article, main',
+    "img[alt], a[href], h1",
+    "div cite, * [class*=content], [id]",
+)
+Select = Callable[[LexborHTMLParser | LexborNode, str, bool], list[LexborNode] | None]
+
+
+@functools.cache
+def compiled_select() -> Select | None:
+    """The extension's matching of simple selector lists: (scope, selector, first only) -> the nodes, or None for
+    a list it does not take. Trusted when it finds what lexbor finds on the probe page."""
+    module = _checked()
+    if module is None:
+        return None
+    module.configure_nodes(LexborNode.__dict__["__pyx_vtable__"])
+    tree = LexborHTMLParser(SELECT_PROBE)
+    assert tree.root is not None
+    if not all(_same_node(module.node_object(node.mem_id, tree), node) for node in tree.root.traverse()):
+        return None
+    names = _attribute_ids(module)
+    # The other attributes' ids are each document's own: read once a page from a new element that carries them.
+    own_names = tuple(name for name in SELECTED_ATTRIBUTES if name not in names)
+    names |= {name: _DOCUMENT_NAME - index for index, name in enumerate(own_names)}
+    tags = _tag_ids(module, tree)
+    specs: dict[str, tuple[Any, ...] | None] = {}
+
+    @functools.lru_cache(maxsize=1)
+    def document_ids(parser: LexborHTMLParser) -> tuple[int, ...]:
+        element = parser.create_node("p")
+        for name in own_names:
+            element.attrs[name] = ""
+        return _attributes_in_order(module, element)
+
+    def select(scope: LexborHTMLParser | LexborNode, selector: str, first: bool) -> list[LexborNode] | None:
+        if selector not in specs:
+            specs[selector] = _spec(selector, tags, names)
+        spec = specs[selector]
+        if spec is None:
+            return None
+        root = scope.root if isinstance(scope, LexborHTMLParser) else scope
+        if root is None:
+            return []
+        parser = scope if isinstance(scope, LexborHTMLParser) else scope.parser
+        found: list[LexborNode] = module.select(root.mem_id, parser, spec, document_ids(parser), first)
+        return found
+
+    return select if _select_agrees(select, tree) else None
+
+
+def _same_node(made: object, node: LexborNode) -> bool:
+    return (
+        type(made) is LexborNode
+        and made.mem_id == node.mem_id
+        and made.tag == node.tag
+        and _address(made.parent) == _address(node.parent)
+    )
+
+
+def _attribute_ids(module: ModuleType) -> dict[str, int]:
+    """The parser's ids of SELECTED_ATTRIBUTES, when two documents naming them in other orders agree on them."""
+    found: list[dict[str, int]] = []
+    for order in (SELECTED_ATTRIBUTES, SELECTED_ATTRIBUTES[::-1]):
+        element = LexborHTMLParser("<p " + " ".join(f'{name}="v"' for name in order) + ">").css_first("p")
+        assert element is not None
+        found.append(dict(zip(order, _attributes_in_order(module, element), strict=True)))
+    names = {name: ident for name, ident in found[0].items() if found[1].get(name) == ident}
+    return names | {"class": _CLASS_NAME, "id": _ID_NAME}
+
+
+def _attributes_in_order(module: ModuleType, element: LexborNode) -> tuple[int, ...]:
+    """The name ids of an element's attributes, in order."""
+    ids = []
+    attribute = module.element_attrs(element.mem_id)[0]
+    while attribute:
+        name, _, attribute = module.attr_fields(attribute)
+        ids.append(name)
+    return tuple(ids)
+
+
+def _spec(selector: str, tags: Callable[[str], int], names: dict[str, int]) -> tuple[Any, ...] | None:
+    """The extension's form of a selector list, or None when it is not one the extension takes."""
+    if not selector.isascii() or "\\" in selector:
+        return None
+    parts = []
+    for text in selector.split(","):
+        compounds = [_compound(token, tags, names) for token in text.split()]
+        if not 1 <= len(compounds) <= 2 or None in compounds:
+            return None
+        parts.append((compounds[-1], compounds[0] if len(compounds) == 2 else None))
+    return tuple(parts) if len(parts) <= _MAX_PARTS else None
+
+
+def _compound(token: str, tags: Callable[[str], int], names: dict[str, int]) -> tuple[Any, ...] | None:
+    match = _COMPOUND.fullmatch(token)
+    if match is None or not token:
+        return None
+    tag = match["tag"]
+    tag_id = 0 if tag in (None, "*") else tags(tag.lower())
+    if tag_id >= MAX_TAG_ID:  # a name outside lexbor's table: its id is the document's own
+        return None
+    tests = []
+    at = match.start("tests")
+    for test in _TEST.finditer(token, at, match.end("tests")):
+        if test.start() != at or test["name"].lower() not in names:
+            return None
+        value = test["double"] or test["single"] or test["bare"] or ""
+        tests.append((names[test["name"].lower()], _TESTS[test["op"] or ""], value.encode()))
+        at = test.end()
+    if at != len(token) or len(tests) > _MAX_TESTS:
+        return None
+    return (tag_id, tuple(tests))
+
+
+def _select_agrees(select: Select, tree: LexborHTMLParser) -> bool:
+    """Whether the extension finds what lexbor finds on the probe page, for every probe query, whole and first."""
+    assert tree.root is not None
+    for query in SELECT_PROBE_QUERIES:
+        scopes: list[LexborHTMLParser | LexborNode] = [tree, tree.root, *tree.css("div, article, figure")]
+        for scope in scopes:
+            ours, first = select(scope, query, False), select(scope, query, True)
+            theirs, their_first = once(scope.css(query)), scope.css_first(query)
+            if ours is None or first is None or [n.mem_id for n in ours] != [n.mem_id for n in theirs]:
+                return False
+            if [n.mem_id for n in first] != [n.mem_id for n in theirs[:1]] or _address(their_first) != (
+                first[0].mem_id if first else 0
+            ):
+                return False
+    return True
+
+
+def once(nodes: list[LexborNode]) -> list[LexborNode]:
+    """Lexbor's matches with each node once: it lists a node once for each part of the list it matches, in a row."""
+    return [node for i, node in enumerate(nodes) if i == 0 or node.mem_id != nodes[i - 1].mem_id]

@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .blocks import STRIPPED_TAGS, Block, blocks_of, lowered_text
 from .models import SiteVisits
+from .prefilter import css, css_first
 from .profiles import (
     COUNTER_LABELS,
     COUNTER_LABELS_AFTER,
@@ -113,8 +114,8 @@ def views_near(scope: LexborNode, sources: dict[str, str]) -> int | None:
     if search_view_count(text) is None:
         return None
     # A most-read box ("Tin xem nhiều") lists other articles, each link with its count: none is this one's.
-    for item in scope.css("li"):
-        if item.css_first("a[href]") is not None and search_view_count(listed := item.text(separator=" ")):
+    for item in css(scope, "li"):
+        if css_first(item, "a[href]") is not None and search_view_count(listed := item.text(separator=" ")):
             text = text.replace(listed, " ")
     match = search_view_count(text)
     return _views_found(match.group(1), VIEWS_LABEL, sources) if match else None
@@ -123,7 +124,7 @@ def views_near(scope: LexborNode, sources: dict[str, str]) -> int | None:
 def views_by_icon(scope: LexborNode, sources: dict[str, str]) -> int | None:
     """The count after an eye icon whose alt text is the label (`<img alt="Lượt xem"> 215`), when only one is shown."""
     found: set[str] = set()
-    for image in scope.css("img[alt]"):
+    for image in css(scope, "img[alt]"):
         label, shown = image.attributes.get("alt") or "", image.next
         if shown is None or not any(piece in label.lower() for piece in VIEW_LABEL_PIECES):
             continue
@@ -379,7 +380,7 @@ def counter_columns(
 def _counter_columns(root: LexborNode, labelled: list[Block]) -> SiteVisits | None:
     if not any(_ANY_COUNTER_LABEL.match(b.text) and _DIGIT.search(b.text) is None for b in labelled):
         return None  # most pages: no label stands alone, and the tree is not walked
-    for row in root.css("div, tr, ul, p"):
+    for row in css(root, "div, tr, ul, p"):
         numbers = _number_cells(row)
         if len(numbers) < 2:
             continue
@@ -395,7 +396,7 @@ def _odometers(root: LexborNode) -> dict[str, int | None]:
     from the images' alt texts; an odometer with no label of its own in its element is left unread."""
     found: dict[str, int | None] = {}
     seen: set[int] = set()
-    for image in root.css("img[alt]"):
+    for image in css(root, "img[alt]"):
         parent = image.parent
         if (
             parent is None

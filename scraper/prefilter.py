@@ -6,6 +6,10 @@ our lists (family markers, chrome words, metadata selectors) name classes a give
 class and id values are read once, by the compiled walk (scraper/_blocks.c), lower-cased: lexbor compares them
 case-blind in quirks mode, so a lower-cased test only ever keeps more parts, never fewer. Without the compiled
 part every part is kept.
+
+The parts kept are then matched by the compiled part when they are simple (tags, attribute presence, equality
+and substrings, one descendant step: compiled.compiled_select), else by lexbor. Either way each element is listed
+once: lexbor lists an element once for each part it matches.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .compiled import compiled_names
+from .compiled import compiled_names, compiled_select, once
 
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 # In an ASCII selector a name is these characters (an escape is never read: such a list is not split).
@@ -104,12 +108,24 @@ def present(selector: str, scope: LexborHTMLParser | LexborNode) -> str:
 
 
 def css(scope: LexborHTMLParser | LexborNode, selector: str) -> list[LexborNode]:
-    """scope.css(selector), without walking the tree for the parts that cannot match."""
+    """The elements under scope (itself included) that match selector, each once, in document order: scope.css
+    without walking the tree for the parts that cannot match, matched by the compiled part when it takes the list."""
     parts = present(selector, scope)
-    return scope.css(parts) if parts else []
+    if not parts:
+        return []
+    select = compiled_select()
+    found = select(scope, parts, False) if select is not None else None
+    # lexbor lists an element once for each part it matches (drop_chrome decomposed such an element twice).
+    return found if found is not None else once(scope.css(parts))
 
 
 def css_first(scope: LexborHTMLParser | LexborNode, selector: str) -> LexborNode | None:
-    """scope.css_first(selector), without walking the tree when no part can match."""
+    """The first element css() finds, without walking the tree when no part can match."""
     parts = present(selector, scope)
-    return scope.css_first(parts) if parts else None
+    if not parts:
+        return None
+    select = compiled_select()
+    found = select(scope, parts, True) if select is not None else None
+    if found is None:
+        return scope.css_first(parts)
+    return found[0] if found else None

@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper import boilerplate, compiled
 from scraper.blocks import BLOCK_TAGS, STRIPPED_TAGS, Block, Link, _blocks_in_python, _tag_stats, blocks_of
+from scraper.profiles import PROMINENT_SELECTOR
 from scraper.text import clean_line
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -331,3 +332,170 @@ def test_the_best_candidate_above_the_root_is_reached_by_its_parents() -> None:
     story = tree.css_first("div.story")
     assert story is not None and found[0].mem_id == story.mem_id
     assert _same_best(paragraph, (25, "p", 80))
+
+
+def _select() -> compiled.Select:
+    select = compiled.compiled_select()
+    if select is None:
+        pytest.skip("the C part's selector matching is not built here (no compiler at install)")
+    return select
+
+
+@pytest.mark.skipif(not HAS_COMPILER, reason="no C compiler: pip installs scraper without its C part")
+def test_an_install_with_a_compiler_matches_simple_selectors_in_c() -> None:
+    assert compiled.compiled_select() is not None, "the C matching disagrees with lexbor on the probe page"
+
+
+# The lists the extractor asks most (boilerplate's chrome, leads, body hints and captions; titles' prominent
+# lines; counters' rows and images), and lists it does not take.
+_OUR_LISTS = [
+    boilerplate._CHROME_SELECTOR,
+    boilerplate.LEAD_SELECTOR,
+    boilerplate._CAPTIONS,
+    PROMINENT_SELECTOR,
+    '[itemprop="articleBody"], article, main',
+    "h1",
+    "div, tr, ul, p",
+    "img[alt], a[href]",
+]
+
+
+def _same_matches(select: compiled.Select, scope: LexborHTMLParser | LexborNode, selector: str) -> bool:
+    found, first = select(scope, selector, False), select(scope, selector, True)
+    expected = compiled.once(scope.css(selector))
+    assert found is not None and first is not None, selector
+    return [n.mem_id for n in found] == [n.mem_id for n in expected] and [n.mem_id for n in first] == [
+        n.mem_id for n in expected[:1]
+    ]
+
+
+def test_every_fixture_page_and_its_subtrees_match_our_selector_lists_as_lexbor_does() -> None:
+    select = _select()
+    compared = 0
+    for name, tree in _trees():
+        assert tree.body is not None
+        scopes: list[LexborHTMLParser | LexborNode] = [tree, tree.body, *tree.css("div, article, td")[:15]]
+        for scope in scopes:
+            for selector in _OUR_LISTS:
+                assert _same_matches(select, scope, selector), (name, selector)
+                compared += 1
+    assert compared > 3000
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".content",
+        "#main",
+        "div > p",
+        "p:first-child",
+        'a[href^="/"]',
+        "[data-x=1]",
+        "tiêu-đề",
+        "x-custom",
+        '[rel="a"]',
+    ],
+    ids=[
+        "class",
+        "id",
+        "child",
+        "pseudo",
+        "prefix",
+        "other-attribute",
+        "non-ascii",
+        "custom-tag",
+        "case-blind-attr",
+    ],
+)
+def test_a_list_it_does_not_take_is_left_to_lexbor(selector: str) -> None:
+    tree = LexborHTMLParser(
+        "<div class=content id=main><p><a href='/x' rel=a>x</a></p><x-custom></x-custom></div>"
+    )
+    assert _select()(tree, selector, False) is None
+
+
+_SELECT_TAG = st.sampled_from(["div", "p", "span", "a", "figure", "cite", "form", "nav", "li", "ul", "img"])
+_SELECT_ATTRIBUTE = st.sampled_from(
+    [
+        "",
+        ' class="share-box Title"',
+        ' class="SHARE"',
+        ' id="related-news"',
+        ' role="search"',
+        ' role="Search"',
+        ' itemprop="articleBody"',
+        ' style="font-weight: bold"',
+        ' alt=""',
+        ' href="/x"',
+        " class",
+        ' class=""',
+    ]
+)
+_SELECT_HTML = st.recursive(
+    st.sampled_from(["", "chữ", "<br>", "<img src=x alt=a>"]),
+    lambda inner: st.builds(
+        lambda children, tag, attributes: f"<{tag}{attributes}>{''.join(children)}</{tag}>",
+        st.lists(inner, max_size=3),
+        _SELECT_TAG,
+        _SELECT_ATTRIBUTE,
+    ),
+    max_leaves=20,
+)
+_COMPOUND_TEXT = st.tuples(
+    st.sampled_from(["", "div", "p", "a", "figure", "cite", "form", "*", "DIV"]),
+    st.lists(
+        st.sampled_from(
+            [
+                "[class]",
+                '[class*="share"]',
+                "[class*=Title]",
+                '[id*="related"]',
+                "[role=search]",
+                '[itemprop="articleBody"]',
+                '[style*="bold"]',
+                "[alt]",
+                "[href]",
+                '[class="SHARE"]',
+            ]
+        ),
+        max_size=2,
+    ),
+).map(lambda parts: parts[0] + "".join(parts[1]) or "span")
+_SELECTOR_TEXT = st.lists(
+    st.tuples(_COMPOUND_TEXT, st.one_of(st.none(), _COMPOUND_TEXT)).map(
+        lambda pair: pair[0] if pair[1] is None else f"{pair[1]} {pair[0]}"
+    ),
+    min_size=1,
+    max_size=4,
+).map(", ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SELECT_HTML, max_size=4).map("".join), _SELECTOR_TEXT, st.booleans())
+def test_generated_markup_and_lists_match_as_lexbor_does(html: str, selector: str, quirks: bool) -> None:
+    doctype = "" if quirks else "<!DOCTYPE html>"
+    tree = LexborHTMLParser(f"{doctype}<html><body>{html}</body></html>")
+    assert tree.body is not None
+    select = _select()
+    for scope in [tree, tree.body, *tree.css("div, figure")[:5]]:
+        assert _same_matches(select, scope, selector), (html, selector)
+
+
+def test_a_node_made_otherwise_than_selectolax_makes_it_is_not_trusted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _select()
+    module = compiled._extension()
+    assert module is not None
+
+    class Liar:
+        def __getattr__(self, name: str) -> object:
+            return getattr(module, name)
+
+        @staticmethod
+        def node_object(address: int, parser: LexborHTMLParser) -> object:
+            node = module.node_object(address, parser)  # type: ignore[attr-defined]
+            return node.parent or node
+
+    monkeypatch.setattr(compiled, "_checked", lambda: Liar())
+    assert compiled.compiled_select.__wrapped__() is None

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from scraper.compiled import compiled_names
+from scraper import prefilter
+from scraper.compiled import compiled_names, once
 from scraper.prefilter import css, css_first, present
 
 needs_compiled = pytest.mark.skipif(
@@ -60,13 +61,13 @@ def test_a_filtered_query_finds_what_the_whole_query_finds(
 ) -> None:
     # Without a doctype lexbor is in quirks mode, where class and id names match case-blind.
     tree = LexborHTMLParser(("<!DOCTYPE html>" if standards else "") + f"<html><body>{markup}</body></html>")
-    whole = [node.mem_id for node in tree.css(selector)]
+    whole = [node.mem_id for node in once(tree.css(selector))]
     assert [node.mem_id for node in css(tree, selector)] == whole
     first = css_first(tree, selector)
     assert (first.mem_id if first is not None else None) == (whole[0] if whole else None)
     assert tree.body is not None
     assert [node.mem_id for node in css(tree.body, selector)] == [
-        node.mem_id for node in tree.body.css(selector)
+        node.mem_id for node in once(tree.body.css(selector))
     ]
 
 
@@ -139,4 +140,19 @@ def test_the_page_names_are_every_distinct_name_once_lower_cased() -> None:
 )
 def test_selectors_found_by_a_fresh_eyes_attack_find_what_lexbor_finds(markup: str, selector: str) -> None:
     tree = LexborHTMLParser(f"<html><body>{markup}</body></html>")
-    assert [n.mem_id for n in css(tree, selector)] == [n.mem_id for n in tree.css(selector)]
+    assert [n.mem_id for n in css(tree, selector)] == [n.mem_id for n in once(tree.css(selector))]
+
+
+@pytest.mark.parametrize("compiled_part", [True, False], ids=["compiled", "lexbor"])
+def test_an_element_matching_two_parts_is_found_once(
+    monkeypatch: pytest.MonkeyPatch, compiled_part: bool
+) -> None:
+    # lexbor lists it once for each part: drop_chrome then removed a removed element again.
+    if not compiled_part:
+        monkeypatch.setattr(prefilter, "compiled_select", lambda: None)
+    tree = LexborHTMLParser(
+        '<html><body><div class="social-share" id="related">x</div><p>y</p></body></html>'
+    )
+    selector = '[class*="share"], [class*="social"], [id*="related"], p'
+    assert len(tree.css(selector)) == 4
+    assert [node.tag for node in css(tree, selector)] == ["div", "p"]
