@@ -13,6 +13,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #ifndef SOURCE_DIGEST
 #define SOURCE_DIGEST "" /* setup.py defines it: the first 16 hex digits of this file's SHA-256 */
@@ -531,6 +534,15 @@ static Py_ssize_t next_lt(int kind, const void *data, Py_ssize_t i, Py_ssize_t n
     if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *chars = (const Py_UCS2 *)data;
         const uint64_t pattern = 0x003C003C003C003CULL, ones = 0x0001000100010001ULL, highs = 0x8000800080008000ULL;
+#if defined(__SSE2__)
+        /* Eight characters a step where the compiler targets SSE2 (every x86-64): half the instructions again. */
+        const __m128i lt = _mm_set1_epi16('<');
+        for (; i + 8 <= n; i += 8) {
+            int hits = _mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const __m128i *)(chars + i)), lt));
+            if (hits)
+                return i + __builtin_ctz((unsigned)hits) / 2;
+        }
+#endif
         for (; i + 4 <= n; i += 4) {
             uint64_t lanes;
             memcpy(&lanes, chars + i, sizeof(lanes));
@@ -620,6 +632,18 @@ static PyObject *utf8(PyObject *Py_UNUSED(self), PyObject *text)
         const Py_UCS2 *chars = (const Py_UCS2 *)data;
         while (i < n) {
             uint64_t lanes;
+#if defined(__SSE2__)
+            /* Eight ASCII characters a step where the compiler targets SSE2 (every x86-64). */
+            if (i + 8 <= n) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(chars + i));
+                __m128i high = _mm_and_si128(v, _mm_set1_epi16((short)0xFF80));
+                if (_mm_movemask_epi8(_mm_cmpeq_epi16(high, _mm_setzero_si128())) == 0xFFFF) {
+                    _mm_storel_epi64((__m128i *)out, _mm_packus_epi16(v, v));
+                    out += 8, i += 8;
+                    continue;
+                }
+            }
+#endif
             if (i + 4 <= n && (memcpy(&lanes, chars + i, sizeof(lanes)), (lanes & 0xFF80FF80FF80FF80ULL) == 0)) {
                 out[0] = (char)chars[i], out[1] = (char)chars[i + 1], out[2] = (char)chars[i + 2];
                 out[3] = (char)chars[i + 3];
