@@ -1282,6 +1282,7 @@ static new_node_f new_node;
 #define OP_PRESENT 0
 #define OP_EQUALS 1
 #define OP_CONTAINS 2
+#define OP_FOLDED 10 /* added to an op: the value compared ASCII case-blind (HTML's list: type, rel, ...) */
 #define MAX_TESTS 4
 #define MAX_PARTS 128
 
@@ -1337,6 +1338,29 @@ static int contains(const lstr_t *value, const char *text, Py_ssize_t length)
     return 0;
 }
 
+static int folded_at(const unsigned char *data, const char *text, Py_ssize_t length)
+{
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = data[i];
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)text[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether value holds text (lower-cased), compared ASCII case-blind; whole when whole. */
+static int folded_holds(const lstr_t *value, const char *text, Py_ssize_t length, int whole)
+{
+    Py_ssize_t size = (value && value->data) ? (Py_ssize_t)value->length : 0;
+    if (whole)
+        return size == length && folded_at(size ? value->data : (const unsigned char *)"", text, length);
+    for (Py_ssize_t at = 0; length > 0 && at + length <= size; at++) {
+        if (folded_at(value->data + at, text, length))
+            return 1;
+    }
+    return 0;
+}
+
 static int matches(const node_t *node, const compound_t *compound)
 {
     if (node->type != NODE_ELEMENT || (compound->tag && node->local_name != compound->tag))
@@ -1353,6 +1377,9 @@ static int matches(const node_t *node, const compound_t *compound)
                 return 0;
         }
         else if (test->op == OP_CONTAINS && !contains(value, test->value, test->length))
+            return 0;
+        else if (test->op > OP_FOLDED &&
+                 !folded_holds(value, test->value, test->length, test->op == OP_FOLDED + OP_EQUALS))
             return 0;
     }
     return 1;

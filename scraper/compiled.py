@@ -326,6 +326,9 @@ _TEST = re.compile(
 # The attributes read by name (class and id are read from the element's own pointers); none of them is one
 # whose value HTML compares case-blind (type, rel, lang, ...).
 SELECTED_ATTRIBUTES = ("style", "role", "itemprop", "alt", "href", "name", "property", "content", "datetime")
+# Attributes whose values HTML compares ASCII case-blind in selectors (lexbor does too): matched folded.
+FOLDED_ATTRIBUTES = ("type", "rel")
+_FOLDED = 10  # OP_FOLDED in _blocks.c
 _TESTS = {"": 0, "=": 1, "*=": 2}
 _MAX_PARTS, _MAX_TESTS = 128, 4
 _CLASS_NAME, _ID_NAME, _DOCUMENT_NAME = 2**64 - 1, 2**64 - 2, 2**64 - 16  # ATTR_CLASS, ATTR_ID, ATTR_DOCUMENT
@@ -333,6 +336,7 @@ SELECT_PROBE = """<html><body><div id="Main" class="content share-box"><nav><a h
 <p style="font-weight:bold" class="Title">x</p><figure><img src="i" alt=""><figcaption><cite>c</cite></figcaption>
 </figure><cite>d</cite><form role="search"></form><form role="Search"></form><article itemprop="articleBody">
 <h1 class="tieu-de">t</h1><span itemprop="ArticleBody" class="SHARE">s</span></article><main><ul><li>l</li></ul>
+<script type="Application/LD+JSON">{}</script><script type="application/ld+json">{}</script><a rel="Author">r</a>
 </main><table><tr><td title="x">c</td></tr></table><aside id="related-news">r</aside></div></body></html>"""
 SELECT_PROBE_QUERIES = (
     "p, li, td",
@@ -341,6 +345,7 @@ SELECT_PROBE_QUERIES = (
     '[itemprop="articleBody"], article, main',
     "img[alt], a[href], h1",
     "div cite, * [class*=content], [id]",
+    'script[type="application/ld+json"], [rel="author"], [type*=JSON]',
 )
 Select = Callable[[LexborHTMLParser | LexborNode, str, bool], list[LexborNode] | None]
 
@@ -359,7 +364,7 @@ def compiled_select() -> Select | None:
         return None
     names = _attribute_ids(module)
     # The other attributes' ids are each document's own: read once a page from a new element that carries them.
-    own_names = tuple(name for name in SELECTED_ATTRIBUTES if name not in names)
+    own_names = tuple(name for name in SELECTED_ATTRIBUTES + FOLDED_ATTRIBUTES if name not in names)
     names |= {name: _DOCUMENT_NAME - index for index, name in enumerate(own_names)}
     tags = _tag_ids(module, tree)
     specs: dict[str, tuple[Any, ...] | None] = {}
@@ -399,7 +404,8 @@ def _same_node(made: object, node: LexborNode) -> bool:
 def _attribute_ids(module: ModuleType) -> dict[str, int]:
     """The parser's ids of SELECTED_ATTRIBUTES, when two documents naming them in other orders agree on them."""
     found: list[dict[str, int]] = []
-    for order in (SELECTED_ATTRIBUTES, SELECTED_ATTRIBUTES[::-1]):
+    names_asked = SELECTED_ATTRIBUTES + FOLDED_ATTRIBUTES
+    for order in (names_asked, names_asked[::-1]):
         element = LexborHTMLParser("<p " + " ".join(f'{name}="v"' for name in order) + ">").css_first("p")
         assert element is not None
         found.append(dict(zip(order, _attributes_in_order(module, element), strict=True)))
@@ -444,7 +450,10 @@ def _compound(token: str, tags: Callable[[str], int], names: dict[str, int]) -> 
         if test.start() != at or test["name"].lower() not in names:
             return None
         value = test["double"] or test["single"] or test["bare"] or ""
-        tests.append((names[test["name"].lower()], _TESTS[test["op"] or ""], value.encode()))
+        op = _TESTS[test["op"] or ""]
+        if test["name"].lower() in FOLDED_ATTRIBUTES and op:
+            op, value = op + _FOLDED, value.lower()
+        tests.append((names[test["name"].lower()], op, value.encode()))
         at = test.end()
     if at != len(token) or len(tests) > _MAX_TESTS:
         return None
