@@ -110,6 +110,19 @@ static int is_space(PyObject *s)
     return 1;
 }
 
+/* Whether text data is not empty and all ASCII white space as str.isspace() sees it (\t-\r, \x1c-\x1f, space). */
+static int is_ascii_blank(const lstr_t *s)
+{
+    if (s->data == NULL || s->length == 0)
+        return 0;
+    for (size_t i = 0; i < s->length; i++) {
+        unsigned char c = s->data[i];
+        if (!(c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)))
+            return 0;
+    }
+    return 1;
+}
+
 /* The value of an element's href attribute when it is not empty, else NULL (selectolax's attributes.get). */
 static const lstr_t *href_of(const node_t *node)
 {
@@ -170,7 +183,8 @@ static PyObject *clean(PyObject *text)
     Py_ssize_t n = PyUnicode_GET_LENGTH(source), kept = 0;
     int kind = PyUnicode_KIND(source), changed = 0, pending = 0;
     const void *data = PyUnicode_DATA(source);
-    Py_UCS4 *out = PyMem_Malloc((n ? n : 1) * sizeof(Py_UCS4));
+    /* Written in the source's own width: a four-byte buffer cost a widening and a narrowing of every line. */
+    void *out = PyMem_Malloc((size_t)(n ? n : 1) * (size_t)kind);
     if (out == NULL) {
         Py_DECREF(source);
         return PyErr_NoMemory();
@@ -186,15 +200,15 @@ static PyObject *clean(PyObject *text)
         }
         else {
             if (pending)
-                out[kept++] = ' ';
+                PyUnicode_WRITE(kind, out, kept++, ' ');
             pending = 0;
-            out[kept++] = c;
+            PyUnicode_WRITE(kind, out, kept++, c);
         }
     }
     changed |= pending; /* white space at the end */
     PyObject *cleaned = source;
     if (changed) {
-        cleaned = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, kept);
+        cleaned = PyUnicode_FromKindAndData(kind, out, kept);
         Py_DECREF(source);
     }
     PyMem_Free(out);
@@ -396,14 +410,18 @@ static int walk(walk_t *w, const node_t *root, Py_ssize_t max_nodes, int *too_co
         const lstr_t *href;
         uintptr_t id = node->local_name;
         if (id == text_id) {
-            PyObject *piece = decode(&((const chardata_t *)node)->data);
-            if (piece == NULL) {
-                failed = -1;
-                break;
+            const lstr_t *data = &((const chardata_t *)node)->data;
+            /* White space between tags opens no run: passed over before it is decoded (most text nodes). */
+            if (w->parts != NULL || !is_ascii_blank(data)) {
+                PyObject *piece = decode(data);
+                if (piece == NULL) {
+                    failed = -1;
+                    break;
+                }
+                if (w->parts != NULL || !is_space(piece))
+                    failed = visit(w, node, container, piece, NULL);
+                Py_DECREF(piece);
             }
-            if (w->parts != NULL || !is_space(piece))
-                failed = visit(w, node, container, piece, NULL);
-            Py_DECREF(piece);
         }
         else if (id == a_id && node->type == NODE_ELEMENT && (href = href_of(node)) != NULL) {
             failed = visit(w, node, container, NULL, href);
