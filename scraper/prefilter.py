@@ -92,8 +92,16 @@ def _page_names(tree: LexborHTMLParser) -> _Names | None:
     return _Names(frozenset(joined.split("\n")), joined)
 
 
+@functools.cache
+def _names_nothing(selector: str) -> bool:
+    """Whether no part of the list needs a class or id name: it is kept whole without reading the page's names."""
+    return not any(part.names or part.inside for part in _parts(selector))
+
+
 def present(selector: str, scope: LexborHTMLParser | LexborNode) -> str:
     """The parts of a selector list that may match in scope's page, joined; "" when none can."""
+    if _names_nothing(selector):
+        return selector
     tree = scope if isinstance(scope, LexborHTMLParser) else scope.parser
     page = _page_names(tree)
     if page is None:
