@@ -8,8 +8,9 @@ paragraphs, even when a box of related news with leads sits beside it.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
-from functools import cache
+from collections.abc import Iterable
+from functools import cached_property
+from itertools import pairwise
 
 from .blocks import Block
 from .counters import is_counter_line
@@ -41,15 +42,48 @@ ARTICLE_BODY_CHARS = 1000
 MAX_DESCRIPTION_BLOCKS = 2  # a category's description: one or two paragraphs under its heading
 
 
+class _Page:
+    """A page's blocks, with what several tests read of every line worked out once, when first asked."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.blocks = blocks
+
+    @cached_property
+    def heads(self) -> list[int]:
+        """Where the headline links stand."""
+        return [i for i, block in enumerate(self.blocks) if block.links and _is_headline_link(block)]
+
+    @cached_property
+    def pager(self) -> bool:
+        """Whether the page shows a pager (it reads every line: most pages never ask)."""
+        return has_pager(self.blocks)
+
+    @cached_property
+    def runs(self) -> tuple[list[int], list[int]]:
+        """The lines that end a run of plain text, and how much plain text stands before each line (and after
+        the last): the longest run between any breaks is then read without a pass over the lines."""
+        ends, before, total = [], [0], 0
+        for i, block in enumerate(self.blocks):
+            # The last item's lead is its item's, so the footer below it is no article's body; every other lead
+            # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
+            if block.links and _breaks_a_run(block):
+                ends.append(i)
+            elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
+                total += len(block.text)  # box titles, counter and footer lines neither add nor break
+            before.append(total)
+        return ends, before
+
+
 def is_listing(blocks: list[Block]) -> bool:
     """Whether the page's blocks are a list of article teasers rather than one article."""
-    heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
+    page = _Page(blocks)
     # Most article pages stop at the first test, at the cost of one pass (the second counts short lines only).
-    return (len(heads) >= MIN_ITEMS_WITH_PAGER and _is_teaser_list(blocks, heads)) or _is_dated_list(blocks)
+    return (len(page.heads) >= MIN_ITEMS_WITH_PAGER and _is_teaser_list(page)) or _is_dated_list(page)
 
 
-def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
+def _is_teaser_list(page: _Page) -> bool:
     """Headline links with leads (or, under a pager or many of them, without) and no article's body beside."""
+    blocks, heads = page.blocks, page.heads
     spans = _lead_spans(blocks, heads)
     leads = [lead for _, lead in spans if lead >= MIN_LEAD_CHARS]
     at_leads = {at for at, lead in spans if lead >= MIN_LEAD_CHARS}
@@ -58,22 +92,21 @@ def _is_teaser_list(blocks: list[Block], heads: list[int]) -> bool:
     described = _description(blocks, min(at_leads)) if at_leads else set()
     if (
         len(leads) >= (1 if described else MIN_ITEMS_ALONE)
-        and _longest_plain_run(blocks, at_leads | described) < MIN_LEAD_CHARS
+        and _longest_plain_run(page, at_leads | described) < MIN_LEAD_CHARS
     ):
         return True
-    # Asked once at most, and only when the counts leave it open: it reads every line (asked on 47 % of the
-    # ScrapingHub pages when asked first, 16 % now).
-    pager = cache(lambda: has_pager(blocks))
-    if len(leads) < MIN_ITEMS and not (len(leads) >= MIN_ITEMS_WITH_PAGER and pager()):
+    # The pager is asked only when the counts leave it open (on 47 % of the ScrapingHub pages when asked first,
+    # 16 % now).
+    if len(leads) < MIN_ITEMS and not (len(leads) >= MIN_ITEMS_WITH_PAGER and page.pager):
         # A list of titles without leads (a category's plain list, a table of documents) holds no body at all.
         # Under a pager, a grid of cards (headline and date, no lead) is a listing from MIN_ITEMS on.
         return (
             len(heads) >= MIN_ITEMS
             and not _has_headed_text(blocks)  # the cheaper test first: most articles stop here
-            and (len(heads) >= MIN_BARE_ITEMS or pager())
-            and _longest_plain_run(blocks) < ARTICLE_RUN_CHARS
+            and (len(heads) >= MIN_BARE_ITEMS or page.pager)
+            and _longest_plain_run(page) < ARTICLE_RUN_CHARS
         )
-    longest = _longest_plain_run(blocks, {max(at_leads)})
+    longest = _longest_plain_run(page, {max(at_leads)})
     # A footer can be longer than one lead; the items together are far longer than any article's body beside them.
     listed = longest < max(ARTICLE_RUN_CHARS, ARTICLE_RUN_LEADS * max(leads)) or (
         sum(leads) >= ITEMS_OVER_RUN * longest and longest < ARTICLE_BODY_CHARS
@@ -102,10 +135,11 @@ def _description(blocks: list[Block], lead: int) -> set[int]:
     return set() if above is not None and _is_date_only(above.text) else set(lines)
 
 
-def _is_dated_list(blocks: list[Block]) -> bool:
+def _is_dated_list(page: _Page) -> bool:
     """A list or table of dated items (a document register, a grid of notices): a date alone on its line next
     to a link, MIN_ITEMS times, with no run of text longer than ARTICLE_RUN_CHARS between two dates or after
     the last, and no heading with a paragraph under it (a short notice beside a sidebar of dated links)."""
+    blocks = page.blocks
     dated = {
         i
         for i, block in enumerate(blocks)
@@ -113,7 +147,7 @@ def _is_dated_list(blocks: list[Block]) -> bool:
     }
     return (
         len(dated) >= MIN_ITEMS
-        and _longest_plain_run(blocks, dated) < ARTICLE_RUN_CHARS
+        and _longest_plain_run(page, dated) < ARTICLE_RUN_CHARS
         and not _has_headed_text(blocks)
     )
 
@@ -151,7 +185,7 @@ def is_lone_teaser(blocks: list[Block], start: int, paragraphs: int) -> bool:
     """A category page with one item: the short body found (of `paragraphs` of a lead's length) is the item's
     lead under its headline link (one paragraph, or one before a link such as "Xem tiếp": two are a short
     story), or the footer just below that lead."""
-    heads = [i for i, block in enumerate(blocks) if block.links and _is_headline_link(block)]
+    heads = _Page(blocks).heads
     leads = [at for at, lead in _lead_spans(blocks, heads) if lead >= MIN_LEAD_CHARS] if heads else []
     if len(leads) != 1:  # no other item has a lead
         return False
@@ -252,19 +286,13 @@ def _is_page_links(block: Block) -> bool:
     )
 
 
-def _longest_plain_run(blocks: list[Block], breaks: Container[int] = ()) -> int:
+def _longest_plain_run(page: _Page, breaks: Iterable[int] = ()) -> int:
     """The most plain text in a row, none of it at `breaks` (items' leads or dates) and not across them: an
     article's body, or a listing's footer."""
-    longest = run = 0
-    for i, block in enumerate(blocks):
-        # The last item's lead is its item's, so the footer below it is no article's body; every other lead
-        # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
-        if i in breaks or (block.links and _breaks_a_run(block)):
-            run = 0
-        elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
-            run += len(block.text)  # box titles, counter and footer lines neither add nor break
-            longest = max(longest, run)
-    return longest
+    # The lines are read once a page (29 of the 181 ScrapingHub pages ask twice, with other breaks).
+    ends, before = page.runs
+    cuts = sorted({*ends, *breaks})
+    return max(before[end] - before[start + 1] for start, end in pairwise([-1, *cuts, len(page.blocks)]))
 
 
 def _breaks_a_run(block: Block) -> bool:
