@@ -64,8 +64,6 @@ class _Page:
         the last): the longest run between any breaks is then read without a pass over the lines."""
         ends, before, total = [], [0], 0
         for i, block in enumerate(self.blocks):
-            # The last item's lead is its item's, so the footer below it is no article's body; every other lead
-            # ends at the next headline link anyway, and resetting there would cut a story at its in-text links.
             if block.links and _breaks_a_run(block):
                 ends.append(i)
             elif len(block.text) >= MIN_RUN_LINE and not _is_widget_line(block.text):
@@ -305,7 +303,9 @@ def _is_page_links(block: Block) -> bool:
 def _longest_plain_run(page: _Page, breaks: Iterable[int] = ()) -> int:
     """The most plain text in a row, none of it at `breaks` (items' leads or dates) and not across them: an
     article's body, or a listing's footer."""
-    # The lines are read once a page (29 of the 181 ScrapingHub pages ask twice, with other breaks).
+    # The last item's lead is its item's, so the footer below it is no article's body; every other lead ends at
+    # the next headline link anyway, and resetting there would cut a story at its in-text links. The lines are
+    # read once a page (29 of the 181 ScrapingHub pages ask twice, with other breaks).
     ends, before = page.runs
     cuts = sorted({*ends, *breaks})
     return max(before[end] - before[start + 1] for start, end in pairwise([-1, *cuts, len(page.blocks)]))
