@@ -89,6 +89,14 @@ _ANY_COUNTER_LABEL = re.compile(
 _LEADING_MARKS = re.compile(r"^[^\w]+")
 _PUNCTUATION_ONLY = re.compile(r"[^\w]+")
 _COUNTER_SEPARATOR = re.compile(r"\s+\|\s+")
+# Where a label starts right after a number, on a counter shown as one line of inline spans ("Đang truy cập: 27
+# Tổng: 4.798.809", Tân Dân; "Hôm nay: 1 024 - Tổng: 2.450.112"): a space or a dash between, or nothing.
+_NEXT_LABEL = re.compile(
+    r"(?<=\d)(?:\s*[-–—·•;]\s*|\s*)(?=(?:"
+    + "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels)
+    + "))",
+    re.I,
+)
 _DIGIT = re.compile(r"\d")
 _ONE_DIGIT = re.compile(r"\d")  # an odometer's digit image says its digit in alt="7"
 _LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number
@@ -188,7 +196,7 @@ def find_site_visits(
         block = blocks[i]
         # One line may hold all three: "Đang truy cập: 7 | Hôm nay: 1.320 | Tổng: 2.450.112"; a line holding
         # something else too ("14/01/2025 08:30 | Lượt truy cập: 345") is the article's, its count its views.
-        texts = _COUNTER_SEPARATOR.split(block.text) if "|" in block.text else [block.text]
+        texts = _COUNTER_SEPARATOR.split(block.text) if "|" in block.text else _counter_pieces(block.text)
         if len(texts) > 1 and not all(COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", t)) for t in texts):
             continue
         for text in texts:
@@ -207,6 +215,15 @@ def find_site_visits(
     if not any(value is not None for value in found.values()):
         return None
     return SiteVisits(found.get("online"), found.get("today"), found.get("total"))
+
+
+def _counter_pieces(text: str) -> list[str]:
+    """A line of several counter lines without bars, cut before each label that follows a number; the line
+    whole when a piece is no counter line ("Hôm nay 5 người Tổng cộng" is a sentence)."""
+    pieces = [piece for piece in _NEXT_LABEL.split(text) if piece]
+    if len(pieces) > 1 and all(COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", piece)) for piece in pieces):
+        return pieces
+    return [text]
 
 
 def _note_unpaired(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -225,6 +226,48 @@ def test_a_one_line_counter_whose_thousands_are_parted_by_spaces_gives_every_num
         else article(counter=f'<div class="box">{line}</div>')
     )
     assert got["site_visits"] == values
+
+
+@SETTINGS
+@given(
+    values=counts,
+    picks=st.tuples(*(st.sampled_from(LABELS[key]) for key in KEYS)),
+    keys=st.sampled_from([KEYS, ("online", "total"), ("today", "total")]),
+    between=st.sampled_from([" ", " - ", " · ", ""]),
+    thousands=st.sampled_from([".", ",", "\u00a0", " "]),
+    colon=st.sampled_from([": ", " ", ""]),
+    spans=st.booleans(),
+)
+def test_a_one_line_counter_without_bars_gives_every_number(
+    values: dict[str, int],
+    picks: tuple[str, str, str],
+    keys: tuple[str, ...],
+    between: str,
+    thousands: str,
+    colon: str,
+    spans: bool,
+) -> None:
+    # Tân Dân's "Đang truy cập: 27 Tổng: 4.798.809": label and number spans inline, one line, no bar.
+    label = dict(zip(KEYS, picks, strict=True))
+    items = [(label[key] + colon, number(values[key], thousands)) for key in keys]
+    if spans:
+        line = "".join(
+            f'<span class="online-lable">{shown}</span><span style="font-weight:bold">{n} </span>'
+            for shown, n in items
+        )
+    else:
+        line = between.join(f"{shown}{n}" for shown, n in items)
+    got = article(counter=f'<div class="portlet"><h3>Số lượng truy cập</h3><div>{line}</div></div>')
+    assert got["site_visits"] == {key: values[key] if key in keys else None for key in KEYS}
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Hôm nay 5 người đến thăm Tổng cộng", "Hôm nay 12 xã Tổng kết năm 2024 của huyện"],
+    ids=["sentence-after-number", "report-title"],
+)
+def test_a_sentence_with_counter_words_gives_no_counter(line: str) -> None:
+    assert article(counter=f"<div>{line}</div>")["site_visits"] is None
 
 
 @SETTINGS
