@@ -135,6 +135,17 @@ static const lstr_t *href_of(const node_t *node)
     return (found != NULL && found->data != NULL && found->length > 0) ? found : NULL;
 }
 
+/* The node after node under root in document order (selectolax's traverse()), or NULL past the last; node's
+ * children are passed over unless into_children. */
+static const node_t *next_under(const node_t *root, const node_t *node, int into_children)
+{
+    if (into_children && node->first_child != NULL)
+        return node->first_child;
+    while (node != root && node->next == NULL)
+        node = node->parent;
+    return node == root ? NULL : node->next;
+}
+
 /* The text of every text node under node, joined and decoded once, like selectolax's node.text(). */
 static PyObject *deep_text(const node_t *root)
 {
@@ -154,13 +165,7 @@ static PyObject *deep_text(const node_t *root)
                 memcpy(PyByteArray_AS_STRING(buffer) + at, s->data, s->length);
             }
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, 1);
     }
     PyObject *text = PyUnicode_DecodeUTF8(PyByteArray_AS_STRING(buffer), PyByteArray_GET_SIZE(buffer), "replace");
     Py_DECREF(buffer);
@@ -808,13 +813,7 @@ static PyObject *names(PyObject *Py_UNUSED(self), PyObject *args)
             failed = name_set_add_value(&set, element->attr_class, &scratch, &scratch_size) < 0 ||
                      name_set_add_value(&set, element->attr_id, &scratch, &scratch_size) < 0;
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, 1);
     }
     PyObject *text = failed ? PyErr_NoMemory() : PyUnicode_DecodeUTF8(set.text ? set.text : "", (Py_ssize_t)set.size, "replace");
     PyMem_Free(set.text);
@@ -939,13 +938,7 @@ static int stripped_text(const node_t *root, int deep, PyObject *parts, Py_ssize
         int is_text = deep ? node->local_name == scoring.text : node->type == NODE_TEXT;
         if (is_text && stripped_piece(node, parts, length) < 0)
             return -1;
-        if (deep && node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, deep);
     }
     return 0;
 }
@@ -983,13 +976,7 @@ static int paragraphs_under(const node_t *root, const char *tags, Py_ssize_t div
                 failed = node_list_add(found, node) < 0 || node_map_set(&seen, node, 1) < 0;
             }
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, 1);
     }
     for (size_t i = 0; !failed && i < breaks.count; i++) {
         if (!node_map_get(&seen, breaks.items[i]))
@@ -1256,13 +1243,7 @@ static PyObject *paragraph_chars(PyObject *Py_UNUSED(self), PyObject *args)
                 total += length - linked;
             }
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, 1);
     }
     return PyLong_FromSsize_t(total);
 }
@@ -1518,13 +1499,7 @@ static PyObject *select_nodes(PyObject *Py_UNUSED(self), PyObject *args)
             if (first)
                 break;
         }
-        if (node->first_child != NULL) {
-            node = node->first_child;
-            continue;
-        }
-        while (node != root && node->next == NULL)
-            node = node->parent;
-        node = (node == root) ? NULL : node->next;
+        node = next_under(root, node, 1);
     }
     return found;
 }

@@ -261,6 +261,19 @@ def test_generated_markup_scores_the_same_candidate_both_ways(html: str) -> None
         assert _scoring().paragraph_chars(root, boilerplate.MIN_PARAGRAPH) == expected
 
 
+def _scoring_checked_against(python: compiled.Scorer) -> compiled.Scorer | None:
+    """A fresh configuration of the compiled scoring, checked against `python` (the module's configuration is the
+    extractor's: only the Python answer differs)."""
+    return compiled.compiled_scoring.__wrapped__(
+        BLOCK_TAGS,
+        boilerplate._WHOLE_TEXT,
+        boilerplate._LINE_PARENTS,
+        boilerplate._scores_nothing,
+        boilerplate._names_weight,
+        python,
+    )
+
+
 def test_a_scoring_that_disagrees_with_the_python_one_is_not_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
     _scoring()  # the module's configuration stays the same: only the Python answer is wrong
 
@@ -274,14 +287,7 @@ def test_a_scoring_that_disagrees_with_the_python_one_is_not_trusted(monkeypatch
 
     monkeypatch.setattr(compiled, "_SCORING", [])
     assert (
-        compiled.compiled_scoring.__wrapped__(
-            BLOCK_TAGS,
-            boilerplate._WHOLE_TEXT,
-            boilerplate._LINE_PARENTS,
-            boilerplate._scores_nothing,
-            boilerplate._names_weight,
-            compiled.Scorer(parent_of_the_best, boilerplate._paragraph_text_in_python),
-        )
+        _scoring_checked_against(compiled.Scorer(parent_of_the_best, boilerplate._paragraph_text_in_python))
         is None
     )
 
@@ -295,17 +301,7 @@ def test_paragraph_text_that_disagrees_with_the_python_one_is_not_trusted(
         return boilerplate._paragraph_text_in_python(node, shortest) + (node.tag == "p")
 
     monkeypatch.setattr(compiled, "_SCORING", [])
-    assert (
-        compiled.compiled_scoring.__wrapped__(
-            BLOCK_TAGS,
-            boilerplate._WHOLE_TEXT,
-            boilerplate._LINE_PARENTS,
-            boilerplate._scores_nothing,
-            boilerplate._names_weight,
-            compiled.Scorer(boilerplate._scored_in_python, one_more),
-        )
-        is None
-    )
+    assert _scoring_checked_against(compiled.Scorer(boilerplate._scored_in_python, one_more)) is None
 
 
 def test_every_fixture_element_has_the_same_paragraph_text_both_ways() -> None:
@@ -477,7 +473,8 @@ def test_generated_markup_and_lists_match_as_lexbor_does(html: str, selector: st
     tree = LexborHTMLParser(f"{doctype}<html><body>{html}</body></html>")
     assert tree.body is not None
     select = _select()
-    for scope in [tree, tree.body, *tree.css("div, figure")[:5]]:
+    scopes: list[LexborHTMLParser | LexborNode] = [tree, tree.body, *tree.css("div, figure")[:5]]
+    for scope in scopes:
         assert _same_matches(select, scope, selector), (html, selector)
 
 
@@ -494,7 +491,7 @@ def test_a_node_made_otherwise_than_selectolax_makes_it_is_not_trusted(
 
         @staticmethod
         def node_object(address: int, parser: LexborHTMLParser) -> object:
-            node = module.node_object(address, parser)  # type: ignore[attr-defined]
+            node = module.node_object(address, parser)  # type: ignore[union-attr]
             return node.parent or node
 
     monkeypatch.setattr(compiled, "_checked", lambda: Liar())
