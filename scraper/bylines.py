@@ -69,6 +69,8 @@ _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
 _CHROME_LABEL_CHARS = 12  # what a tool line says besides its links: "Chia sẻ:", "Cỡ chữ:"
+# Compiled once: the cached either() hashes its patterns on every call (1.5 us, thirty calls a page).
+_NOISE_LINE = either(NOISE_LINES)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Credits:
 
 def is_noise(block: Block) -> bool:
     """Leaked debug lines, share buttons and tool-link lines: never article text."""
-    return either(NOISE_LINES).fullmatch(block.text) is not None or is_chrome(block)
+    return _NOISE_LINE.fullmatch(block.text) is not None or is_chrome(block)
 
 
 def is_chrome(block: Block) -> bool:
