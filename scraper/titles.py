@@ -172,13 +172,14 @@ def choose_headline(
     # above the body are read first, the page's other headings only when none of those shows a meta title (3 pages
     # in 10 of the ScrapingHub benchmark): judging every heading first cost about 0.05 ms a page.
     blocks = _self_links_cut_at(blocks, window, page_url)
+    keys = _meta_keys(metas)
     near = [i for i in window if i < len(blocks) and _is_headline_block(blocks[i], names)]
-    if (agreeing := _agreeing(blocks, [*near, *reversed(window)], metas)) is not None:
+    if (agreeing := _agreeing(blocks, [*near, *reversed(window)], keys)) is not None:
         return agreeing
     headings = [i for i, block in enumerate(blocks) if block.tag in _HEADINGS]
     blocks = _self_links_cut_at(blocks, [i for i in headings if i not in window], page_url)
     candidates = [i for i in headings if _is_headline_block(blocks[i], names)]
-    if (agreeing := _agreeing(blocks, candidates, metas)) is not None:
+    if (agreeing := _agreeing(blocks, candidates, keys)) is not None:
         return agreeing
     if near:
         best = min(reversed(near), key=lambda i: blocks[i].tag != "h1")  # h1 first, then the nearest
@@ -200,25 +201,41 @@ def choose_headline(
     return Headline(None, "none:no-headline")
 
 
-def _agreeing(blocks: list[Block], order: list[int], metas: list[tuple[str, str]]) -> Headline | None:
+def _agreeing(blocks: list[Block], order: list[int], keys: list[_MetaKeys]) -> Headline | None:
     """The first block of those at the indexes in order, linked nowhere, that shows a meta title."""
     for i in order:
         if (
             i < len(blocks)
             and not _has_real_links(blocks[i])
-            and (source := _meta_source(blocks[i].text, metas))
+            and (source := _meta_source(blocks[i].text, keys))
         ):
             return Headline(blocks[i].text, source, i)
     return None
 
 
-def _meta_source(text: str, metas: list[tuple[str, str]]) -> str | None:
+_MetaKeys = tuple[str, frozenset[str], str]  # a meta title's key, its parts' keys (_meta_keys), its source
+
+
+def _meta_keys(metas: list[tuple[str, str]]) -> list[_MetaKeys]:
+    """The key of each meta title, those of its parts before each separator ("Headline" of "Headline - Site"), and
+    its source: made once, not for each line compared with them (text.dedup_key costs 2 us)."""
+    return [
+        (
+            dedup_key(title),
+            frozenset(dedup_key(title[: m.start()]) for m in _TITLE_SEPARATOR.finditer(title)),
+            source,
+        )
+        for title, source in metas
+    ]
+
+
+def _meta_source(text: str, keys: list[_MetaKeys]) -> str | None:
     """The meta title this visible line is, whole or before a separator ("Headline - Unknown site name")."""
     key = dedup_key(text)
-    for title, source in metas:
-        if dedup_key(title) == key:
+    for whole, parts, source in keys:
+        if whole == key:
             return source
-        if any(dedup_key(title[: m.start()]) == key for m in _TITLE_SEPARATOR.finditer(title)):
+        if key in parts:
             return f"{source}:visible-part"
     return None
 
