@@ -419,6 +419,8 @@ def is_credit_line(block: Block) -> bool:
 def labelled_credit(block: Block) -> tuple[str, str] | None:
     """("author", X) for "Tác giả: X", ("source", X) for "Nguồn tin: X", ("account", X) for the CMS login that
     posted the page ("Người đăng tin: Quản trị viên"), ("photo", X) for "Ảnh: X"; else None."""
+    if ":" not in block.text:  # every label ends in one: most lines are not matched three times
+        return None
     if match := AUTHOR_LINE.fullmatch(block.text):
         named = _first_credit(match.group(1))
         return ("account" if is_account_name(named) else "author"), named
@@ -437,7 +439,11 @@ def _first_credit(value: str) -> str:
 
 def credit_segments(text: str) -> list[str]:
     """A line cut before each credit label: "11/06/2025 Tác giả: A Nguồn tin: B" -> the date, then each credit."""
-    labels = [m.start() for m in (*CREDIT_LABEL.finditer(text), *_POSTED_BY.finditer(text))]
+    # Every credit label ends in a colon, and "bởi"/"by" holds a b: a line with neither is not searched (the two
+    # searches try every position, 16 us on a date line).
+    searched = ":" in text or "b" in text or "B" in text
+    found = (*CREDIT_LABEL.finditer(text), *_POSTED_BY.finditer(text)) if searched else ()
+    labels = [m.start() for m in found]
     starts = [0, *sorted(labels), len(text)]
     parts = (text[a:b].strip(" |•-–—,;") for a, b in zip(starts, starts[1:], strict=False))
     # A bar ends a "Viết bởi X" credit ("Viết bởi Quản trị viên | Được đăng ngày …"); elsewhere it may part a

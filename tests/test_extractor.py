@@ -254,3 +254,17 @@ def test_every_field_says_where_it_came_from() -> None:
     got = extract((FIXTURES / "pages/nukeviet/ubmttq-ky-niem.html").read_bytes())
     assert got["sources"]["title"].startswith("css:") and got["sources"]["published_at"].startswith("css:")
     assert got["sources"]["author"].startswith("css:") and got["sources"]["body"].startswith("css:")
+
+
+def test_every_date_label_holds_one_of_the_words_a_page_is_searched_for_first() -> None:
+    from scraper.extractor import _DATE_LABEL_WORDS
+    from scraper.profiles import DATE_LABEL_RANKS, ISSUED_LINE
+
+    labels = [label for rank in DATE_LABEL_RANKS for label in rank] + ["Ngày ban hành", "Ban hành ngày"]
+    assert all(ISSUED_LINE.match(f"{label}: 10/01/2025") for label in labels[-2:])
+    for label in labels:
+        # Each label whole, and with its words in cells of their own (read as one line by _date_candidates).
+        assert any(word in label.lower() for word in _DATE_LABEL_WORDS), label
+        assert (
+            any(word in label.lower().replace(" ", "\n") for word in _DATE_LABEL_WORDS) or " " not in label
+        ), label
