@@ -69,6 +69,8 @@ _PAIR = re.compile(r"(.+?)\s+[-–]\s+(.+)")
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_LINK_WORDS = 3  # a tool link says "In", "Gửi email", "Về đầu trang"
 _CHROME_LABEL_CHARS = 12  # what a tool line says besides its links: "Chia sẻ:", "Cỡ chữ:"
+# Every match of CHROME_SEPARATORS holds one of these.
+_SEPARATOR_SIGN = re.compile(r"[|·•/,:;-]|\s\s")
 # Compiled once: the cached either() hashes its patterns on every call (1.5 us, thirty calls a page).
 _NOISE_LINE = either(NOISE_LINES)
 
@@ -91,15 +93,26 @@ def is_noise(block: Block) -> bool:
 
 def is_chrome(block: Block) -> bool:
     """A short line of tool labels or short links ("Chia sẻ | In | Gửi email", "In Gửi email Về đầu trang")."""
-    text = block.text
-    if len(text) > MAX_CHROME_CHARS or any(ATTACHMENT_URL.search(link.href) for link in block.links):
+    if len(block.text) > MAX_CHROME_CHARS or not (_tool_labels_only(block.text) or _short_links_only(block)):
         return False
-    segments = [s for s in CHROME_SEPARATORS.split(text) if s]
-    if segments and all(s.casefold().strip(" .") in TOOL_LABELS for s in segments):
-        return True
+    # A line linking a file is content: its links are searched last, on the few lines shaped like tools.
+    return not any(ATTACHMENT_URL.search(link.href) for link in block.links)
+
+
+def _tool_labels_only(text: str) -> bool:
+    # A line without a separator's sign is one segment: the split, which tries every position, is spared on most
+    # lines (a third of is_chrome's time, 30 calls a page).
+    if _SEPARATOR_SIGN.search(text):
+        segments = [s for s in CHROME_SEPARATORS.split(text) if s]
+    else:
+        segments = [text] if text else []
+    return bool(segments) and all(s.casefold().strip(" .") in TOOL_LABELS for s in segments)
+
+
+def _short_links_only(block: Block) -> bool:
     if len(block.links) < 2 or any(len(link.text.split()) > _CHROME_LINK_WORDS for link in block.links):
         return False
-    rest = text
+    rest = block.text
     for link in block.links:
         rest = rest.replace(link.text, "", 1)
     return len(CHROME_SEPARATORS.sub("", rest)) <= _CHROME_LABEL_CHARS
