@@ -879,7 +879,7 @@ def _views(
     """The article's view count: in the family's element, as a labelled count near the article (only when the
     page's text holds a label: labelled), or after an eye icon."""
     for selector in profile.selectors.get("views", ()):
-        node = tree.css_first(selector)
+        node = css_first(tree, selector)  # prefilter: no walk of the tree for a class the page lacks
         if node is not None and (match := VIEW_COUNT.search(_node_value(node))):
             sources["views"] = f"css:{selector}"
             return checked_count(match.group(1), "views", sources)
