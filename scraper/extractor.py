@@ -665,7 +665,7 @@ def _account_link(tree: LexborHTMLParser, source: str) -> bool:
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
     """The first Article-like object in the page's JSON-LD, or {}."""
-    for script in tree.css('script[type="application/ld+json"]'):
+    for script in css(tree, 'script[type="application/ld+json"]'):
         try:
             data = json.loads(script.text() or "null")
         except (ValueError, RecursionError):  # the C decoder recurses: 100,000 nested "[" (issue 11)
