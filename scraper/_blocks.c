@@ -1313,8 +1313,10 @@ static const lstr_t *attr_value(const node_t *node, uintptr_t name, int *present
     else if (name == ATTR_ID)
         found = element->attr_id;
     else {
+        /* As lexbor's selectors read them: the first attribute of that local or qualified name (an SVG
+         * element's xlink:href answers [href]). */
         for (const attr_t *attr = element->first_attr; attr != NULL && found == NULL; attr = attr->next) {
-            if ((attr->qualified_name ? attr->qualified_name : attr->node.local_name) == name)
+            if (attr->node.local_name == name || attr->qualified_name == name)
                 found = attr;
         }
     }
@@ -1337,28 +1339,34 @@ static int contains(const lstr_t *value, const char *text, Py_ssize_t length)
     return 0;
 }
 
-static int folded_at(const unsigned char *data, const char *text, Py_ssize_t length)
+static unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static int folded_at(const unsigned char *data, const char *text, Py_ssize_t length, int fold)
 {
     for (Py_ssize_t i = 0; i < length; i++) {
-        unsigned char c = data[i];
-        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != (unsigned char)text[i])
+        unsigned char c = data[i], t = (unsigned char)text[i];
+        if (fold ? lower(c) != lower(t) : c != t)
             return 0;
     }
     return 1;
 }
 
-/* Whether value holds text (lower-cased), compared ASCII case-blind; whole when whole. */
-static int folded_holds(const lstr_t *value, const char *text, Py_ssize_t length, int whole)
+/* Whether value holds text, compared ASCII case-blind when fold (lexbor folds on HTML elements only); whole
+ * when whole. */
+static int folded_holds(const lstr_t *value, const char *text, Py_ssize_t length, int whole, int fold)
 {
     Py_ssize_t size = (value && value->data) ? (Py_ssize_t)value->length : 0;
     if (whole)
-        return size == length && folded_at(size ? value->data : (const unsigned char *)"", text, length);
+        return size == length && folded_at(size ? value->data : (const unsigned char *)"", text, length, fold);
     for (Py_ssize_t at = 0; length > 0 && at + length <= size; at++) {
-        if (folded_at(value->data + at, text, length))
+        if (folded_at(value->data + at, text, length, fold))
             return 1;
     }
     return 0;
 }
+
+/* The HTML namespace's id: lexbor folds the case of type and rel values on HTML elements only. */
+static uintptr_t html_ns;
 
 static int matches(const node_t *node, const compound_t *compound)
 {
@@ -1378,7 +1386,8 @@ static int matches(const node_t *node, const compound_t *compound)
         else if (test->op == OP_CONTAINS && !contains(value, test->value, test->length))
             return 0;
         else if (test->op > OP_FOLDED &&
-                 !folded_holds(value, test->value, test->length, test->op == OP_FOLDED + OP_EQUALS))
+                 !folded_holds(value, test->value, test->length, test->op == OP_FOLDED + OP_EQUALS,
+                               node->ns == html_ns))
             return 0;
     }
     return 1;
@@ -1433,7 +1442,7 @@ static int read_compound(PyObject *spec, compound_t *compound, PyObject *documen
     return 0;
 }
 
-/* select(address, parser, parts, document ids, first): the LexborNodes under the node at address (itself
+/* select(address, parser, parts, document ids, first, the HTML namespace's id): the LexborNodes under the node at address (itself
  * included), in document order, that match one of the parts ((subject, ancestor or None), ...), each once (lexbor
  * lists a node once for each part it matches); only the first when first. */
 static PyObject *select_nodes(PyObject *Py_UNUSED(self), PyObject *args)
@@ -1441,9 +1450,11 @@ static PyObject *select_nodes(PyObject *Py_UNUSED(self), PyObject *args)
     unsigned long long address;
     PyObject *parser, *specs, *document_ids;
     int first;
-    if (!PyArg_ParseTuple(args, "KOO!O!p", &address, &parser, &PyTuple_Type, &specs, &PyTuple_Type, &document_ids,
-                          &first))
+    unsigned long long ns;
+    if (!PyArg_ParseTuple(args, "KOO!O!pK", &address, &parser, &PyTuple_Type, &specs, &PyTuple_Type,
+                          &document_ids, &first, &ns))
         return NULL;
+    html_ns = (uintptr_t)ns;
     if (new_node == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "configure_nodes() first");
         return NULL;
@@ -1540,6 +1551,15 @@ static PyObject *node_fields(PyObject *self, PyObject *args)
                          (unsigned long long)(uintptr_t)node->last_child);
 }
 
+/* The namespace id of a node. */
+static PyObject *node_namespace(PyObject *self, PyObject *args)
+{
+    const node_t *node;
+    if (address_arg(args, (const void **)&node) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLongLong((unsigned long long)node->ns);
+}
+
 /* (first_attr, last_attr, attr_id, attr_class) of an element, as addresses. */
 static PyObject *element_attrs(PyObject *self, PyObject *args)
 {
@@ -1623,6 +1643,7 @@ static PyMethodDef methods[] = {
     {"configure_nodes", configure_nodes, METH_O, "Read LexborNode.new from selectolax's vtable capsule."},
     {"configure_scoring", configure_scoring, METH_VARARGS, "Set the tag ids and callables the scoring uses."},
     {"node_fields", node_fields, METH_VARARGS, "(type, local_name, parent, first_child, next, prev, last_child)."},
+    {"node_namespace", node_namespace, METH_VARARGS, "The namespace id of a node."},
     {"element_attrs", element_attrs, METH_VARARGS, "(first_attr, last_attr, attr_id, attr_class)."},
     {"attr_fields", attr_fields, METH_VARARGS, "(name id, owner, next) of an attribute."},
     {"text_length", text_length, METH_VARARGS, "The byte length of a text node's data."},

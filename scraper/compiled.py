@@ -326,7 +326,8 @@ _TEST = re.compile(
 # The attributes read by name (class and id are read from the element's own pointers); none of them is one
 # whose value HTML compares case-blind (type, rel, lang, ...).
 SELECTED_ATTRIBUTES = ("style", "role", "itemprop", "alt", "href", "name", "property", "content", "datetime")
-# Attributes whose values HTML compares ASCII case-blind in selectors (lexbor does too): matched folded.
+# Attributes whose values HTML compares ASCII case-blind in selectors (lexbor does too, on HTML elements only:
+# an SVG or MathML element's are compared as written): matched folded.
 FOLDED_ATTRIBUTES = ("type", "rel")
 _FOLDED = 10  # OP_FOLDED in _blocks.c
 _TESTS = {"": 0, "=": 1, "*=": 2}
@@ -337,7 +338,9 @@ SELECT_PROBE = """<html><body><div id="Main" class="content share-box"><nav><a h
 </figure><cite>d</cite><form role="search"></form><form role="Search"></form><article itemprop="articleBody">
 <h1 class="tieu-de">t</h1><span itemprop="ArticleBody" class="SHARE">s</span></article><main><ul><li>l</li></ul>
 <script type="Application/LD+JSON">{}</script><script type="application/ld+json">{}</script><a rel="Author">r</a>
-</main><table><tr><td title="x">c</td></tr></table><aside id="related-news">r</aside></div></body></html>"""
+</main><table><tr><td title="x">c</td></tr></table><aside id="related-news">r</aside><svg><a xlink:href="/s">s</a>
+<use href="#j" xlink:href="#i"/><a rel="Author" type="Text/Json">v</a></svg><math><mi rel="author">m</mi></math>
+</div></body></html>"""
 SELECT_PROBE_QUERIES = (
     "p, li, td",
     "nav, aside, footer, form[role=search], figure cite",
@@ -346,6 +349,7 @@ SELECT_PROBE_QUERIES = (
     "img[alt], a[href], h1",
     "div cite, * [class*=content], [id]",
     'script[type="application/ld+json"], [rel="author"], [type*=JSON]',
+    '[rel="Author"], [type*=Json], [href*=i], svg [href]',
 )
 Select = Callable[[LexborHTMLParser | LexborNode, str, bool], list[LexborNode] | None]
 
@@ -367,6 +371,7 @@ def compiled_select() -> Select | None:
     own_names = tuple(name for name in SELECTED_ATTRIBUTES + FOLDED_ATTRIBUTES if name not in names)
     names |= {name: _DOCUMENT_NAME - index for index, name in enumerate(own_names)}
     tags = _tag_ids(module, tree)
+    html_ns = module.node_namespace(tree.root.mem_id)
     specs: dict[str, tuple[Any, ...] | None] = {}
 
     @functools.lru_cache(maxsize=1)
@@ -386,7 +391,9 @@ def compiled_select() -> Select | None:
         if root is None:
             return []
         parser = scope if isinstance(scope, LexborHTMLParser) else scope.parser
-        found: list[LexborNode] = module.select(root.mem_id, parser, spec, document_ids(parser), first)
+        found: list[LexborNode] = module.select(
+            root.mem_id, parser, spec, document_ids(parser), first, html_ns
+        )
         return found
 
     return select if _select_agrees(select, tree) else None
@@ -452,7 +459,7 @@ def _compound(token: str, tags: Callable[[str], int], names: dict[str, int]) -> 
         value = test["double"] or test["single"] or test["bare"] or ""
         op = _TESTS[test["op"] or ""]
         if test["name"].lower() in FOLDED_ATTRIBUTES and op:
-            op, value = op + _FOLDED, value.lower()
+            op += _FOLDED
         tests.append((names[test["name"].lower()], op, value.encode()))
         at = test.end()
     if at != len(token) or len(tests) > _MAX_TESTS:

@@ -410,6 +410,34 @@ def test_a_list_it_does_not_take_is_left_to_lexbor(selector: str) -> None:
     assert _select()(tree, selector, False) is None
 
 
+@pytest.mark.parametrize(
+    ("html", "selector"),
+    [
+        ('<svg><a xlink:href="/x">s</a></svg>', "a[href]"),
+        ('<svg><use xlink:href="#i" href="#j"/></svg>', '[href*="j"]'),
+        ('<math><mi xlink:href="/x">m</mi></math>', "[href]"),
+        ('<svg><a xlink:role="x">s</a></svg>', "[role]"),
+        ('<svg><a rel="Author">s</a></svg>', '[rel="author"]'),
+        ('<math><mi type="TEXT">m</mi></math>', "[type*=text]"),
+        ('<svg><foreignObject><a rel="Author">s</a></foreignObject></svg>', '[rel="author"]'),
+    ],
+    ids=[
+        "xlink-href-read-as-href",
+        "first-of-two-hrefs",
+        "xlink-href-on-mathml",
+        "xlink-role-read-as-role",
+        "rel-on-svg-compared-as-written",
+        "type-on-mathml-compared-as-written",
+        "rel-on-html-inside-svg-compared-case-blind",
+    ],
+)
+def test_svg_and_mathml_elements_match_as_lexbor_matches_them(html: str, selector: str) -> None:
+    tree = LexborHTMLParser(f"<!DOCTYPE html><html><body>{html}</body></html>")
+    assert tree.body is not None
+    for scope in [tree, tree.body]:
+        assert _same_matches(_select(), scope, selector), (html, selector)
+
+
 _SELECT_TAG = st.sampled_from(["div", "p", "span", "a", "figure", "cite", "form", "nav", "li", "ul", "img"])
 _SELECT_ATTRIBUTE = st.sampled_from(
     [
