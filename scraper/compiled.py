@@ -320,9 +320,11 @@ def _same_scoring(ours: Scored | None, theirs: Scored | None) -> bool:
 # it folds their case in quirks mode. Attribute values compare case-sensitively here, as lexbor compares these.
 _COMPOUND = re.compile(r"(?P<tag>\*|[A-Za-z][A-Za-z0-9]*)?(?P<tests>(?:\[[^\[\]]*\])*)")
 _TEST = re.compile(
-    r"""\[\s*(?P<name>[A-Za-z][A-Za-z0-9_-]*)\s*"""
-    r"""(?:(?P<op>\*?=)\s*(?:"(?P<double>[^"\\\s]+)"|'(?P<single>[^'\\\s]+)'|(?P<bare>[A-Za-z_][A-Za-z0-9_-]*))\s*)?\]"""
+    r"""\[(?P<name>[A-Za-z][A-Za-z0-9_-]*)"""
+    r"""(?:(?P<op>\*?=)(?:"(?P<double>[^"\\\s]+)"|'(?P<single>[^'\\\s]+)'|(?P<bare>[A-Za-z_][A-Za-z0-9_-]*)))?\]"""
 )
+# CSS's white space (str.split's also holds \x0b and \x1c-\x1f, which CSS rejects); a NUL is read by CSS as U+FFFD.
+_CSS_SPACE = re.compile(r"[ \t\n\r\f]+")
 # The attributes read by name (class and id are read from the element's own pointers); none of them is one
 # whose value HTML compares case-blind (type, rel, lang, ...).
 SELECTED_ATTRIBUTES = ("style", "role", "itemprop", "alt", "href", "name", "property", "content", "datetime")
@@ -432,11 +434,11 @@ def _attributes_in_order(module: ModuleType, element: LexborNode) -> tuple[int, 
 
 def _spec(selector: str, tags: Callable[[str], int], names: dict[str, int]) -> tuple[Any, ...] | None:
     """The extension's form of a selector list, or None when it is not one the extension takes."""
-    if not selector.isascii() or "\\" in selector:
+    if not selector.isascii() or "\\" in selector or "\x00" in selector:
         return None
     parts = []
     for text in selector.split(","):
-        compounds = [_compound(token, tags, names) for token in text.split()]
+        compounds = [_compound(token, tags, names) for token in _CSS_SPACE.split(text.strip(" \t\n\r\f"))]
         if not 1 <= len(compounds) <= 2 or None in compounds:
             return None
         parts.append((compounds[-1], compounds[0] if len(compounds) == 2 else None))

@@ -390,6 +390,9 @@ def test_every_fixture_page_and_its_subtrees_match_our_selector_lists_as_lexbor_
         "tiêu-đề",
         "x-custom",
         '[lang="vi"]',
+        '[content*="\x00"]',
+        "div\x1cp",
+        "[\x0bhref]",
     ],
     ids=[
         "class",
@@ -401,6 +404,9 @@ def test_every_fixture_page_and_its_subtrees_match_our_selector_lists_as_lexbor_
         "non-ascii",
         "custom-tag",
         "case-blind-attribute-not-listed",
+        "nul-read-by-css-as-replacement-character",
+        "white-space-to-python-not-to-css",
+        "white-space-to-python-inside-brackets",
     ],
 )
 def test_a_list_it_does_not_take_is_left_to_lexbor(selector: str) -> None:
