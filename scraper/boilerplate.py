@@ -236,8 +236,12 @@ def drop_chrome(node: LexborNode) -> None:
     own = paragraph_text(node)
     removed: set[int] = set()
     album: bool | None = None  # asked once, at the first caption
-    for chrome in css(node, _CHROME_SELECTOR):
-        if chrome.mem_id == node.mem_id or _under(chrome, node, removed):
+    found = css(node, _CHROME_SELECTOR)
+    # lexbor destroys a removed element's descendants with it (their parents then read as None): which listed
+    # elements lie under which is read before anything is removed, and a destroyed one is never read again.
+    above = _listed_ancestors(found, node)
+    for chrome in found:
+        if chrome.mem_id == node.mem_id or not removed.isdisjoint(above[chrome.mem_id]):
             continue
         if _is_caption(chrome):
             album = _captions_hold_text(node) if album is None else album
@@ -272,14 +276,18 @@ def _outer_text(nodes: list[LexborNode]) -> int:
     return total
 
 
-def _under(node: LexborNode, top: LexborNode, marked: set[int]) -> bool:
-    """Whether an ancestor of node, below top, is in marked."""
-    parent = node.parent
-    while parent is not None and parent.mem_id != top.mem_id:
-        if parent.mem_id in marked:
-            return True
-        parent = parent.parent
-    return False
+def _listed_ancestors(nodes: list[LexborNode], top: LexborNode) -> dict[int, list[int]]:
+    """For each node, the addresses of its ancestors below top that are among nodes."""
+    listed = {node.mem_id for node in nodes}
+    found: dict[int, list[int]] = {}
+    for node in nodes:
+        found[node.mem_id] = ancestors = []
+        parent = node.parent
+        while parent is not None and parent.mem_id != top.mem_id:
+            if parent.mem_id in listed:
+                ancestors.append(parent.mem_id)
+            parent = parent.parent
+    return found
 
 
 def _hinted(

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import extract
+from scraper import boilerplate, extract
 from scraper.blocks import Block, Link
 from scraper.boilerplate import is_chrome
 from scraper.titles import is_generic
@@ -513,3 +514,26 @@ def test_a_poems_verses_in_divs_are_its_body_and_its_signature_the_author(
     )
     got = extract(html)
     assert (got["body"].split("\n\n"), got["author"]) == (verses, poet)
+
+
+def test_chrome_inside_removed_chrome_is_never_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # lexbor destroys a removed element's descendants with it; a destroyed node's parent reads as None, so
+    # drop_chrome read (and removed) the inner row a second time, in freed memory.
+    tree = LexborHTMLParser(
+        '<html><body><div id="body"><p>Đoạn văn.</p><div class="social-share"><div class="share-buttons">'
+        '<a href="/x">Chia sẻ</a></div></div><div class="tin-lien-quan">Tin</div></div></body></html>'
+    )
+    body, inner = tree.css_first("#body"), tree.css_first(".share-buttons")
+    assert body is not None and inner is not None
+    destroyed, read = inner.mem_id, []
+    real = boilerplate._is_caption
+
+    def spy(node: LexborNode) -> bool:
+        read.append(node.mem_id)
+        return real(node)
+
+    monkeypatch.setattr(boilerplate, "_is_caption", spy)
+    boilerplate.drop_chrome(body)
+    assert destroyed not in read
+    assert len(read) == 2  # the outer row and the related box
+    assert [child.tag for child in body.iter()] == ["p"]
