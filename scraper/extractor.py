@@ -339,7 +339,9 @@ def _find_end(blocks: list[Block], after: int, profile: Profile) -> int:
 def _by_selectors(page: _Page, profile: Profile) -> _Fields:
     tree, blocks, linked, now = page.tree, page.blocks, page.linked, page.now
     for selector in profile.drop:
-        for node in css(tree, selector):
+        # Last first: lexbor destroys an element's descendants with it, so one held by an element of the list
+        # is removed before its holder, never after it in freed memory.
+        for node in reversed(css(tree, selector)):
             node.decompose()
     generic = PROFILES["generic"].selectors
     own = {} if profile.name == "generic" else profile.selectors  # then JSON-LD, then generic tags

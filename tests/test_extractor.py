@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper import extract
+from scraper import extract, extractor
 from scraper.blocks import Block
 from scraper.counters import site_visits_of
 from scraper.errors import ExtractError
 from scraper.extractor import extract_article, is_byline
 from scraper.models import SiteVisits
+from scraper.profiles import PROFILES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BASE = "https://thixaquangtri.quangtri.gov.vn"
@@ -268,3 +272,35 @@ def test_every_date_label_holds_one_of_the_words_a_page_is_searched_for_first() 
         assert (
             any(word in label.lower().replace(" ", "\n") for word in _DATE_LABEL_WORDS) or " " not in label
         ), label
+
+
+class _Watched:
+    """A node whose decompose() fails when an element removed before it held it (lexbor destroyed it then)."""
+
+    def __init__(self, node: LexborNode, gone: set[int]) -> None:
+        self.node, self.gone = node, gone
+
+    def decompose(self) -> None:
+        assert self.node.mem_id not in self.gone, "removed again inside a removed element"
+        self.gone.update(inner.mem_id for inner in self.node.traverse())
+        self.node.decompose()
+
+
+def test_a_profile_drop_nested_in_itself_is_removed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = PROFILES["nukeviet"]
+    tree = LexborHTMLParser(
+        '<html><body><div class="news_column"><h1>Tiêu đề</h1><div id="news-bodyhtml"><p>Đoạn văn.</p>'
+        '<div class="socialicon"><div class="socialicon"><a href="/f">f</a></div></div></div></div></body></html>'
+    )
+    gone: set[int] = set()
+    real = extractor.css
+
+    def watched(scope: LexborHTMLParser | LexborNode, selector: str) -> list[Any]:
+        found = real(scope, selector)
+        return [_Watched(node, gone) for node in found] if selector in profile.drop else found
+
+    monkeypatch.setattr(extractor, "css", watched)
+    with contextlib.suppress(ExtractError):
+        extractor._by_selectors(extractor._Page(tree, [], "", {}, None, None), profile)
+    assert len(gone) == 3  # the outer row, the inner row and the link
+    assert tree.css_first(".socialicon") is None
