@@ -392,6 +392,10 @@ def compiled_select() -> Select | None:
         root = scope.root if isinstance(scope, LexborHTMLParser) else scope
         if root is None:
             return []
+        # A fragment's top-level node has a parent selectolax does not show (its <html> wrapper): lexbor's css()
+        # on a fragment's root walks every top-level node, so such a scope is left to it.
+        if root.parent is None and module.node_fields(root.mem_id)[2]:
+            return None
         parser = scope if isinstance(scope, LexborHTMLParser) else scope.parser
         found: list[LexborNode] = module.select(
             root.mem_id, parser, spec, document_ids(parser), first, html_ns

@@ -444,6 +444,19 @@ def test_svg_and_mathml_elements_match_as_lexbor_matches_them(html: str, selecto
         assert _same_matches(_select(), scope, selector), (html, selector)
 
 
+@pytest.mark.parametrize("whole_parser", [True, False], ids=["parser", "root-node"])
+def test_a_fragment_is_matched_over_all_its_top_level_nodes(whole_parser: bool) -> None:
+    # lexbor's css() on a fragment's root walks every top-level node of the fragment, not the first one's subtree.
+    tree = LexborHTMLParser('<p role="a">x</p><div><p>y</p></div>', is_fragment=True)
+    scope = tree if whole_parser else tree.root
+    assert scope is not None
+    for selector in ("p", "div p", "*", "[role], div"):
+        found, first = _select()(scope, selector, False), _select()(scope, selector, True)
+        expected, expected_first = compiled.once(scope.css(selector)), scope.css_first(selector)
+        assert found is None or [n.mem_id for n in found] == [n.mem_id for n in expected], selector
+        assert first is None or [n.mem_id for n in first] == [expected_first.mem_id], selector
+
+
 _SELECT_TAG = st.sampled_from(["div", "p", "span", "a", "figure", "cite", "form", "nav", "li", "ul", "img"])
 _SELECT_ATTRIBUTE = st.sampled_from(
     [
