@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import selectolax
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 RawLink = tuple[str, str]  # href and link text, both as in the page
@@ -354,6 +355,7 @@ SELECT_PROBE_QUERIES = (
     '[rel="Author"], [type*=Json], [href*=i], svg [href]',
 )
 Select = Callable[[LexborHTMLParser | LexborNode, str, bool], list[LexborNode] | None]
+VTABLE_VERSIONS = ("1.0.",)  # selectolax versions whose LexborNode vtable opens with new(node, parser)
 
 
 @functools.cache
@@ -361,7 +363,9 @@ def compiled_select() -> Select | None:
     """The extension's matching of simple selector lists: (scope, selector, first only) -> the nodes, or None for
     a list it does not take. Trusted when it finds what lexbor finds on the probe page."""
     module = _checked()
-    if module is None:
+    # The first slot of LexborNode's vtable is its `new` in the selectolax versions read (selectolax/lexbor.pxd):
+    # another version could order its methods otherwise, and a wrong slot is called before any check can refuse.
+    if module is None or not selectolax.__version__.startswith(VTABLE_VERSIONS):
         return None
     module.configure_nodes(LexborNode.__dict__["__pyx_vtable__"])
     tree = LexborHTMLParser(SELECT_PROBE)

@@ -543,3 +543,9 @@ def test_a_node_made_otherwise_than_selectolax_makes_it_is_not_trusted(
 
     monkeypatch.setattr(compiled, "_checked", lambda: Liar())
     assert compiled.compiled_select.__wrapped__() is None
+
+
+def test_another_selectolax_version_is_not_trusted_with_its_vtable(monkeypatch: pytest.MonkeyPatch) -> None:
+    _select()
+    monkeypatch.setattr(compiled.selectolax, "__version__", "1.1.0")
+    assert compiled.compiled_select.__wrapped__() is None
