@@ -225,6 +225,10 @@ def find_site_visits(
 def _counter_pieces(text: str) -> list[str]:
     """A line of several counter lines without bars, cut before each label that follows a number; the line
     whole when a piece is no counter line ("Hôm nay 5 người Tổng cộng" is a sentence)."""
+    # The last piece ends the line, in a number: a paragraph ending in a letter's "." is not cut (the split tries
+    # the labels after every digit: 8 us a paragraph, 4 % of extraction on our fixtures).
+    if not _ends_a_number(text):
+        return [text]
     pieces = [piece for piece in _NEXT_LABEL.split(text) if piece]
     if len(pieces) > 1 and all(COUNTER_LINE.fullmatch(_LEADING_MARKS.sub("", piece)) for piece in pieces):
         return pieces
