@@ -149,6 +149,7 @@ MIN_DIV_PARAGRAPH = 80
 # Below this score no paragraph of a story was found (one of 25 characters scores 1.25, credited to its parent):
 # the page's text, if any, is short lines.
 _WEAK_SCORE = 2.0
+MIN_SERIES_DATES = 2  # date lines after a schedule's first day: one more date is a signature's or an event's
 MIN_SHORT_LINE = 10  # characters: a verse, a caption, a signature; a menu entry is shorter or a link
 # A <div> with no block element among its children, found by lexbor (reading each div's children in Python
 # cost a quarter more on the ScrapingHub pages).
@@ -200,7 +201,16 @@ def _without_leading_dates(blocks: list[Block]) -> list[Block]:
         elif not _is_heading_meta(blocks[start], blocks[start + 1 :]):
             break
         start += 1
+    # A week's schedule opens on its first day ("Thứ Hai, 12/5/2025") and dates each day after: a date line
+    # heading a series of them is the story's own text (review J).
+    if start and _is_date_line(blocks[start - 1].text) and _dated_series(blocks[start:]):
+        start -= 1
     return captions + blocks[start:]
+
+
+def _dated_series(blocks: list[Block]) -> bool:
+    """Whether lines of text follow each other under date lines, two dates at least."""
+    return sum(_is_date_line(block.text) for block in blocks) >= MIN_SERIES_DATES
 
 
 def _is_heading_meta(block: Block, rest: list[Block]) -> bool:

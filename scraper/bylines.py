@@ -50,6 +50,7 @@ MAX_BYLINE_CHARS = 60
 MAX_CREDIT_CHARS = 90  # "Name - Unit" lines are longer than a bare name
 MAX_CHROME_CHARS = 80
 _TRAILING_NOTE = re.compile(r"\s*\([^()]{1,40}\)$")
+_DATE_IN_NOTE = re.compile(r"\(\s*\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\s*\)$")
 _THEO = re.compile(r"(?:Theo|Bởi|Đăng bởi|Viết bởi|By|Posted by)(?:\s*:)?\s+(.+)", re.I)
 _CREDIT_PARTS = re.compile(r"\s+[|•]\s+|\s*;\s*")
 # A spaced dash before another label or a date ends a credit ("Hữu Phúc - Nguồn: …", "Lê Hoa - 14/01/2025 08:30");
@@ -152,6 +153,10 @@ def _unwrapped(text: str) -> str:
 
 
 def _is_name(text: str, limit: int) -> bool:
+    # A note in brackets after a name ("Minh Anh (CTV)") may be cut, a date in brackets may not: "Thứ Hai
+    # (12/05/2025)" heads a day of a schedule, not a byline.
+    if _DATE_IN_NOTE.search(text):
+        return False
     core = _TRAILING_NOTE.sub("", text)
     words = core.split()
     if len(text) > limit or not 1 <= len(words) <= 6:

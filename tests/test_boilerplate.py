@@ -244,6 +244,47 @@ def page(story: str) -> str:
     )
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+ITEMS = (
+    "- 7h30: Chủ tịch, các Phó Chủ tịch dự chào cờ đầu tuần; 8h00: họp giao ban UBND xã.",
+    "- 8h00: Phó Chủ tịch kiểm tra tiến độ làm đường bê tông thôn 3.",
+    "- Cả ngày: Chủ tịch tiếp công dân định kỳ tại trụ sở UBND xã.",
+    "- 14h00: Thường trực HĐND xã giám sát công tác thu ngân sách.",
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.integers(3, 7),
+    first=st.integers(1, 20),
+    shape=st.sampled_from(
+        ["{w}, {d}/5/2025", "{w}, ngày {d}/5/2025", "{w} ({d}/05/2025)", "{w}, {d:02d}/05/2025"]
+    ),
+    wrap=st.sampled_from(["<p><strong>{}</strong></p>", "<h3>{}</h3>", "<p><b>{}</b></p>", "<div>{}</div>"]),
+)
+def test_a_weeks_schedule_keeps_its_first_day(days: int, first: int, shape: str, wrap: str) -> None:
+    # Review J: a schedule's first day heading under the headline was dropped as the story's date line.
+    heads = [shape.format(w=WEEKDAYS[i], d=first + i) for i in range(days)]
+    items = [ITEMS[i % len(ITEMS)] for i in range(days)]
+    story = "".join(wrap.format(head) + f"<p>{item}</p>" for head, item in zip(heads, items, strict=True))
+    body = body_of(page(f'<div class="content">{story}</div>'))
+    assert body == [line for pair in zip(heads, items, strict=True) for line in pair]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "",
+        "<p>Gio Linh, ngày 15/01/2025</p>",
+        f"<p><strong>Thứ Năm, 16/01/2025</strong></p><p>{PARAGRAPHS[2]}</p>",
+    ],
+    ids=["no-other-date", "a-signature-date", "one-event-date"],
+)
+def test_the_storys_own_date_line_at_the_top_of_its_container_still_leaves_the_body(later: str) -> None:
+    story = f'<div class="content"><p>Thứ Ba, 14/01/2025 - 09:30</p><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{later}</div>'
+    assert body_of(page(story))[:2] == [PARAGRAPHS[0], PARAGRAPHS[1]]
+
+
 P0, P1 = PARAGRAPHS[0], PARAGRAPHS[1]
 TEASERS = "".join(teaser(t, i) for i, t in enumerate(RELATED_TITLES[:2]))
 

@@ -182,6 +182,8 @@ def test_site_selectors_win_over_the_profile() -> None:
         ("Các kiến nghị đã được tiếp thu.", False),
         ("Năm 2025 Tổng Kết", False),
         ("Trân trọng!", False),
+        ("Thứ Hai (12/05/2025)", False),  # a schedule's day heading: its date is in the brackets
+        ("Minh Anh (CTV)", True),
     ],
 )
 def test_byline_heuristic(line: str, byline: bool) -> None:
