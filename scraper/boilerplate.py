@@ -151,6 +151,12 @@ MIN_DIV_PARAGRAPH = 80
 _WEAK_SCORE = 2.0
 MIN_SERIES_DATES = 2  # date lines after a schedule's first day: one more date is a signature's or an event's
 MIN_SHORT_LINE = 10  # characters: a verse, a caption, a signature; a menu entry is shorter or a link
+# What main_body scores, in turn, as (shortest paragraph, paragraph tags, shortest text <div>): Readability's
+# paragraphs; a page of short lines; figures.
+_PARAGRAPHS = (MIN_PARAGRAPH, "p, pre, blockquote", MIN_DIV_PARAGRAPH)
+_SHORT_LINES = (1, "p, pre, blockquote", MIN_SHORT_LINE)
+_FIGURES = (1, "figure", MIN_DIV_PARAGRAPH)
+SCORING_SETTINGS = (_PARAGRAPHS, _SHORT_LINES, _FIGURES)
 # A <div> with no block element among its children, found by lexbor (reading each div's children in Python
 # cost a quarter more on the ScrapingHub pages).
 _LEAF_DIV = f"div:not(:has({', '.join(f'> {tag}' for tag in sorted(BLOCK_TAGS))}))"
@@ -171,12 +177,12 @@ def main_body(tree: LexborHTMLParser, hints: Iterable[str] = ()) -> MainBody | N
     if root is None:
         return None
     # A page of short lines still has a body; a photo album's captions may be its only text.
-    scored = _scored(root, MIN_PARAGRAPH)
+    scored = _scored(root, *_PARAGRAPHS)
     if scored is None or scored[1] < _WEAK_SCORE:
         # A page of short lines (a photo album's captions, a poem's verses, each in its own <div>) still has a
         # body: the container of those lines, not the header or footer that won on a line or two.
-        scored = _scored(root, 1, div_chars=MIN_SHORT_LINE) or scored
-    scored = scored or _scored(root, 1, "figure")
+        scored = _scored(root, *_SHORT_LINES) or scored
+    scored = scored or _scored(root, *_FIGURES)
     best = scored[0] if scored else None
     found = _hinted(tree, hints, best) or ((best, "score:paragraphs") if best is not None else None)
     if found is None:
@@ -373,21 +379,24 @@ def _reads_deep(node: LexborNode) -> bool:
     return node.tag in _WHOLE_TEXT or not any(child.tag in BLOCK_TAGS for child in node.iter())
 
 
-def _scored(
-    root: LexborNode, shortest: int, tags: str = "p, pre, blockquote", div_chars: int = MIN_DIV_PARAGRAPH
-) -> tuple[LexborNode, float] | None:
+def _scored(root: LexborNode, shortest: int, tags: str, div_chars: int) -> tuple[LexborNode, float] | None:
     """Readability's candidate and its score: paragraph scores credited to parent (full) and grandparent (half)."""
     return _scorer().best(root, shortest, tags, div_chars)
 
 
+@functools.cache
 def _scorer() -> Scorer:
     """The compiled scoring (scraper/_blocks.c), or the Python one when it is not built."""
-    return (
-        compiled_scoring(
-            BLOCK_TAGS, _WHOLE_TEXT, _LINE_PARENTS, _scores_nothing, _names_weight, _PYTHON_SCORER
-        )
-        or _PYTHON_SCORER
+    compiled = compiled_scoring(
+        BLOCK_TAGS,
+        _WHOLE_TEXT,
+        _LINE_PARENTS,
+        _scores_nothing,
+        _names_weight,
+        _PYTHON_SCORER,
+        SCORING_SETTINGS,
     )
+    return compiled or _PYTHON_SCORER
 
 
 def _scored_in_python(

@@ -215,11 +215,6 @@ SCORING_PROBE = """<!DOCTYPE html><html><body><p>Một đoạn văn ngắn, có 
 <section class=""><p>Đoạn trong section không tên lớp, dài hơn hai mươi lăm.</p></section>
 <div class><p>Đoạn trong div có lớp rỗng, cũng dài hơn hai mươi lăm.</p></div>
 </body></html>"""
-_SCORING_SETTINGS = [
-    (25, "p, pre, blockquote", 80),
-    (1, "p, pre, blockquote", 10),
-    (1, "figure", 80),
-]
 
 _SCORING: list[bool] = []
 
@@ -232,10 +227,11 @@ def compiled_scoring(
     widget: Callable[[str], bool],
     weight: Callable[[str], float],
     python: Scorer,
+    settings: tuple[tuple[int, str, int], ...],
 ) -> Scorer | None:
     """The extension's scoring with these tags and callables, when it agrees with the Python scorer on the probe
-    page: the same best container and score in every setting the extractor uses, the same paragraph text under
-    every element."""
+    page: the same best container and score in every setting the extractor uses ((shortest, tags, div_chars)),
+    the same paragraph text under every element."""
     module = _checked()
     # The module holds one configuration: a second caller with other tags or callables is not served.
     if module is None or _SCORING:
@@ -274,8 +270,7 @@ def compiled_scoring(
 
     assert tree.body is not None
     agrees = all(
-        _same_scoring(best(tree.body, *setting), python.best(tree.body, *setting))
-        for setting in _SCORING_SETTINGS
+        _same_scoring(best(tree.body, *setting), python.best(tree.body, *setting)) for setting in settings
     ) and all(
         paragraph_chars(node, shortest) == python.paragraph_chars(node, shortest)
         for node in tree.body.traverse()

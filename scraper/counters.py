@@ -96,12 +96,7 @@ _PUNCTUATION_ONLY = re.compile(r"[^\w]+")
 _COUNTER_SEPARATOR = re.compile(r"\s+\|\s+")
 # Where a label starts right after a number, on a counter shown as one line of inline spans ("Đang truy cập: 27
 # Tổng: 4.798.809", Tân Dân; "Hôm nay: 1 024 - Tổng: 2.450.112"): a space or a dash between, or nothing.
-_NEXT_LABEL = re.compile(
-    r"(?<=\d)(?:\s*[-–—·•;]\s*|\s*)(?=(?:"
-    + "|".join(re.escape(label) for labels in COUNTER_LABELS.values() for label in labels)
-    + "))",
-    re.I,
-)
+_NEXT_LABEL = re.compile(rf"(?<=\d)(?:\s*[-–—·•;]\s*|\s*)(?=(?:{_ANY_COUNTER_LABEL.pattern}))", re.I)
 _DIGIT = re.compile(r"\d")
 _ONE_DIGIT = re.compile(r"\d")  # an odometer's digit image says its digit in alt="7"
 _LOOKAHEAD = 3  # label, then at most two punctuation-only elements (":"), then the number

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import selectolax
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -179,6 +180,7 @@ def _compiled_scoring() -> compiled.Scorer | None:
         boilerplate._scores_nothing,
         boilerplate._names_weight,
         boilerplate._PYTHON_SCORER,
+        boilerplate.SCORING_SETTINGS,
     )
 
 
@@ -190,7 +192,7 @@ def _scoring() -> compiled.Scorer:
 
 
 # The settings main_body scores with, and a loose one: every <p> and <li> of one character.
-_SETTINGS = [*compiled._SCORING_SETTINGS, (1, "p, li", 1)]
+_SETTINGS = [*boilerplate.SCORING_SETTINGS, (1, "p, li", 1)]
 
 
 def _same_best(root: LexborNode, setting: tuple[int, str, int]) -> bool:
@@ -271,6 +273,7 @@ def _scoring_checked_against(python: compiled.Scorer) -> compiled.Scorer | None:
         boilerplate._scores_nothing,
         boilerplate._names_weight,
         python,
+        boilerplate.SCORING_SETTINGS,
     )
 
 
@@ -547,5 +550,5 @@ def test_a_node_made_otherwise_than_selectolax_makes_it_is_not_trusted(
 
 def test_another_selectolax_version_is_not_trusted_with_its_vtable(monkeypatch: pytest.MonkeyPatch) -> None:
     _select()
-    monkeypatch.setattr(compiled.selectolax, "__version__", "1.1.0")
+    monkeypatch.setattr(selectolax, "__version__", "1.1.0")
     assert compiled.compiled_select.__wrapped__() is None
